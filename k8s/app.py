@@ -1,0 +1,39 @@
+"""Build the cdk8s App for one environment and synthesize it atomically into dist/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from cdk8s import App, YamlOutputType
+
+from k8s.charts import build
+from settings import REPO_ROOT, Settings
+from settings.load import DEFAULT_ENV
+from settings.output import publish, staging_dir
+
+DIST = REPO_ROOT / "dist"
+
+
+def outdir_for(settings: Settings) -> Path:
+    """dist/ holds the default environment (committed); others go to git-ignored dist/<env>/."""
+    return DIST if settings.environment == DEFAULT_ENV else DIST / settings.environment
+
+
+def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:
+    """Synthesize into a staging folder, then publish the manifests into outdir.
+
+    `cdk8s synth` deletes its output folder before it runs the app, so cdk8s.yaml points it
+    at the scratch folder cdk8s.out/ (CDK8S_OUTDIR); the manifests are copied there for the
+    CLI and published to dist/ only after the whole synth succeeded.
+    """
+    target = outdir or outdir_for(settings)
+    with staging_dir(target) as staging:
+        app = App(outdir=str(staging), yaml_output_type=YamlOutputType.FILE_PER_CHART)
+        build(app, settings)
+        app.synth()
+        cli_outdir = os.environ.get("CDK8S_OUTDIR")
+        if cli_outdir:
+            shutil.copytree(staging, cli_outdir, dirs_exist_ok=True)
+        return publish(staging, target, owned=["*.k8s.yaml"])

@@ -1,0 +1,111 @@
+"""Load `config/<env>.yaml` into a validated, frozen `Settings`."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from settings import rules
+from settings.errors import ConfigError
+from settings.model import Settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "config"
+DEFAULT_ENV = "dev"
+
+
+def config_dir() -> Path:
+    """config/, or the folder DEPLOY_CONFIG_DIR names (configs kept outside the repository)."""
+    return Path(os.environ.get("DEPLOY_CONFIG_DIR") or CONFIG_DIR)
+
+
+def selected_env() -> str:
+    """The environment DEPLOY_ENV names, `dev` when unset or empty."""
+    return os.environ.get("DEPLOY_ENV", "").strip() or DEFAULT_ENV
+
+
+def config_path(env: str, folder: Path | None = None) -> Path:
+    folder = folder or config_dir()
+    try:
+        rules.ENVIRONMENT.check(env)
+    except ValueError as exc:
+        raise ConfigError(f"DEPLOY_ENV: {exc}") from None
+    path = folder / f"{env}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise ConfigError(
+            f"DEPLOY_ENV={env!r}: no config file {_shown(path)} "
+            f"(known environments: {', '.join(known) or 'none'})"
+        )
+    return path
+
+
+def load_settings(env: str | None = None, folder: Path | None = None) -> Settings:
+    """Read and validate one environment's settings; raise ConfigError on any bad input."""
+    env = env or selected_env()
+    path = config_path(env, folder)
+    return parse_settings(path.read_text(encoding="utf-8"), env=env, source=_shown(path))
+
+
+def parse_settings(text: str, *, env: str, source: str) -> Settings:
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" line {where.line + 1} column {where.column + 1}" if where else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}:{at}: not valid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{source}: the top level must be a mapping of settings, got {type(data).__name__}"
+        )
+    if "environment" in data:
+        raise ConfigError(
+            f"{source}: field 'environment' is set by the file name ({env}); remove it"
+        )
+    try:
+        return Settings.model_validate({**data, "environment": env})
+    except ValidationError as exc:
+        raise ConfigError(_format(exc, source)) from None
+
+
+def _format(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown setting (not a field of the settings model" + _did_you_mean(err["loc"]) + ")"
+        elif err["type"] == "missing":
+            msg = "required setting is missing"
+        elif "must match" not in msg and err["type"] != "value_error":
+            msg = f"{msg}, got {err['input']!r}"
+        lines.append(f"{source}: {field}: {msg}")
+    return "\n".join(lines)
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(part)
+        annotation = getattr(field, "annotation", None)
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        model = next((c for c in candidates if hasattr(c, "model_fields")), None)
+    known = list(getattr(model, "model_fields", {}))
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository when it lies inside it: messages stay short."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,505 @@
+"""The typed, frozen settings model shared by the cdktf app (infra/) and the cdk8s app (k8s/).
+
+A config file (config/<env>.yaml) sets the fields below; every name that both apps need is
+*derived* here (see `Names`), once, from the prefix, the environment and the project, so that
+nothing is copied by hand between the Terraform side and the Kubernetes side.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from settings import rules
+
+# Versions pinned in one place: the tests and the image build read these too.
+MLFLOW_VERSION = "3.17.2"
+CLOUD_SQL_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3"
+
+# private.googleapis.com: the VIP that Private Google Access serves Google APIs on. infra/ maps
+# *.googleapis.com to it in a private DNS zone, so k8s/ can allow pod egress to Google APIs by
+# this one range. https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain
+PRIVATE_GOOGLE_APIS_CIDR = "199.36.153.8/30"
+PRIVATE_GOOGLE_APIS_IPS = ("199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11")
+
+
+def _rule(rule: rules.Rule) -> AfterValidator:
+    return AfterValidator(rule.check)
+
+
+ProjectId = Annotated[str, _rule(rules.PROJECT_ID)]
+Region = Annotated[str, _rule(rules.REGION)]
+BucketName = Annotated[str, _rule(rules.BUCKET)]
+Dns1123Label = Annotated[str, _rule(rules.DNS1123_LABEL)]
+Hostname = Annotated[str, _rule(rules.DNS1123_SUBDOMAIN)]
+ImageRef = Annotated[str, _rule(rules.IMAGE_REF)]
+ImageTag = Annotated[str, _rule(rules.IMAGE_TAG)]
+IamMember = Annotated[str, _rule(rules.IAM_MEMBER)]
+MachineType = Annotated[str, _rule(rules.MACHINE_TYPE)]
+SqlTier = Annotated[str, _rule(rules.SQL_TIER)]
+HhMm = Annotated[str, _rule(rules.HH_MM)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+def _cidr(value: str) -> str:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a CIDR block with its host bits zero ({exc})") from None
+    if not (net.version == 4 and net.is_private):
+        raise ValueError(f"{value!r} must be a private (RFC 1918) IPv4 range")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+
+
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    for key, val in value.items():
+        rules.LABEL_KEY.check(key)
+        rules.LABEL_VALUE.check(val)
+    if len(value) > 60:  # GCP allows 64; the project adds its own (app, environment, ...)
+        raise ValueError("at most 60 labels (Google Cloud allows 64, the project adds 4)")
+    return value
+
+
+Labels = Annotated[dict[str, str], AfterValidator(_labels)]
+
+
+class Platform(str, Enum):
+    """Where the Kubernetes side runs."""
+
+    GKE = "gke"  # the GKE cluster this project creates; Workload Identity, no keys
+    LOCAL = "local"  # any other cluster (docker-desktop, kind, minikube), with a key file
+
+
+class DatabaseVersion(str, Enum):
+    """Cloud SQL PostgreSQL majors in standard support (9.6-13 are billed extended support)."""
+
+    POSTGRES_14 = "POSTGRES_14"
+    POSTGRES_15 = "POSTGRES_15"
+    POSTGRES_16 = "POSTGRES_16"
+    POSTGRES_17 = "POSTGRES_17"
+    POSTGRES_18 = "POSTGRES_18"
+
+
+class SqlEdition(str, Enum):
+    ENTERPRISE = "ENTERPRISE"
+    ENTERPRISE_PLUS = "ENTERPRISE_PLUS"
+
+
+class Availability(str, Enum):
+    ZONAL = "ZONAL"
+    REGIONAL = "REGIONAL"  # a standby in a second zone, automatic failover
+
+
+class ReleaseChannel(str, Enum):
+    RAPID = "RAPID"
+    REGULAR = "REGULAR"
+    STABLE = "STABLE"
+    EXTENDED = "EXTENDED"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class NetworkSettings(_Section):
+    """VPC-native networking. All ranges private and disjoint."""
+
+    subnet_cidr: Cidr = Field("10.10.0.0/20", description="Primary range of the GKE subnet (nodes).")
+    pods_cidr: Cidr = Field("10.16.0.0/14", description="Secondary range for pod IPs.")
+    services_cidr: Cidr = Field("10.20.0.0/20", description="Secondary range for Service IPs.")
+    master_cidr: Cidr = Field(
+        "172.16.0.0/28", description="/28 for the GKE control plane's private endpoint."
+    )
+    private_services_cidr: Cidr = Field(
+        "10.30.0.0/20",
+        description="Private services access range peered to Google (Cloud SQL private IP).",
+    )
+    master_authorized_cidrs: tuple[str, ...] = Field(
+        (),
+        description="CIDRs allowed to reach the cluster's public control-plane endpoint "
+        "(kubectl). Empty: only Google Cloud IPs and the VPC.",
+    )
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> NetworkSettings:
+        named = {
+            "subnet_cidr": self.subnet_cidr,
+            "pods_cidr": self.pods_cidr,
+            "services_cidr": self.services_cidr,
+            "master_cidr": self.master_cidr,
+            "private_services_cidr": self.private_services_cidr,
+        }
+        nets = {k: ipaddress.ip_network(v) for k, v in named.items()}
+        keys = list(nets)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                if nets[a].overlaps(nets[b]):
+                    raise ValueError(
+                        f"{a} {named[a]} overlaps {b} {named[b]} (the ranges must be disjoint)"
+                    )
+        if nets["master_cidr"].prefixlen != 28:
+            raise ValueError(f"master_cidr {self.master_cidr} must be a /28 (GKE's rule)")
+        if nets["private_services_cidr"].prefixlen > 24:
+            raise ValueError(
+                f"private_services_cidr {self.private_services_cidr} must be /24 or larger "
+                "(Google's minimum for private services access)"
+            )
+        for cidr in self.master_authorized_cidrs:
+            try:
+                ipaddress.ip_network(cidr, strict=True)
+            except ValueError:
+                raise ValueError(f"master_authorized_cidrs entry {cidr!r} is not a CIDR") from None
+        return self
+
+
+class DatabaseSettings(_Section):
+    """Cloud SQL for PostgreSQL."""
+
+    version: DatabaseVersion = Field(
+        DatabaseVersion.POSTGRES_17, description="PostgreSQL major (standard support only)."
+    )
+    edition: SqlEdition = Field(SqlEdition.ENTERPRISE, description="Cloud SQL edition.")
+    tier: SqlTier = Field(
+        "db-custom-1-3840",
+        description="Machine tier; dedicated core (1 vCPU, 3.75 GiB holds MLflow's metadata "
+        "for hundreds of thousands of runs).",
+    )
+    disk_size_gb: int = Field(10, ge=10, le=65536, description="SSD size; grows automatically.")
+    disk_autoresize_limit_gb: int = Field(
+        100, ge=0, description="Upper bound for automatic growth (0: no limit)."
+    )
+    availability: Availability = Field(Availability.ZONAL, description="ZONAL or REGIONAL (HA).")
+    backup_start_time: HhMm = Field("03:00", description="Daily backup window start (UTC).")
+    retained_backups: PositiveInt = Field(14, description="Automated backups kept.")
+    transaction_log_retention_days: int = Field(
+        7, ge=1, le=7, description="Point-in-time recovery window in days."
+    )
+    maintenance_day: int = Field(7, ge=1, le=7, description="Maintenance day, 1=Monday..7=Sunday.")
+    maintenance_hour: int = Field(4, ge=0, le=23, description="Maintenance hour (UTC).")
+    database_name: Dns1123Label = Field("mlflow", description="The MLflow database.")
+    user: Dns1123Label = Field("mlflow", description="Built-in user MLflow connects as.")
+    deletion_protection: bool = Field(
+        True, description="Refuse to delete the instance (set false deliberately to tear down)."
+    )
+    allow_public_ip: bool = Field(
+        False,
+        description="Give the instance a public IP (no authorized networks: reachable only "
+        "through the Auth Proxy). Needed by the local platform; off on GKE.",
+    )
+
+    @model_validator(mode="after")
+    def _tier_matches_edition(self) -> DatabaseSettings:
+        perf = self.tier.startswith("db-perf-optimized-")
+        if perf != (self.edition is SqlEdition.ENTERPRISE_PLUS):
+            raise ValueError(
+                f"tier {self.tier!r} does not fit edition {self.edition.value}: "
+                "db-perf-optimized-N-* needs ENTERPRISE_PLUS, db-custom-* needs ENTERPRISE"
+            )
+        m = re.fullmatch(r"db-custom-([0-9]+)-([0-9]+)", self.tier)
+        if m:
+            cpus, mib = int(m[1]), int(m[2])
+            if not (cpus == 1 or (cpus % 2 == 0 and cpus <= 96)):
+                raise ValueError(f"tier {self.tier!r}: vCPUs must be 1 or an even number up to 96")
+            if mib % 256 or not (max(3840, 922 * cpus) <= mib <= 6656 * cpus):
+                raise ValueError(
+                    f"tier {self.tier!r}: memory must be a multiple of 256 MiB, at least "
+                    "3840 MiB and 0.9-6.5 GiB per vCPU"
+                )
+        return self
+
+
+class BucketSettings(_Section):
+    """The GCS bucket that holds MLflow artifacts."""
+
+    location: str = Field(
+        "", description="Bucket location; empty means the deployment's region."
+    )
+    artifact_prefix: Dns1123Label = Field(
+        "artifacts", description="Objects live under gs://<bucket>/<artifact_prefix>/."
+    )
+    noncurrent_version_days: PositiveInt = Field(
+        30, description="Days a replaced or deleted object version is kept before deletion."
+    )
+    soft_delete_days: int = Field(
+        7, ge=0, le=90, description="Soft-delete retention (0 turns soft delete off)."
+    )
+    force_destroy_with_objects: bool = Field(
+        False, description="Let `destroy` delete a bucket that still holds artifacts."
+    )
+
+
+class ClusterSettings(_Section):
+    """GKE Standard cluster and its node pool (platform gke only)."""
+
+    location: str = Field(
+        "", description="A zone (zonal cluster) or the region (regional); empty: <region>-b."
+    )
+    release_channel: ReleaseChannel = Field(ReleaseChannel.REGULAR, description="GKE channel.")
+    machine_type: MachineType = Field(
+        "e2-standard-2",
+        description="Node machine type: 2 vCPU / 8 GiB fits two MLflow pods, their proxies "
+        "and GKE's system pods.",
+    )
+    min_nodes: PositiveInt = Field(1, description="Autoscaler minimum per zone.")
+    max_nodes: PositiveInt = Field(3, description="Autoscaler maximum per zone.")
+    disk_size_gb: int = Field(50, ge=10, description="Node boot disk (pd-balanced).")
+    spot: bool = Field(False, description="Use Spot VMs for the pool (cheaper, preemptible).")
+    deletion_protection: bool = Field(True, description="Refuse `destroy` of the cluster.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ClusterSettings:
+        if self.max_nodes < self.min_nodes:
+            raise ValueError(f"max_nodes {self.max_nodes} is below min_nodes {self.min_nodes}")
+        return self
+
+
+class ServerSettings(_Section):
+    """The MLflow tracking server workload."""
+
+    image_tag: ImageTag = Field(
+        f"{MLFLOW_VERSION}-1",
+        description="Tag of the server image in the project's Artifact Registry repository.",
+    )
+    image: ImageRef | None = Field(
+        None,
+        description="Full image reference to run instead of the project's own build.",
+    )
+    proxy_image: ImageRef = Field(
+        CLOUD_SQL_PROXY_IMAGE, description="Cloud SQL Auth Proxy v2 image, pinned."
+    )
+    replicas: PositiveInt = Field(2, description="Pods; scale here, not with workers.")
+    workers: PositiveInt = Field(
+        1, description="uvicorn workers per pod (>=2 adds ~45 ms per keep-alive request)."
+    )
+    port: int = Field(5000, ge=1024, le=65535, description="Container and Service port.")
+    namespace: Dns1123Label | None = Field(
+        None, description="Kubernetes namespace; default <prefix>-<environment>."
+    )
+    allowed_namespaces: tuple[Dns1123Label, ...] = Field(
+        (),
+        description="Namespaces whose pods may call the server in-cluster (NetworkPolicy).",
+    )
+    upload_timeout_seconds: PositiveInt = Field(
+        600, description="Load balancer backend timeout: the longest artifact transfer."
+    )
+
+
+class IngressSettings(_Section):
+    """HTTPS entry on GKE: global static IP, managed certificate, IAP."""
+
+    host: Hostname = Field(
+        "mlflow.example.com", description="DNS name users open; point its A record at the IP."
+    )
+    iap_members: tuple[IamMember, ...] = Field(
+        (),
+        description="Principals granted roles/iap.httpsResourceAccessor: groups, users, or "
+        "workforce identity federation principalSets (Active Directory / Entra ID users).",
+    )
+
+
+class LocalSettings(_Section):
+    """Secrets for a non-GKE cluster, read at synth time; their output is git-ignored."""
+
+    key_file: str = Field(
+        "secrets/mlflow-server-key.json",
+        description="Workload service-account key (JSON), relative to the repository.",
+    )
+    db_password_file: str = Field(
+        "secrets/db-password", description="File holding the database password."
+    )
+    service_port: int = Field(8080, ge=1, le=65535, description="LoadBalancer port (localhost).")
+
+
+class Settings(_Section):
+    """One deployment environment. Load with `settings.load_settings()`."""
+
+    environment: Annotated[str, _rule(rules.ENVIRONMENT)] = Field(
+        description="Environment name: the config file's stem (set by the loader, not the file)."
+    )
+    project_id: ProjectId = Field(description="Google Cloud project id.")
+    region: Region = Field(description="Region for every regional resource.")
+    prefix: Annotated[str, _rule(rules.PREFIX)] = Field(
+        "mlflow", description="Prefix of every derived name."
+    )
+    platform: Platform = Field(Platform.GKE, description="gke or local.")
+    labels: Labels = Field(default_factory=dict, description="Extra labels on GCP resources.")
+    state_bucket: BucketName | None = Field(
+        None, description="GCS bucket for Terraform state; none: local state file."
+    )
+    network: NetworkSettings = Field(default_factory=NetworkSettings)  # type: ignore[arg-type]
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)  # type: ignore[arg-type]
+    bucket: BucketSettings = Field(default_factory=BucketSettings)  # type: ignore[arg-type]
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)  # type: ignore[arg-type]
+    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
+    ingress: IngressSettings = Field(default_factory=IngressSettings)  # type: ignore[arg-type]
+    local: LocalSettings | None = Field(
+        None, description="Required when platform is local, refused otherwise."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        if self.platform is Platform.LOCAL:
+            if self.local is None:
+                raise ValueError("platform 'local' needs a 'local' section (key_file, ...)")
+            if not self.database.allow_public_ip:
+                raise ValueError(
+                    "platform 'local' needs database.allow_public_ip: true (a cluster outside "
+                    "the VPC reaches Cloud SQL only through its public IP, via the proxy)"
+                )
+        elif self.local is not None:
+            raise ValueError("the 'local' section only applies to platform 'local'")
+        loc = self.cluster.location
+        if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
+            raise ValueError(
+                f"cluster.location {loc!r} must be the region {self.region!r} or one of its "
+                f"zones ({self.region}-a, -b, ...)"
+            )
+        self.names.check()
+        return self
+
+    @property
+    def names(self) -> Names:
+        return Names.derive(self)
+
+    @property
+    def is_gke(self) -> bool:
+        return self.platform is Platform.GKE
+
+    @property
+    def cluster_location(self) -> str:
+        return self.cluster.location or f"{self.region}-b"
+
+    @property
+    def bucket_location(self) -> str:
+        return (self.bucket.location or self.region).upper()
+
+    @property
+    def common_labels(self) -> dict[str, str]:
+        """GCP labels on every resource."""
+        return {
+            "app": "mlflow",
+            "environment": self.environment,
+            "managed-by": "cdktf",
+            **self.labels,
+        }
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every name both apps need, derived once. Deterministic: no random suffixes."""
+
+    base: str
+    project_id: str
+    region: str
+    bucket: str
+    artifact_destination: str
+    sql_instance: str
+    connection_name: str
+    database: str
+    db_user: str
+    db_password_secret: str
+    workload_sa_id: str
+    workload_sa_email: str
+    node_sa_id: str
+    node_sa_email: str
+    network: str
+    subnet: str
+    router: str
+    nat: str
+    private_services_range: str
+    cluster: str
+    node_pool: str
+    registry_repository: str
+    image: str
+    static_ip: str
+    ssl_policy: str
+    namespace: str
+    ksa: str
+    service: str
+    workload_pool: str
+    workload_identity_member: str
+    terraform_stack: str
+
+    @classmethod
+    def derive(cls, s: Settings) -> Names:
+        base = f"{s.prefix}-{s.environment}"
+        p = s.project_id
+        registry_repository = base
+        image = s.server.image or (
+            f"{s.region}-docker.pkg.dev/{p}/{registry_repository}/mlflow-server:{s.server.image_tag}"
+        )
+        workload_sa_id = f"{base}-server"
+        node_sa_id = f"{base}-nodes"
+        namespace = s.server.namespace or base
+        ksa = "mlflow-server"
+        bucket = f"{p}-{base}-artifacts"
+        instance = f"{base}-pg"
+        return cls(
+            base=base,
+            project_id=p,
+            region=s.region,
+            bucket=bucket,
+            artifact_destination=f"gs://{bucket}/{s.bucket.artifact_prefix}",
+            sql_instance=instance,
+            connection_name=f"{p}:{s.region}:{instance}",
+            database=s.database.database_name,
+            db_user=s.database.user,
+            db_password_secret=f"{base}-db-password",
+            workload_sa_id=workload_sa_id,
+            workload_sa_email=f"{workload_sa_id}@{p}.iam.gserviceaccount.com",
+            node_sa_id=node_sa_id,
+            node_sa_email=f"{node_sa_id}@{p}.iam.gserviceaccount.com",
+            network=f"{base}-vpc",
+            subnet=f"{base}-gke",
+            router=f"{base}-router",
+            nat=f"{base}-nat",
+            private_services_range=f"{base}-psa",
+            cluster=f"{base}-gke",
+            node_pool=f"{base}-pool",
+            registry_repository=registry_repository,
+            image=image,
+            static_ip=f"{base}-ingress-ip",
+            ssl_policy=f"{base}-tls",
+            namespace=namespace,
+            ksa=ksa,
+            service="mlflow-server",
+            workload_pool=f"{p}.svc.id.goog",
+            workload_identity_member=f"serviceAccount:{p}.svc.id.goog[{namespace}/{ksa}]",
+            terraform_stack=base,
+        )
+
+    def check(self) -> None:
+        """Validate derived names against the services' rules, naming the inputs to change."""
+        why = "derived from prefix, environment and project_id; shorten one of them"
+        checks = [
+            ("bucket", self.bucket, rules.BUCKET),
+            ("sql_instance", self.sql_instance, rules.SQL_INSTANCE),
+            ("workload_sa_id", self.workload_sa_id, rules.SERVICE_ACCOUNT_ID),
+            ("node_sa_id", self.node_sa_id, rules.SERVICE_ACCOUNT_ID),
+            ("cluster", self.cluster, rules.GKE_CLUSTER),
+            ("network", self.network, rules.GCE_NAME),
+            ("static_ip", self.static_ip, rules.GCE_NAME),
+            ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
+            ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
+            ("namespace", self.namespace, rules.DNS1123_LABEL),
+        ]
+        for field, value, rule in checks:
+            try:
+                rule.check(value)
+            except ValueError as exc:
+                raise ValueError(f"derived name {field}: {exc}; {why}") from None
+        if self.bucket.startswith("goog") or "google" in self.bucket:
+            raise ValueError(
+                f"derived name bucket: {self.bucket!r} must not start with 'goog' or contain "
+                "'google' "
+                f"(Cloud Storage naming rule); {why}"
+            )
+

@@ -1,0 +1,114 @@
+"""Naming rules of Google Cloud and Kubernetes, each as (pattern, human description).
+
+Every rule states the real constraint of the service that will receive the value, so a
+config error says exactly what the service would have refused at deploy time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A regular expression plus the sentence a user reads when a value breaks it."""
+
+    pattern: str
+    description: str
+
+    def check(self, value: str) -> str:
+        """Return value when it matches; raise ValueError naming value and rule otherwise."""
+        if not re.fullmatch(self.pattern, value):
+            raise ValueError(f"{value!r} must match {self.pattern} ({self.description})")
+        return value
+
+
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
+PROJECT_ID = Rule(
+    r"[a-z][a-z0-9-]{4,28}[a-z0-9]",
+    "6-30 characters: lowercase letters, digits, hyphens; starts with a letter, "
+    "does not end with a hyphen",
+)
+PREFIX = Rule(r"[a-z][a-z0-9]{0,11}", "1-12 lowercase letters or digits, starting with a letter")
+ENVIRONMENT = Rule(r"[a-z][a-z0-9]{0,7}", "1-8 lowercase letters or digits, starting with a letter")
+# https://cloud.google.com/compute/docs/regions-zones
+REGION = Rule(r"[a-z]+-[a-z]+[0-9]+", "a Google Cloud region such as europe-west1")
+ZONE = Rule(r"[a-z]+-[a-z]+[0-9]+-[a-z]", "a Google Cloud zone such as europe-west1-b")
+# https://cloud.google.com/storage/docs/buckets#naming (dots need domain verification: refused)
+BUCKET = Rule(
+    r"[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]",
+    "3-63 characters: lowercase letters, digits, hyphens, underscores; starts and ends "
+    "with a letter or digit; no dots",
+)
+# https://cloud.google.com/sql/docs/postgres/create-instance (instance ID)
+SQL_INSTANCE = Rule(
+    r"[a-z][a-z0-9-]{0,61}[a-z0-9]",
+    "lowercase letters, digits, hyphens; starts with a letter, ends with a letter or "
+    "digit; at most 63 characters",
+)
+# https://cloud.google.com/iam/docs/service-accounts-create#creating
+SERVICE_ACCOUNT_ID = Rule(
+    r"[a-z][a-z0-9-]{4,28}[a-z0-9]",
+    "6-30 characters: lowercase letters, digits, hyphens; starts with a letter",
+)
+# Compute Engine resource names (RFC 1035): networks, addresses, routers, clusters.
+GCE_NAME = Rule(
+    r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
+    "RFC 1035: at most 63 lowercase letters, digits, hyphens; starts with a letter",
+)
+GKE_CLUSTER = Rule(
+    r"[a-z]([-a-z0-9]{0,38}[a-z0-9])?",
+    "at most 40 lowercase letters, digits, hyphens; starts with a letter",
+)
+# https://cloud.google.com/artifact-registry/docs/repositories/create-repos
+REGISTRY_REPOSITORY = Rule(
+    r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?",
+    "at most 63 lowercase letters, digits, hyphens; starts with a letter",
+)
+# https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create
+SECRET_ID = Rule(r"[a-zA-Z0-9_-]{1,255}", "letters, digits, hyphens, underscores; 1-255")
+# Kubernetes DNS-1123 label (namespaces, service names, ...).
+DNS1123_LABEL = Rule(
+    r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+    "DNS-1123 label: at most 63 lowercase letters, digits, hyphens; starts and ends "
+    "alphanumeric",
+)
+DNS1123_SUBDOMAIN = Rule(
+    r"(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
+    "DNS-1123 subdomain: dot-separated lowercase labels, at most 253 characters",
+)
+# https://cloud.google.com/resource-manager/docs/labels-overview#requirements
+LABEL_KEY = Rule(
+    r"[a-z][a-z0-9_-]{0,62}",
+    "label key: 1-63 lowercase letters, digits, underscores, hyphens; starts with a letter",
+)
+LABEL_VALUE = Rule(
+    r"[a-z0-9_-]{0,63}", "label value: at most 63 lowercase letters, digits, _ and -"
+)
+# An image reference pinned by tag or digest (the distribution spec's grammar, simplified).
+IMAGE_REF = Rule(
+    r"[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+"
+    r"(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})",
+    "registry/path:tag or registry/path@sha256:<digest>, with a registry host",
+)
+IMAGE_TAG = Rule(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}", "a Docker tag: [A-Za-z0-9_.-], max 128")
+# https://cloud.google.com/sql/docs/postgres/instance-settings#machine-type-2ndgen
+SQL_TIER = Rule(
+    r"db-custom-[0-9]+-[0-9]+|db-perf-optimized-N-[0-9]+",
+    "a dedicated-core tier: db-custom-<vCPUs>-<MiB> (Enterprise) or "
+    "db-perf-optimized-N-<vCPUs> (Enterprise Plus); shared-core tiers have no SLA",
+)
+MACHINE_TYPE = Rule(
+    r"[a-z][a-z0-9]*-(standard|highmem|highcpu|custom)-[0-9]+(-[0-9]+)?",
+    "a Compute Engine machine type such as e2-standard-2 (shared-core e2-micro/small/"
+    "medium cannot hold MLflow, the proxy and GKE's system pods)",
+)
+# IAM principals that may be granted IAP access. allUsers/allAuthenticatedUsers are refused.
+IAM_MEMBER = Rule(
+    r"(user|group|serviceAccount|domain):[^\s]+|principal(Set)?://iam\.googleapis\.com/[^\s]+",
+    "user:|group:|serviceAccount:|domain:<id>, or a principal:// / principalSet:// "
+    "workforce or workload identity; never allUsers or allAuthenticatedUsers",
+)
+HH_MM = Rule(r"([01][0-9]|2[0-3]):[0-5][0-9]", "24-hour time HH:MM")
+DURATION = Rule(r"[0-9]+s", "a duration in seconds such as 30s")

@@ -1,0 +1,148 @@
+"""Both entry points: fresh and deterministic output, atomic writes, clean failures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from settings import REPO_ROOT, Settings
+
+ENV = {
+    **os.environ,
+    "PATH": f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+}
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under folder (empty when it does not exist)."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_dist_is_what_synth_produces(dev_settings: Settings, tmp_path: Path, clean_env) -> None:
+    from k8s.app import DIST, synth
+
+    synth(dev_settings, outdir=tmp_path)
+    fresh = {k: v for k, v in _tree(tmp_path).items() if "/" not in k}
+    committed = {k: v for k, v in _tree(DIST).items() if "/" not in k}
+    assert fresh == committed, "dist/ is stale: run `make synth` and commit dist/"
+
+
+def test_k8s_synth_is_byte_identical(dev_settings: Settings, tmp_path: Path, clean_env) -> None:
+    from k8s.app import synth
+
+    synth(dev_settings, outdir=tmp_path / "a")
+    synth(dev_settings, outdir=tmp_path / "b")
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_cdktf_synth_is_byte_identical_without_paths(
+    dev_settings: Settings, tmp_path: Path, clean_env
+) -> None:
+    from infra.app import synth
+
+    synth(dev_settings, outdir=tmp_path / "a")
+    synth(dev_settings, outdir=tmp_path / "b")
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    stack = tmp_path / "a" / "stacks" / dev_settings.names.terraform_stack / "cdk.tf.json"
+    text = stack.read_text()
+    for path in (str(REPO_ROOT), str(tmp_path), "/tmp/", "/root/", "/home/"):
+        assert path not in text
+
+
+def test_synth_keeps_terraform_working_files(
+    dev_settings: Settings, tmp_path: Path, clean_env
+) -> None:
+    from infra.app import synth
+
+    stack_dir = tmp_path / "stacks" / dev_settings.names.terraform_stack
+    (stack_dir / ".terraform").mkdir(parents=True)
+    (stack_dir / ".terraform.lock.hcl").write_text("# provider lock\n")
+    (tmp_path / "stacks" / "removed-stack").mkdir()
+    (tmp_path / "stacks" / "removed-stack" / "cdk.tf.json").write_text("{}")
+    synth(dev_settings, outdir=tmp_path)
+    assert (stack_dir / ".terraform.lock.hcl").read_text() == "# provider lock\n"
+    assert (stack_dir / "cdk.tf.json").is_file()
+    assert not (tmp_path / "stacks" / "removed-stack" / "cdk.tf.json").exists()
+
+
+@pytest.mark.parametrize("app", ["infra", "k8s"])
+def test_failure_mid_synth_leaves_output_untouched(
+    app: str, dev_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env
+) -> None:
+    module = __import__(f"{app}.app", fromlist=["synth", "build"])
+    module.synth(dev_settings, outdir=tmp_path)
+    before = _tree(tmp_path)
+
+    def broken_build(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("construct failed half-way")
+
+    monkeypatch.setattr(module, "build", broken_build)
+    with pytest.raises(RuntimeError):
+        module.synth(dev_settings, outdir=tmp_path)
+    assert _tree(tmp_path) == before
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.staging-*"))
+
+
+BAD_CONFIGS = {
+    "unknown key": {"projct_id": "x"},
+    "invalid name": {"project_id": "Bad_Project"},
+    "wrong type": {"server": {"replicas": "two"}},
+}
+
+
+@pytest.mark.parametrize("entry", ["infra.main", "k8s.main"])
+@pytest.mark.parametrize("case", [*BAD_CONFIGS, "missing file", "malformed YAML"])
+def test_entry_point_rejects_bad_config_cleanly(entry: str, case: str, tmp_path: Path) -> None:
+    dev = yaml.safe_load((REPO_ROOT / "config" / "dev.yaml").read_text())
+    if case == "malformed YAML":
+        (tmp_path / "dev.yaml").write_text("project_id: [unclosed\n")
+    elif case != "missing file":
+        (tmp_path / "dev.yaml").write_text(yaml.safe_dump({**dev, **BAD_CONFIGS[case]}))
+    outputs = [REPO_ROOT / "dist", REPO_ROOT / "cdktf.out"]
+    before = [_tree(p) for p in outputs]
+    result = subprocess.run(
+        [sys.executable, "-m", entry],
+        cwd=REPO_ROOT,
+        env={**ENV, "DEPLOY_ENV": "dev", "DEPLOY_CONFIG_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert "dev.yaml" in result.stderr
+    assert [_tree(p) for p in outputs] == before
+
+
+def test_no_end_of_life_node_banner(tmp_path: Path) -> None:
+    """jsii runs on the project's Node 24 even when PATH offers the machine's Node 20."""
+    env = {k: v for k, v in ENV.items() if k != "JSII_NODE"}
+    env["PATH"] = f"/usr/bin{os.pathsep}{env['PATH']}"  # machine node first
+    env["CDKTF_OUTDIR"] = str(tmp_path)
+    result = subprocess.run(
+        [str(REPO_ROOT / ".venv" / "bin" / "python"), "-m", "infra.main"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    output = result.stdout + result.stderr
+    assert "end-of-life" not in output.lower()
+    assert "node.js 20" not in output.lower()
+    assert output.strip() == ""
