@@ -9,6 +9,7 @@ from pathlib import Path
 from cdk8s import App, YamlOutputType
 
 from k8s.charts import build
+from k8s.review import mark_files
 from settings import REPO_ROOT, Settings
 from settings.load import DEFAULT_ENV
 from settings.output import publish, staging_dir
@@ -33,6 +34,7 @@ def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:
         app = App(outdir=str(staging), yaml_output_type=YamlOutputType.FILE_PER_CHART)
         build(app, settings)
         app.synth()
+        mark_files(staging)
         cli_outdir = os.environ.get("CDK8S_OUTDIR")
         if cli_outdir:
             shutil.copytree(staging, cli_outdir, dirs_exist_ok=True)

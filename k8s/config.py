@@ -1,0 +1,113 @@
+"""Chart `10-config`: the server's identity (ServiceAccount) and non-secret settings (ConfigMap)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import cdk8s_plus_25 as kplus
+from cdk8s import App, Chart
+from cdk8s_plus_25 import k8s
+
+from k8s.meta import (
+    DB_PASSWORD_DIR,
+    DB_PASSWORD_KEY,
+    GCP_KEY_DIR,
+    GCP_KEY_KEY,
+    PROMETHEUS_DIR,
+    PROXY_ADDRESS,
+    PROXY_PORT,
+    Workload,
+)
+from k8s.secrets import add_secrets
+from settings import Settings
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """Host headers the server accepts (MLflow's DNS-rebinding guard answers 403 to others).
+
+    Setting the list replaces MLflow's default (localhost + private IPs), so it names every way
+    a client reaches the server: the Service's DNS names with and without the port, the ingress
+    host, localhost (kubectl port-forward) and, on GKE, the pod range (Managed Prometheus
+    scrapes /metrics by pod IP). /health and /version are exempt from the check.
+    """
+    w = Workload.of(settings)
+    port = w.service_port(settings)
+    hosts: list[str] = []
+    for name in (
+        w.name,
+        f"{w.name}.{w.namespace}",
+        f"{w.name}.{w.namespace}.svc",
+        f"{w.name}.{w.namespace}.svc.cluster.local",
+    ):
+        hosts += [name, f"{name}:{port}"]
+    if settings.is_gke:
+        hosts += [settings.ingress.host, f"{settings.ingress.host}:443"]
+        hosts += _ip_patterns(settings.network.pods_cidr)
+    hosts += ["localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*"]
+    return hosts
+
+
+def _ip_patterns(cidr: str) -> list[str]:
+    """fnmatch patterns (MLflow's syntax) that cover a CIDR, one per octet-aligned block."""
+    net = ipaddress.ip_network(cidr)
+    boundary = -(-net.prefixlen // 8) * 8  # round up to an octet
+    patterns = []
+    for block in net.subnets(new_prefix=boundary):
+        octets = str(block.network_address).split(".")[: boundary // 8]
+        patterns.append(".".join(octets) + ".*")
+    return patterns
+
+
+def config_data(settings: Settings) -> dict[str, str]:
+    """Everything the server and the migration read from the ConfigMap (envFrom).
+
+    `mlflow server` reads its options from these MLFLOW_* variables (its click options' env
+    vars), so the container's args stay `["server"]`. Extend here: one dict, one place.
+    """
+    names = settings.names
+    data = {
+        # The image's mlflow-entrypoint assembles the backend URI from these.
+        "DB_HOST": PROXY_ADDRESS,
+        "DB_PORT": str(PROXY_PORT),
+        "DB_NAME": names.database,
+        "DB_USER": names.db_user,
+        "DB_PASSWORD_FILE": f"{DB_PASSWORD_DIR}/{DB_PASSWORD_KEY}",
+        "CLOUD_SQL_CONNECTION_NAME": names.connection_name,
+        "GOOGLE_CLOUD_PROJECT": names.project_id,
+        "MLFLOW_HOST": "0.0.0.0",  # noqa: S104 - the pod's interface; NetworkPolicy guards it
+        "MLFLOW_PORT": str(settings.server.port),
+        # One worker per pod: scale with replicas (more workers add latency per request).
+        "MLFLOW_WORKERS": str(settings.server.workers),
+        # Clients upload and download through the server: they need no GCS credentials.
+        "MLFLOW_SERVE_ARTIFACTS": "true",
+        "MLFLOW_ARTIFACTS_DESTINATION": names.artifact_destination,
+        "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
+        # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
+        "MLFLOW_EXPOSE_PROMETHEUS": PROMETHEUS_DIR,
+    }
+    if not settings.is_gke:
+        # No Workload Identity off GKE: the GCS client reads the mounted key file.
+        data["GOOGLE_APPLICATION_CREDENTIALS"] = f"{GCP_KEY_DIR}/{GCP_KEY_KEY}"
+    return dict(sorted(data.items()))
+
+
+def build_config_chart(app: App, settings: Settings) -> Chart:
+    w = Workload.of(settings)
+    chart = Chart(app, "10-config", namespace=w.namespace, labels=w.labels)
+    annotations = {}
+    if settings.is_gke:
+        # Workload Identity: the pods act as the workload GSA, no key anywhere.
+        annotations["iam.gke.io/gcp-service-account"] = settings.names.workload_sa_email
+    k8s.KubeServiceAccount(
+        chart,
+        "service-account",
+        metadata=k8s.ObjectMeta(name=w.service_account, annotations=annotations or None),
+        # The server never calls the Kubernetes API; WI and the CSI driver need no token.
+        automount_service_account_token=False,
+        image_pull_secrets=(
+            None if settings.is_gke else [k8s.LocalObjectReference(name=w.pull_secret)]
+        ),
+    )
+    kplus.ConfigMap(chart, "config", metadata={"name": w.config_map}, data=config_data(settings))
+    add_secrets(chart, settings)
+    return chart

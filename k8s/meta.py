@@ -1,0 +1,119 @@
+"""Labels, names, paths and sizes that every chart of the workload shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdk8s_plus_25 import k8s
+
+from settings import MLFLOW_VERSION, Settings
+
+# Sizes: first figures, to be replaced by the server-measurement engineer's numbers (one place).
+# MLflow 3.x + uvicorn, one worker: ~450-600 MiB RSS after the UI and the GCS client load; the
+# limit leaves room for a large artifact listing. No CPU limit anywhere: CFS quota throttles
+# request latency, and requests alone already guarantee each container its share.
+SERVER_REQUESTS = {"memory": "768Mi", "cpu": "250m"}
+SERVER_LIMITS = {"memory": "1Gi"}
+# `mlflow db upgrade` loads the same code as the server and then exits; same memory envelope.
+MIGRATE_REQUESTS = {"memory": "512Mi", "cpu": "100m"}
+MIGRATE_LIMITS = {"memory": "1Gi"}
+# Cloud SQL Auth Proxy v2: ~15-25 MiB idle; a connection burst stays well under the limit.
+PROXY_REQUESTS = {"memory": "32Mi", "cpu": "50m"}
+PROXY_LIMITS = {"memory": "256Mi"}
+# MLflow spools a proxied artifact upload to /tmp before it copies it to GCS: the emptyDir must
+# hold the largest upload; the cap keeps one runaway upload from filling the node's disk.
+TMP_SIZE_LIMIT = "4Gi"
+
+# Numeric identities of the two images (the server image's contract; distroless nonroot).
+SERVER_UID = 10001
+SERVER_GID = 10001
+PROXY_UID = 65532
+
+# Where the containers find their inputs (the e2e test maps each mount to a temp dir).
+DB_PASSWORD_DIR = "/var/run/secrets/mlflow/db"  # noqa: S105 - a path
+DB_PASSWORD_KEY = "password"  # noqa: S105 - a file name  # pragma: allowlist secret
+GCP_KEY_DIR = "/var/run/secrets/mlflow/gcp"
+GCP_KEY_KEY = "key.json"
+TMP_DIR = "/tmp"
+PROMETHEUS_DIR = f"{TMP_DIR}/prometheus"
+
+# Where the Auth Proxy listens for the server, and its health-check endpoints.
+PROXY_ADDRESS = "127.0.0.1"
+PROXY_PORT = 5432
+PROXY_HEALTH_PORT = 9801
+# The proxy waits this long for open connections after SIGTERM; as a native sidecar it gets
+# SIGTERM only after the server container has exited, so grace = server drain + this + margin.
+PROXY_MAX_SIGTERM_DELAY_SECONDS = 20
+TERMINATION_GRACE_SECONDS = 60
+# The load balancer keeps sending to a removed endpoint for up to this long (BackendConfig).
+LB_DRAINING_SECONDS = 30
+
+HTTP_PORT_NAME = "http"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Names and labels of the MLflow server workload in one environment."""
+
+    namespace: str
+    name: str  # Deployment, Service, PDB, BackendConfig, ... share it
+    service_account: str
+    config_map: str
+    secret_provider_class: str
+    credentials_secret: str
+    pull_secret: str
+    selector: dict[str, str]
+    labels: dict[str, str]
+
+    @classmethod
+    def of(cls, settings: Settings) -> Workload:
+        names = settings.names
+        selector = {
+            "app.kubernetes.io/name": "mlflow",
+            "app.kubernetes.io/instance": names.base,
+            "app.kubernetes.io/component": "tracking-server",
+        }
+        labels = {
+            **selector,
+            "app.kubernetes.io/part-of": "mlflow",
+            "app.kubernetes.io/version": MLFLOW_VERSION,
+            "app.kubernetes.io/managed-by": "cdk8s",
+        }
+        return cls(
+            namespace=names.namespace,
+            name=names.service,
+            service_account=names.ksa,
+            config_map=f"{names.service}-config",
+            secret_provider_class=f"{names.service}-db-password",
+            credentials_secret=f"{names.service}-credentials",
+            pull_secret="artifact-registry-pull",  # noqa: S106  # pragma: allowlist secret
+            selector=selector,
+            labels=labels,
+        )
+
+    def service_port(self, settings: Settings) -> int:
+        """The Service's port: the server port on GKE, the localhost port on `local`."""
+        if settings.local is not None:
+            return settings.local.service_port
+        return settings.server.port
+
+
+def restricted_security_context(*, uid: int, gid: int) -> k8s.SecurityContext:
+    """Pod Security Standard `restricted`, plus a read-only root filesystem."""
+    return k8s.SecurityContext(
+        run_as_non_root=True,
+        run_as_user=uid,
+        run_as_group=gid,
+        read_only_root_filesystem=True,
+        allow_privilege_escalation=False,
+        privileged=False,
+        capabilities=k8s.Capabilities(drop=["ALL"]),
+        seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+    )
+
+
+def resources(requests: dict[str, str], limits: dict[str, str]) -> k8s.ResourceRequirements:
+    return k8s.ResourceRequirements(
+        requests={k: k8s.Quantity.from_string(v) for k, v in requests.items()},
+        limits={k: k8s.Quantity.from_string(v) for k, v in limits.items()},
+    )

@@ -1,0 +1,99 @@
+"""Chart `40-policy` (GKE only): the server pods' NetworkPolicy, default deny both ways.
+
+Not on `local`: docker-desktop's network does not enforce NetworkPolicy, and the proxy there
+reaches Cloud SQL's public IP and the public googleapis.com addresses, which have no fixed range.
+"""
+
+from __future__ import annotations
+
+from cdk8s import App, Chart
+from cdk8s_plus_25 import k8s
+
+from k8s.meta import Workload
+from k8s.monitoring import GMP_NAMESPACE
+from settings import PRIVATE_GOOGLE_APIS_CIDR, Settings
+
+# Google Front Ends and health checkers of the external Application Load Balancer.
+# https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+LOAD_BALANCER_RANGES = ("130.211.0.0/22", "35.191.0.0/16")
+# Workload Identity: pods call 169.254.169.254:80; GKE's metadata server answers on
+# 169.254.169.252:988 (Dataplane V1 DNATs before the policy is evaluated).
+METADATA_SERVER = (("169.254.169.254/32", 80), ("169.254.169.252/32", 988))
+CLOUD_SQL_PORT = 3307  # the Auth Proxy's server-side port on the instance
+HTTPS_PORT = 443
+NAMESPACE_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+
+
+def _tcp(port: int | str) -> k8s.NetworkPolicyPort:
+    value = (
+        k8s.IntOrString.from_number(port)
+        if isinstance(port, int)
+        else (k8s.IntOrString.from_string(port))
+    )
+    return k8s.NetworkPolicyPort(protocol="TCP", port=value)
+
+
+def _cidr(cidr: str) -> k8s.NetworkPolicyPeer:
+    return k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))
+
+
+def build_policy_chart(app: App, settings: Settings) -> Chart:
+    w = Workload.of(settings)
+    chart = Chart(app, "40-policy", namespace=w.namespace, labels=w.labels)
+    server_port = [_tcp(settings.server.port)]
+    namespaces = sorted({*settings.server.allowed_namespaces, GMP_NAMESPACE})
+    ingress = [
+        k8s.NetworkPolicyIngressRule(
+            from_=[_cidr(c) for c in LOAD_BALANCER_RANGES], ports=server_port
+        ),
+        k8s.NetworkPolicyIngressRule(
+            from_=[
+                k8s.NetworkPolicyPeer(
+                    namespace_selector=k8s.LabelSelector(
+                        match_expressions=[
+                            k8s.LabelSelectorRequirement(
+                                key=NAMESPACE_LABEL, operator="In", values=namespaces
+                            )
+                        ]
+                    )
+                )
+            ],
+            ports=server_port,
+        ),
+    ]
+    dns = k8s.NetworkPolicyEgressRule(
+        to=[
+            k8s.NetworkPolicyPeer(
+                namespace_selector=k8s.LabelSelector(match_labels={NAMESPACE_LABEL: "kube-system"}),
+                pod_selector=k8s.LabelSelector(match_labels={"k8s-app": "kube-dns"}),
+            )
+        ],
+        ports=[
+            k8s.NetworkPolicyPort(protocol=proto, port=k8s.IntOrString.from_number(53))
+            for proto in ("UDP", "TCP")
+        ],
+    )
+    egress = [
+        dns,
+        *(
+            k8s.NetworkPolicyEgressRule(to=[_cidr(cidr)], ports=[_tcp(port)])
+            for cidr, port in METADATA_SERVER
+        ),
+        k8s.NetworkPolicyEgressRule(
+            to=[_cidr(settings.network.private_services_cidr)], ports=[_tcp(CLOUD_SQL_PORT)]
+        ),
+        # GCS, Secret Manager, SQL Admin API: infra/ resolves *.googleapis.com to this VIP.
+        k8s.NetworkPolicyEgressRule(to=[_cidr(PRIVATE_GOOGLE_APIS_CIDR)], ports=[_tcp(HTTPS_PORT)]),
+    ]
+    k8s.KubeNetworkPolicy(
+        chart,
+        "network-policy",
+        metadata=k8s.ObjectMeta(name=w.name),
+        spec=k8s.NetworkPolicySpec(
+            pod_selector=k8s.LabelSelector(match_labels=w.selector),
+            policy_types=["Ingress", "Egress"],
+            ingress=ingress,
+            egress=egress,
+        ),
+    )
+    return chart

@@ -1,0 +1,82 @@
+"""The Cloud SQL Auth Proxy v2 as a native sidecar of the server pod."""
+
+from __future__ import annotations
+
+from cdk8s_plus_25 import k8s
+
+from k8s.meta import (
+    GCP_KEY_DIR,
+    GCP_KEY_KEY,
+    PROXY_ADDRESS,
+    PROXY_HEALTH_PORT,
+    PROXY_LIMITS,
+    PROXY_MAX_SIGTERM_DELAY_SECONDS,
+    PROXY_PORT,
+    PROXY_REQUESTS,
+    PROXY_UID,
+    resources,
+    restricted_security_context,
+)
+from settings import Settings
+
+NAME = "cloud-sql-proxy"
+GCP_KEY_VOLUME = "gcp-key"
+
+
+def proxy_args(settings: Settings) -> list[str]:
+    args = [
+        settings.names.connection_name,
+        f"--address={PROXY_ADDRESS}",
+        f"--port={PROXY_PORT}",
+        # JSON logs: Cloud Logging parses severity and fields.
+        "--structured-logs",
+        # /startup, /liveness, /readiness for the kubelet's probes (pod IP, hence 0.0.0.0;
+        # the NetworkPolicy admits only the server port from other pods).
+        "--health-check",
+        "--http-address=0.0.0.0",
+        f"--http-port={PROXY_HEALTH_PORT}",
+        # Exit 0 on SIGTERM (a clean pod shutdown is not a failure), after open connections
+        # close or this delay passes, whichever is first.
+        "--exit-zero-on-sigterm",
+        f"--max-sigterm-delay={PROXY_MAX_SIGTERM_DELAY_SECONDS}s",
+    ]
+    if settings.is_gke:
+        # The instance's private IP in the peered VPC; no public IP exists on GKE.
+        args.append("--private-ip")
+    else:
+        args.append(f"--credentials-file={GCP_KEY_DIR}/{GCP_KEY_KEY}")
+    return args
+
+
+def _probe(path: str, *, period: int, failures: int, timeout: int) -> k8s.Probe:
+    return k8s.Probe(
+        http_get=k8s.HttpGetAction(path=path, port=k8s.IntOrString.from_number(PROXY_HEALTH_PORT)),
+        period_seconds=period,
+        failure_threshold=failures,
+        timeout_seconds=timeout,
+    )
+
+
+def proxy_container(settings: Settings) -> k8s.Container:
+    """The proxy's container; the Deployment puts it first in initContainers and sets
+    `restartPolicy: Always` on it (a native sidecar: started, and /startup passed, before the
+    migration runs; stopped only after the server container has exited)."""
+    mounts = None
+    if not settings.is_gke:
+        mounts = [k8s.VolumeMount(name=GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)]
+    return k8s.Container(
+        name=NAME,
+        image=settings.server.proxy_image,
+        image_pull_policy="IfNotPresent",
+        args=proxy_args(settings),
+        ports=[
+            k8s.ContainerPort(name="proxy-health", container_port=PROXY_HEALTH_PORT),
+        ],
+        # Upstream's recommendation (examples/k8s-health-check): startup 1 s x 60, liveness
+        # 10 s x 3. /startup turns 200 once the proxy has connected to the instance's API.
+        startup_probe=_probe("/startup", period=1, failures=60, timeout=5),
+        liveness_probe=_probe("/liveness", period=10, failures=3, timeout=10),
+        resources=resources(PROXY_REQUESTS, PROXY_LIMITS),
+        security_context=restricted_security_context(uid=PROXY_UID, gid=PROXY_UID),
+        volume_mounts=mounts,
+    )

@@ -1,0 +1,272 @@
+"""Chart `20-server`: the MLflow server Deployment, its Service and PodDisruptionBudget.
+
+The pod runs, in order: the Cloud SQL Auth Proxy as a native sidecar (initContainers[0],
+`restartPolicy: Always`), the `db-migrate` init container (`mlflow db upgrade` through that
+proxy), then the `mlflow` server. The bundled L1 classes (k8s 1.25 schema) are used rather than
+cdk8s-plus-25's Deployment: plus-25 predates native sidecars and would override security and
+resource settings with its own defaults; the one field 1.25 lacks is added by a JSON patch.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdk8s import App, Chart, JsonPatch
+from cdk8s_plus_25 import k8s
+from constructs import Construct
+
+from k8s import proxy
+from k8s.meta import (
+    DB_PASSWORD_DIR,
+    DB_PASSWORD_KEY,
+    GCP_KEY_DIR,
+    HTTP_PORT_NAME,
+    MIGRATE_LIMITS,
+    MIGRATE_REQUESTS,
+    SERVER_GID,
+    SERVER_LIMITS,
+    SERVER_REQUESTS,
+    SERVER_UID,
+    TERMINATION_GRACE_SECONDS,
+    TMP_DIR,
+    TMP_SIZE_LIMIT,
+    Workload,
+    resources,
+    restricted_security_context,
+)
+from k8s.monitoring import add_pod_monitoring
+from k8s.secrets import DB_PASSWORD_SECRET_KEY, GCP_KEY_SECRET_KEY
+from settings import Settings
+
+ENTRYPOINT = ["mlflow-entrypoint"]  # on PATH in the server image
+SERVER_CONTAINER = "mlflow"
+MIGRATE_CONTAINER = "db-migrate"
+DB_PASSWORD_VOLUME = "db-password"  # noqa: S105  # pragma: allowlist secret
+TMP_VOLUME = "tmp"
+SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the proxy (+10001)
+
+# Secrets Store CSI driver of GKE's Secret Manager add-on.
+GKE_SECRETS_CSI_DRIVER = "secrets-store-gke.csi.k8s.io"  # pragma: allowlist secret
+
+
+class PatchedKubeDeployment(k8s.KubeDeployment):
+    """KubeDeployment whose JSON patches survive the L1 class's 1.25 schema.
+
+    The L1 class maps its JSON through the 1.25 schema *after* ApiObject applied the patches,
+    which drops any newer field (a native sidecar's `restartPolicy`): apply them after that.
+    """
+
+    def __init__(self, scope: Construct, id: str, **props: Any) -> None:
+        super().__init__(scope, id, **props)
+        self._late_patches: list[JsonPatch] = []
+
+    def add_json_patch(self, *ops: JsonPatch) -> None:
+        self._late_patches.extend(ops)
+
+    def to_json(self) -> Any:
+        return JsonPatch.apply(super().to_json(), *self._late_patches)
+
+
+def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
+    # /health is exempt from MLflow's Host check, so the kubelet's IP Host header passes.
+    return k8s.Probe(
+        http_get=k8s.HttpGetAction(
+            path="/health", port=k8s.IntOrString.from_string(HTTP_PORT_NAME)
+        ),
+        period_seconds=period,
+        failure_threshold=failures,
+        timeout_seconds=timeout,
+    )
+
+
+def _volumes(settings: Settings, w: Workload) -> list[k8s.Volume]:
+    volumes = [
+        k8s.Volume(
+            name=TMP_VOLUME,
+            empty_dir=k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(TMP_SIZE_LIMIT)),
+        )
+    ]
+    if settings.is_gke:
+        volumes.append(
+            k8s.Volume(
+                name=DB_PASSWORD_VOLUME,
+                csi=k8s.CsiVolumeSource(
+                    driver=GKE_SECRETS_CSI_DRIVER,
+                    read_only=True,
+                    volume_attributes={"secretProviderClass": w.secret_provider_class},
+                ),
+            )
+        )
+    else:
+        volumes += [
+            k8s.Volume(
+                name=DB_PASSWORD_VOLUME,
+                secret=k8s.SecretVolumeSource(
+                    secret_name=w.credentials_secret,
+                    default_mode=SECRET_FILE_MODE,
+                    items=[k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY)],
+                ),
+            ),
+            k8s.Volume(
+                name=proxy.GCP_KEY_VOLUME,
+                secret=k8s.SecretVolumeSource(
+                    secret_name=w.credentials_secret,
+                    default_mode=SECRET_FILE_MODE,
+                    items=[k8s.KeyToPath(key=GCP_KEY_SECRET_KEY, path=GCP_KEY_SECRET_KEY)],
+                ),
+            ),
+        ]
+    return volumes
+
+
+def _server_mounts(settings: Settings, *, gcs: bool) -> list[k8s.VolumeMount]:
+    mounts = [
+        k8s.VolumeMount(name=TMP_VOLUME, mount_path=TMP_DIR),
+        k8s.VolumeMount(name=DB_PASSWORD_VOLUME, mount_path=DB_PASSWORD_DIR, read_only=True),
+    ]
+    if gcs and not settings.is_gke:
+        mounts.append(
+            k8s.VolumeMount(name=proxy.GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)
+        )
+    return mounts
+
+
+def _env_from(w: Workload) -> list[k8s.EnvFromSource]:
+    return [k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=w.config_map))]
+
+
+def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
+    image = settings.names.image
+    server_context = restricted_security_context(uid=SERVER_UID, gid=SERVER_GID)
+    migrate = k8s.Container(
+        name=MIGRATE_CONTAINER,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=ENTRYPOINT,
+        # The entrypoint holds a Postgres advisory lock: replicas starting together don't race.
+        args=["db", "upgrade"],
+        env_from=_env_from(w),
+        resources=resources(MIGRATE_REQUESTS, MIGRATE_LIMITS),
+        security_context=server_context,
+        volume_mounts=_server_mounts(settings, gcs=False),
+    )
+    server = k8s.Container(
+        name=SERVER_CONTAINER,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=ENTRYPOINT,
+        # Every option comes from the ConfigMap's MLFLOW_* variables (see k8s/config.py).
+        args=["server"],
+        env_from=_env_from(w),
+        ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=settings.server.port)],
+        # Startup allows 2 min for the first import of MLflow; liveness then restarts a hung
+        # worker after 1 min; readiness takes the pod out of the Service within 30 s.
+        startup_probe=_http_probe(period=5, failures=24),
+        readiness_probe=_http_probe(period=10, failures=3),
+        liveness_probe=_http_probe(period=20, failures=3),
+        resources=resources(SERVER_REQUESTS, SERVER_LIMITS),
+        security_context=server_context,
+        volume_mounts=_server_mounts(settings, gcs=True),
+    )
+    spread = [
+        k8s.TopologySpreadConstraint(
+            max_skew=1,
+            topology_key=key,
+            # ScheduleAnyway: a single-zone cluster or one node still runs every replica.
+            when_unsatisfiable="ScheduleAnyway",
+            label_selector=k8s.LabelSelector(match_labels=w.selector),
+        )
+        for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+    ]
+    return k8s.PodSpec(
+        service_account_name=w.service_account,
+        automount_service_account_token=False,
+        enable_service_links=False,  # no docker-link env vars for every Service in the namespace
+        security_context=k8s.PodSecurityContext(
+            run_as_non_root=True,
+            run_as_user=SERVER_UID,
+            run_as_group=SERVER_GID,
+            fs_group=SERVER_GID,
+            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+        ),
+        # Server drain, then the proxy's --max-sigterm-delay (it stops after the server).
+        termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
+        init_containers=[proxy.proxy_container(settings), migrate],
+        containers=[server],
+        volumes=_volumes(settings, w),
+        topology_spread_constraints=spread,
+    )
+
+
+def build_server_chart(app: App, settings: Settings) -> Chart:
+    w = Workload.of(settings)
+    chart = Chart(app, "20-server", namespace=w.namespace, labels=w.labels)
+    deployment = PatchedKubeDeployment(
+        chart,
+        "deployment",
+        metadata=k8s.ObjectMeta(name=w.name),
+        spec=k8s.DeploymentSpec(
+            replicas=settings.server.replicas,
+            revision_history_limit=5,
+            selector=k8s.LabelSelector(match_labels=w.selector),
+            strategy=k8s.DeploymentStrategy(
+                type="RollingUpdate",
+                # Never below the desired count during a rollout: surge one pod, then swap.
+                rolling_update=k8s.RollingUpdateDeployment(
+                    max_unavailable=k8s.IntOrString.from_number(0),
+                    max_surge=k8s.IntOrString.from_number(1),
+                ),
+            ),
+            template=k8s.PodTemplateSpec(
+                metadata=k8s.ObjectMeta(labels=w.labels),
+                spec=pod_spec(settings, w),
+            ),
+        ),
+    )
+    # Native sidecar: `restartPolicy: Always` on an init container (stable in k8s 1.33) is not
+    # in the 1.25 schema of the L1 classes.
+    deployment.add_json_patch(
+        JsonPatch.add("/spec/template/spec/initContainers/0/restartPolicy", "Always")
+    )
+    _service(chart, settings, w)
+    k8s.KubePodDisruptionBudget(
+        chart,
+        "pdb",
+        metadata=k8s.ObjectMeta(name=w.name),
+        spec=k8s.PodDisruptionBudgetSpec(
+            # maxUnavailable 1 (not minAvailable 1): keeps one of two pods through a node
+            # drain, and never blocks a drain when a profile runs a single replica.
+            max_unavailable=k8s.IntOrString.from_number(1),
+            selector=k8s.LabelSelector(match_labels=w.selector),
+        ),
+    )
+    if settings.is_gke:
+        add_pod_monitoring(chart, settings, w)
+    return chart
+
+
+def _service(chart: Chart, settings: Settings, w: Workload) -> None:
+    port = k8s.ServicePort(
+        name=HTTP_PORT_NAME,
+        protocol="TCP",
+        port=w.service_port(settings),
+        target_port=k8s.IntOrString.from_string(HTTP_PORT_NAME),
+    )
+    if settings.is_gke:
+        annotations = {
+            # Container-native load balancing: the LB targets pod IPs (NEG), no node hop.
+            "cloud.google.com/neg": json.dumps({"ingress": True}),
+            "cloud.google.com/backend-config": json.dumps({"default": w.name}),
+        }
+        spec = k8s.ServiceSpec(type="ClusterIP", selector=w.selector, ports=[port])
+    else:
+        # docker-desktop publishes a LoadBalancer Service on localhost:<port>.
+        annotations = {}
+        spec = k8s.ServiceSpec(type="LoadBalancer", selector=w.selector, ports=[port])
+    k8s.KubeService(
+        chart,
+        "service",
+        metadata=k8s.ObjectMeta(name=w.name, annotations=annotations or None),
+        spec=spec,
+    )

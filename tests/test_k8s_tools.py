@@ -1,0 +1,173 @@
+"""dist/ against external checkers: Kubernetes schemas, the project's CRD schemas, checkov."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from settings import REPO_ROOT
+
+DIST = REPO_ROOT / "dist"
+CRDS = REPO_ROOT / "k8s" / "crds"
+BIN = REPO_ROOT / ".venv" / "bin"
+KUBERNETES_VERSIONS = [f"1.{minor}.0" for minor in range(30, 37)]
+
+
+def _dist_objects() -> list[dict[str, Any]]:
+    return [
+        doc
+        for path in sorted(DIST.glob("*.k8s.yaml"))
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc
+    ]
+
+
+def _crd_schemas() -> dict[tuple[str, str], dict[str, Any]]:
+    """(apiVersion, kind) -> openAPIV3Schema, from the project's own CRD files."""
+    schemas = {}
+    for path in sorted(CRDS.glob("*.yaml")):
+        crd = yaml.safe_load(path.read_text())
+        for version in crd["spec"]["versions"]:
+            key = (f"{crd['spec']['group']}/{version['name']}", crd["spec"]["names"]["kind"])
+            schemas[key] = version["schema"]["openAPIV3Schema"]
+    return schemas
+
+
+def _is_custom(obj: dict[str, Any], schemas: dict[tuple[str, str], Any]) -> bool:
+    return (obj["apiVersion"], obj["kind"]) in schemas
+
+
+@pytest.fixture(scope="module")
+def core_objects_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    schemas = _crd_schemas()
+    core = [o for o in _dist_objects() if not _is_custom(o, schemas)]
+    path = tmp_path_factory.mktemp("core") / "core.yaml"
+    path.write_text(yaml.safe_dump_all(core, sort_keys=False))
+    return path
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -> None:
+    result = subprocess.run(
+        [
+            str(BIN / "kubernetes-validate"),
+            "--strict",
+            "--kubernetes-version",
+            version,
+            str(core_objects_file),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    kinds = {
+        "Namespace",
+        "ServiceAccount",
+        "ConfigMap",
+        "Deployment",
+        "Service",
+        "PodDisruptionBudget",
+        "Ingress",
+        "NetworkPolicy",
+    }
+    passed = output.count("passed for resource")
+    assert passed == len(kinds), output
+    assert "WARN" not in output, output
+    assert "ERROR" not in output, output
+
+
+def test_every_custom_resource_in_dist_matches_its_crd_schema() -> None:
+    schemas = _crd_schemas()
+    custom = [o for o in _dist_objects() if _is_custom(o, schemas)]
+    assert {o["kind"] for o in custom} == {
+        "SecretProviderClass",
+        "PodMonitoring",
+        "BackendConfig",
+        "FrontendConfig",
+        "ManagedCertificate",
+    }
+    for obj in custom:
+        jsonschema.validate(obj, schemas[(obj["apiVersion"], obj["kind"])])
+
+
+def test_crd_schemas_reject_a_misspelled_field() -> None:
+    """The schemas are strict (additionalProperties: false), so a typo cannot slip through."""
+    schemas = _crd_schemas()
+    backend = next(o for o in _dist_objects() if o["kind"] == "BackendConfig")
+    broken = {**backend, "spec": {**backend["spec"], "timeoutSecs": 600}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schemas[("cloud.google.com/v1", "BackendConfig")])
+
+
+def test_every_non_core_kind_has_a_crd() -> None:
+    core_groups = {"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1"}
+    schemas = _crd_schemas()
+    for obj in _dist_objects():
+        assert obj["apiVersion"] in core_groups or _is_custom(obj, schemas), obj["kind"]
+
+
+def test_imports_are_generated_from_the_crd_files() -> None:
+    config = yaml.safe_load((REPO_ROOT / "cdk8s.yaml").read_text())
+    files = {entry.split(":=", 1)[1] for entry in config["imports"]}
+    assert files == {str(p.relative_to(REPO_ROOT)) for p in CRDS.glob("*.yaml")}
+    for entry in config["imports"]:
+        module = entry.split(":=", 1)[0]
+        assert (REPO_ROOT / "imports" / module).is_dir(), module
+
+
+@pytest.mark.tools
+def test_checkov_kubernetes_passes_on_dist() -> None:
+    """Naive figure: without the k8s skips in .checkov.yaml, 3 checks fail (CKV_K8S_11/15/43)."""
+    result = subprocess.run(
+        [
+            str(BIN / "checkov"),
+            "--config-file",
+            str(REPO_ROOT / ".checkov.yaml"),
+            "--framework",
+            "kubernetes",
+            "--skip-download",
+            "-o",
+            "json",
+            "-d",
+            str(DIST),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        cwd=REPO_ROOT,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+    )
+    import json
+
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    failed = [c["check_id"] for c in report["results"]["failed_checks"]]
+    assert summary["failed"] == 0, failed
+    assert summary["passed"] > 50
+    assert result.returncode == 0
+
+
+def test_only_api_field_names_carry_the_detect_secrets_pragma() -> None:
+    from k8s.review import API_FIELDS, PRAGMA, mark_api_fields
+
+    text = "automountServiceAccountToken: false\n  password: hunter2\nsecretProviderClass: x\n"
+    marked = mark_api_fields(text).splitlines()
+    assert marked[0].endswith(PRAGMA)
+    assert marked[1] == "  password: hunter2"
+    assert marked[2].endswith(PRAGMA)
+    for path in sorted(DIST.glob("*.k8s.yaml")):
+        for line in path.read_text().splitlines():
+            if PRAGMA in line:
+                key = line.strip().removeprefix("- ").split(":", 1)[0]
+                assert key in API_FIELDS, f"{path.name}: {line}"
