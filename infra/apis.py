@@ -1,0 +1,77 @@
+"""The Google Cloud APIs the deployment calls, enabled before anything that needs them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cdktf_cdktf_provider_google.project_service import ProjectService
+from constructs import Construct
+
+# Every platform: the bucket, Cloud SQL (+ its Auth Proxy, which calls sqladmin), the service
+# account (+ token minting), the registry and its image build, the password secret.
+CORE_APIS = (
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "sqladmin.googleapis.com",
+    "secretmanager.googleapis.com",
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "compute.googleapis.com",
+)
+# The GKE platform adds the cluster, the VPC's private services access, IAP on the ingress, the
+# private googleapis.com zone and the Binary Authorization hook on the cluster.
+GKE_APIS = (
+    "container.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "iap.googleapis.com",
+    "dns.googleapis.com",
+    "binaryauthorization.googleapis.com",
+)
+
+
+def required_apis(*, gke: bool) -> tuple[str, ...]:
+    """The services one platform needs (gke: the core ones plus GKE_APIS)."""
+    return CORE_APIS + GKE_APIS if gke else CORE_APIS
+
+
+class RequiredApis(Construct):
+    """`google_project_service` per API.
+
+    Options:
+      services: API names (`*.googleapis.com`). Required.
+      disable_on_destroy: turn an API off when the stack is destroyed. Default: False, because
+        other workloads of the project may use the same API and disabling one breaks them.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        services: Iterable[str],
+        disable_on_destroy: bool = False,
+    ) -> None:
+        super().__init__(scope, id)
+        self.services: dict[str, ProjectService] = {}
+        for service in services:
+            if not service.endswith(".googleapis.com"):
+                raise ValueError(f"service {service!r} must end with .googleapis.com")
+            self.services[service] = ProjectService(
+                self,
+                service.removesuffix(".googleapis.com"),
+                service=service,
+                disable_on_destroy=disable_on_destroy,
+                # Enabling an API is idempotent; a missing dependent service is not an error.
+                disable_dependent_services=False,
+            )
+
+    def __getitem__(self, service: str) -> ProjectService:
+        """The resource enabling `service` (short name `sqladmin` or full name)."""
+        full = service if service.endswith(".googleapis.com") else f"{service}.googleapis.com"
+        try:
+            return self.services[full]
+        except KeyError:
+            raise KeyError(f"API {full} is not enabled by this stack") from None
+
+    def all(self) -> list[ProjectService]:
+        return list(self.services.values())

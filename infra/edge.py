@@ -1,0 +1,104 @@
+"""The public edge on GKE: the Ingress's global static IP, its TLS policy, and who passes IAP.
+
+The GKE Ingress creates the load balancer and its backend service; this module creates what
+must exist before (the IP the Ingress names, the SSL policy its FrontendConfig names) and the
+IAP access. IAP uses the Google-managed OAuth client: no brand or client resource (that API
+was shut down in 2026).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_google.compute_global_address import ComputeGlobalAddress
+from cdktf_cdktf_provider_google.compute_ssl_policy import ComputeSslPolicy
+from cdktf_cdktf_provider_google.iap_web_iam_member import (
+    IapWebIamMember,
+    IapWebIamMemberCondition,
+)
+from constructs import Construct
+
+IAP_ACCESSOR = "roles/iap.httpsResourceAccessor"
+TLS_PROFILES = ("MODERN", "RESTRICTED")
+
+
+def _slug(member: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", member.lower()).strip("-")
+
+
+class Edge(Construct):
+    """Global static IPv4 address, SSL policy (TLS 1.2+), IAP accessors.
+
+    Options:
+      static_ip_name, ssl_policy_name: Required.
+      host: the DNS name users open; IAP grants are limited to it. Required.
+      tls_profile: "MODERN" (TLS 1.2+ forward-secret ciphers) or "RESTRICTED" (also drops
+        non-GCM ciphers). Default: "MODERN".
+      iap_members: principals granted roles/iap.httpsResourceAccessor: `group:`, `user:`,
+        `domain:` or workforce identity federation `principalSet://` / `principal://`.
+        Default: none (nobody passes IAP).
+      depends_on: resources to create first (compute and IAP APIs). Default: none.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        static_ip_name: str,
+        ssl_policy_name: str,
+        host: str,
+        tls_profile: str = "MODERN",
+        iap_members: Sequence[str] = (),
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        if tls_profile not in TLS_PROFILES:
+            raise ValueError(f"tls_profile {tls_profile!r} must be one of {TLS_PROFILES}")
+        for member in iap_members:
+            if member in {"allUsers", "allAuthenticatedUsers"}:
+                raise ValueError(f"iap_members entry {member!r} would make MLflow public")
+        deps = list(depends_on) or None
+        # Global (not regional): the GKE Ingress's external Application Load Balancer is global
+        # and names the address in kubernetes.io/ingress.global-static-ip-name.
+        self.static_ip = ComputeGlobalAddress(
+            self,
+            "static-ip",
+            name=static_ip_name,
+            address_type="EXTERNAL",
+            ip_version="IPV4",
+            description="MLflow ingress",
+            depends_on=deps,
+        )
+        self.ssl_policy = ComputeSslPolicy(
+            self,
+            "ssl-policy",
+            name=ssl_policy_name,
+            profile=tls_profile,
+            min_tls_version="TLS_1_2",
+            depends_on=deps,
+        )
+        # The backend service IAP guards is created later by the Ingress controller, under a
+        # generated name: the grant is on the project's IAP web resource (IAP-protected apps
+        # only, not project IAM), limited by a condition to this host.
+        self.iap_accessors = [
+            IapWebIamMember(
+                self,
+                # Keyed by member, not position: reordering the list changes nothing.
+                f"iap-accessor-{_slug(member)}",
+                role=IAP_ACCESSOR,
+                member=member,
+                condition=IapWebIamMemberCondition(
+                    title=f"only {host}",
+                    description=f"IAP access to https://{host} only",
+                    expression=f'request.host == "{host}"',
+                ),
+                depends_on=deps,
+            )
+            for member in iap_members
+        ]
+        self.static_ip_name = self.static_ip.name
+        self.static_ip_address = self.static_ip.address
+        self.ssl_policy_name = self.ssl_policy.name
