@@ -11,8 +11,6 @@ from cdk8s_plus_25 import k8s
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
-    GCP_KEY_DIR,
-    GCP_KEY_KEY,
     PROMETHEUS_DIR,
     PROXY_ADDRESS,
     PROXY_PORT,
@@ -85,9 +83,6 @@ def config_data(settings: Settings) -> dict[str, str]:
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
         "MLFLOW_EXPOSE_PROMETHEUS": PROMETHEUS_DIR,
     }
-    if not settings.is_gke:
-        # No Workload Identity off GKE: the GCS client reads the mounted key file.
-        data["GOOGLE_APPLICATION_CREDENTIALS"] = f"{GCP_KEY_DIR}/{GCP_KEY_KEY}"
     return dict(sorted(data.items()))
 
 

@@ -9,6 +9,7 @@ resource settings with its own defaults; the one field 1.25 lacks is added by a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -17,10 +18,12 @@ from cdk8s_plus_25 import k8s
 from constructs import Construct
 
 from k8s import proxy
+from k8s.config import config_data
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
     GCP_KEY_DIR,
+    GCP_KEY_KEY,
     HTTP_PORT_NAME,
     MIGRATE_LIMITS,
     MIGRATE_REQUESTS,
@@ -132,6 +135,13 @@ def _server_mounts(settings: Settings, *, gcs: bool) -> list[k8s.VolumeMount]:
     return mounts
 
 
+def _server_env(settings: Settings) -> list[k8s.EnvVar] | None:
+    if settings.is_gke:
+        return None  # Workload Identity: the GCS client asks the metadata server, no key
+    # Only the server reads GCS, so only its container mounts the key and points to it.
+    return [k8s.EnvVar(name="GOOGLE_APPLICATION_CREDENTIALS", value=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}")]
+
+
 def _env_from(w: Workload) -> list[k8s.EnvFromSource]:
     return [k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=w.config_map))]
 
@@ -159,6 +169,7 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         # Every option comes from the ConfigMap's MLFLOW_* variables (see k8s/config.py).
         args=["server"],
         env_from=_env_from(w),
+        env=_server_env(settings),
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=settings.server.port)],
         # Startup allows 2 min for the first import of MLflow; liveness then restarts a hung
         # worker after 1 min; readiness takes the pod out of the Service within 30 s.
@@ -199,6 +210,10 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
     )
 
 
+def _checksum(data: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 def build_server_chart(app: App, settings: Settings) -> Chart:
     w = Workload.of(settings)
     chart = Chart(app, "20-server", namespace=w.namespace, labels=w.labels)
@@ -219,7 +234,11 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
                 ),
             ),
             template=k8s.PodTemplateSpec(
-                metadata=k8s.ObjectMeta(labels=w.labels),
+                metadata=k8s.ObjectMeta(
+                    labels=w.labels,
+                    # envFrom is read at container start: a changed ConfigMap rolls the pods.
+                    annotations={"checksum/config": _checksum(config_data(settings))},
+                ),
                 spec=pod_spec(settings, w),
             ),
         ),

@@ -106,6 +106,7 @@ def test_config_map_holds_the_non_secret_settings(dev_settings: Settings, dev: O
     assert data["MLFLOW_WORKERS"] == "1"
     assert data["MLFLOW_SERVE_ARTIFACTS"] == "true"
     assert "GOOGLE_APPLICATION_CREDENTIALS" not in data  # Workload Identity, no key
+    assert "env" not in _containers(_pod(dev))["mlflow"]
 
 
 # --- 2. Secrets ------------------------------------------------------------------------------
@@ -149,7 +150,13 @@ def test_local_secret_carries_the_key_and_password_read_at_synth(local: Objects)
     assert base64.b64decode(creds["key.json"]).decode() == LOCAL_KEY_JSON
     assert base64.b64decode(creds["db-password"]).decode() == LOCAL_DB_PASSWORD
     _assert_password_file_is_mounted(local)
-    assert _config(local)["GOOGLE_APPLICATION_CREDENTIALS"].endswith("/key.json")
+    server = _containers(_pod(local))["mlflow"]
+    (env,) = server["env"]
+    assert env["name"] == "GOOGLE_APPLICATION_CREDENTIALS"
+    mounts = {m["mountPath"]: m["name"] for m in server["volumeMounts"]}
+    assert mounts[str(Path(env["value"]).parent)] == "gcp-key"
+    migrate = _containers(_pod(local))["db-migrate"]
+    assert "gcp-key" not in {m["name"] for m in migrate["volumeMounts"]}  # no GCS access
 
 
 def test_local_pull_secret_is_attached_to_the_service_account(
@@ -509,3 +516,60 @@ def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, dev_settings: Set
         if "namespaceSelector" in p
     ]
     assert values == [["gmp-system", "notebooks"]]
+
+
+def test_config_change_rolls_the_pods(
+    k8s_synth: Synth, dev_settings: Settings, dev: Objects
+) -> None:
+    def checksum(objects: Objects) -> str:
+        meta = _one(objects, "Deployment")["spec"]["template"]["metadata"]
+        return str(meta["annotations"]["checksum/config"])
+
+    ingress = dev_settings.ingress.model_copy(update={"host": "tracking.example.org"})
+    changed = k8s_synth(dev_settings.model_copy(update={"ingress": ingress}))
+    assert _config(changed) != _config(dev)
+    assert checksum(changed) != checksum(dev)
+    assert len(checksum(dev)) == 64
+
+
+def test_local_entry_point_fails_cleanly_without_the_key_file(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from settings import REPO_ROOT
+
+    config = yaml.safe_load((REPO_ROOT / "config" / "local.yaml").read_text())
+    config["local"]["key_file"] = str(tmp_path / "no-such-key.json")
+    (tmp_path / "local.yaml").write_text(yaml.safe_dump(config))
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "k8s.main"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DEPLOY_ENV": "local", "DEPLOY_CONFIG_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: local.key_file: ")
+    assert "no-such-key.json" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_local_synth_publishes_the_secret_files(
+    local_settings: Settings, tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    from k8s.app import synth
+
+    published = synth(local_settings, outdir=tmp_path)
+    assert sorted(p.name for p in published) == [
+        "00-namespace.k8s.yaml",
+        "10-config.k8s.yaml",
+        "20-server.k8s.yaml",
+    ]
+    docs = list(yaml.safe_load_all((tmp_path / "10-config.k8s.yaml").read_text()))
+    (creds,) = [d for d in docs if d["metadata"]["name"] == "mlflow-server-credentials"]
+    assert base64.b64decode(creds["data"]["db-password"]).decode() == LOCAL_DB_PASSWORD

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from settings import REPO_ROOT
+from settings import REPO_ROOT, Settings
 
 DIST = REPO_ROOT / "dist"
 CRDS = REPO_ROOT / "k8s" / "crds"
@@ -52,17 +53,9 @@ def core_objects_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.tools
-@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
-def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -> None:
+def _validate(path: Path, version: str) -> str:
     result = subprocess.run(
-        [
-            str(BIN / "kubernetes-validate"),
-            "--strict",
-            "--kubernetes-version",
-            version,
-            str(core_objects_file),
-        ],
+        [str(BIN / "kubernetes-validate"), "--strict", "--kubernetes-version", version, str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -70,6 +63,13 @@ def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
+    return output
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -> None:
+    output = _validate(core_objects_file, version)
     kinds = {
         "Namespace",
         "ServiceAccount",
@@ -84,6 +84,23 @@ def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -
     assert passed == len(kinds), output
     assert "WARN" not in output, output
     assert "ERROR" not in output, output
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("version", [KUBERNETES_VERSIONS[0], KUBERNETES_VERSIONS[-1]])
+def test_local_profile_validates_strictly(
+    version: str,
+    local_settings: Settings,
+    k8s_synth: Callable[[Settings], dict[str, list[dict[str, Any]]]],
+    tmp_path: Path,
+) -> None:
+    """dist/local/ is never committed, so it is validated from a synth here."""
+    charts = k8s_synth(local_settings)
+    objects = [o for chart_id in sorted(charts) for o in charts[chart_id]]
+    path = tmp_path / "local.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    output = _validate(path, version)
+    assert output.count("passed for resource") == len(objects), output
 
 
 def test_every_custom_resource_in_dist_matches_its_crd_schema() -> None:
