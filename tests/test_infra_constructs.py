@@ -10,10 +10,11 @@ from infra.identity import check_project_role
 
 
 @pytest.fixture(scope="module")
-def stack() -> Any:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from cdktf import TerraformStack, Testing
 
-    return TerraformStack(Testing.app(), "errors")
+    # An explicit outdir: Testing.app() alone leaves a cdktf.outdir.* folder in TMPDIR.
+    return TerraformStack(Testing.app(outdir=str(tmp_path_factory.mktemp("cdktf"))), "errors")
 
 
 @pytest.mark.parametrize(
