@@ -103,32 +103,47 @@ format: install ## Format the project's Python code.
 .PHONY: docs names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
 	port-forward train destroy
 
-# One value of the settings, e.g. $(call setting,s.names.cluster); read only when a recipe uses it.
-# DEPLOY_ENV is passed explicitly: make 4.3 does not export variables to $(shell).
-setting = $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c 'from settings import load_settings; s = load_settings(); print($(1))' 2>/dev/null)
+# The values the targets below use, read from the settings in one Python start on first use
+# (then kept: `_settings` turns into a simple variable). DEPLOY_ENV is passed explicitly because
+# make 4.3 does not export variables to $(shell). A bad config leaves them empty; every target
+# first runs settings-ok, which prints the config error and stops.
+SETTINGS_PY = from settings import load_settings; s = load_settings(); n = s.names; l = s.local; \
+  print(" ".join(f"{k}={v}" for k, v in dict( \
+    PLATFORM=s.platform.value, PROJECT=s.project_id, REGION=s.region, \
+    TF_STACK=n.terraform_stack, NAMESPACE=n.namespace, SERVICE=n.service, \
+    CLUSTER=n.cluster, CLUSTER_LOCATION=s.cluster_location, \
+    IMAGE_TAG=s.server.image_tag, CUSTOM_IMAGE=s.server.image or "", \
+    REPOSITORY=n.registry_repository, DB_PASSWORD_SECRET=n.db_password_secret, \
+    KEY_FILE=l.key_file if l else "", PASSWORD_FILE=l.db_password_file if l else "", \
+    SERVICE_PORT=l.service_port if l else s.server.port).items()))
+_settings = $(eval _settings := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c '$(SETTINGS_PY)' 2>/dev/null))$(_settings)
+setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
+# Where the environment's manifests are (k8s.app.outdir_for): dist/, or dist/<env>/.
+_outdir = $(eval _outdir := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c 'from settings import load_settings; from k8s.app import outdir_for; import os; print(os.path.relpath(outdir_for(load_settings())))' 2>/dev/null))$(_outdir)
+
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.
 require = command -v $(1) >/dev/null || { echo "error: '$(1)' is not on PATH; $(2)" >&2; exit 127; }
 # Refuse a target on the other platform. $(1): gke or local.
 only = $(if $(filter $(1),$(PLATFORM)),true,{ echo "error: make $@ is for platform $(1); config/$(DEPLOY_ENV).yaml has platform $(PLATFORM)$(2)" >&2; exit 2; })
 
-PLATFORM = $(call setting,s.platform.value)
-PROJECT = $(call setting,s.project_id)
+PLATFORM = $(call setting,PLATFORM)
+PROJECT = $(call setting,PROJECT)
+REGION = $(call setting,REGION)
 # The environment's stack (STACK above does not follow DEPLOY_ENV given on the command line).
-TF_STACK = $(call setting,s.names.terraform_stack)
+TF_STACK = $(call setting,TF_STACK)
 TF_STACK_DIR = cdktf.out/stacks/$(TF_STACK)
-REGION = $(call setting,s.region)
-OUTDIR = $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c 'from settings import load_settings; from k8s.app import outdir_for; import os; print(os.path.relpath(outdir_for(load_settings())))' 2>/dev/null)
-NAMESPACE = $(call setting,s.names.namespace)
-SERVICE = $(call setting,s.names.service)
+OUTDIR = $(_outdir)
+NAMESPACE = $(call setting,NAMESPACE)
+SERVICE = $(call setting,SERVICE)
 # The Service listens on server.port on GKE and on local.service_port (a LoadBalancer) locally.
-SERVICE_PORT = $(call setting,s.local.service_port if s.local else s.server.port)
+SERVICE_PORT = $(call setting,SERVICE_PORT)
 PORT ?= $(SERVICE_PORT)
 MLFLOW_TRACKING_URI ?= http://localhost:$(PORT)
 TF ?= terraform
 CDKTF_ARGS ?=
 # kubectl talks to the environment's own cluster on GKE (the context `make credentials` writes),
 # to the current context (docker-desktop, kind-...) otherwise; KUBE_CONTEXT=... overrides both.
-KUBE_CONTEXT ?= $(if $(filter gke,$(PLATFORM)),gke_$(PROJECT)_$(call setting,s.cluster_location)_$(call setting,s.names.cluster))
+KUBE_CONTEXT ?= $(if $(filter gke,$(PLATFORM)),gke_$(PROJECT)_$(call setting,CLUSTER_LOCATION)_$(call setting,CLUSTER))
 KUBECTL = kubectl$(if $(KUBE_CONTEXT), --context $(KUBE_CONTEXT))
 # The Terraform output holding the local profile's service-account key (base64, sensitive).
 KEY_OUTPUT ?= workload_sa_key
@@ -167,26 +182,26 @@ tf-apply: settings-ok ## Plain Terraform/OpenTofu without cdktf: init and apply 
 
 image: settings-ok ## Build the server image with Cloud Build and push it to Artifact Registry.
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	@$(if $(call setting,s.server.image or ''),{ echo "error: server.image is set in config/$(DEPLOY_ENV).yaml: the deployment runs that image and this build would not be used" >&2; exit 2; },true)
+	@$(if $(call setting,CUSTOM_IMAGE),{ echo "error: server.image is set in config/$(DEPLOY_ENV).yaml: the deployment runs that image and this build would not be used" >&2; exit 2; },true)
 	gcloud builds submit mlflow_server --project=$(PROJECT) \
 	  --config=mlflow_server/cloudbuild.yaml \
-	  --substitutions=TAG_NAME=$(call setting,s.server.image_tag),_REGION=$(REGION),_REPOSITORY=$(call setting,s.names.registry_repository)
+	  --substitutions=TAG_NAME=$(call setting,IMAGE_TAG),_REGION=$(REGION),_REPOSITORY=$(call setting,REPOSITORY)
 
 credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud container clusters get-credentials).
 	@$(call only,gke,; use your own cluster's context (docker-desktop or kind-<name>))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(call require,gke-gcloud-auth-plugin,gcloud components install gke-gcloud-auth-plugin)
-	gcloud container clusters get-credentials $(call setting,s.names.cluster) \
-	  --location=$(call setting,s.cluster_location) --project=$(PROJECT)
+	gcloud container clusters get-credentials $(call setting,CLUSTER) \
+	  --location=$(call setting,CLUSTER_LOCATION) --project=$(PROJECT)
 
 local-secrets: settings-ok ## Local profile: write the key file (Terraform output) and the DB password (Secret Manager).
 	@$(call only,local,; run it as make local-secrets DEPLOY_ENV=local)
 	@$(call require,$(TF),install Terraform or OpenTofu (TF=tofu))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	umask 077 && mkdir -p $(dir $(call setting,s.local.key_file)) $(dir $(call setting,s.local.db_password_file))
-	umask 077 && $(TF) -chdir=$(TF_STACK_DIR) output -raw $(KEY_OUTPUT) | base64 -d > $(call setting,s.local.key_file)
+	umask 077 && mkdir -p $(dir $(call setting,KEY_FILE)) $(dir $(call setting,PASSWORD_FILE))
+	umask 077 && $(TF) -chdir=$(TF_STACK_DIR) output -raw $(KEY_OUTPUT) | base64 -d > $(call setting,KEY_FILE)
 	umask 077 && gcloud secrets versions access latest --project=$(PROJECT) \
-	  --secret=$(call setting,s.names.db_password_secret) > $(call setting,s.local.db_password_file)
+	  --secret=$(call setting,DB_PASSWORD_SECRET) > $(call setting,PASSWORD_FILE)
 
 apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or dist/local/).
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
