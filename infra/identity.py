@@ -81,12 +81,18 @@ class ServiceAccount(Construct):
         )
 
     def grant_workload_identity_user(
-        self, member: str, *, id: str = "workload-identity-user"
+        self,
+        member: str,
+        *,
+        id: str = "workload-identity-user",
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> ServiceAccountIamMember:
         """Let `member` (a Kubernetes service account's principal) act as this account.
 
         roles/iam.workloadIdentityUser on this account only: Workload Identity Federation for
-        GKE with service-account impersonation, no key anywhere.
+        GKE with service-account impersonation, no key anywhere. Pass the cluster in
+        depends_on: IAM refuses the member ("Identity Pool does not exist") until a cluster
+        has created the project's `<project>.svc.id.goog` pool.
         """
         return ServiceAccountIamMember(
             self,
@@ -94,6 +100,7 @@ class ServiceAccount(Construct):
             service_account_id=self.account.name,
             role="roles/iam.workloadIdentityUser",
             member=member,
+            depends_on=list(depends_on) or None,
         )
 
     def create_key(self, *, id: str = "key") -> ServiceAccountKey:

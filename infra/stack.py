@@ -149,7 +149,6 @@ class MlflowStack(TerraformStack):
         self.edge: Edge | None = None
         if gke:
             assert self.network is not None
-            self.workload.grant_workload_identity_user(names.workload_identity_member)
             nodes = NodeServiceAccount(
                 self, "nodes", account_id=names.node_sa_id, depends_on=[apis["iam"]]
             )
@@ -179,7 +178,10 @@ class MlflowStack(TerraformStack):
                 spot=settings.cluster.spot,
                 deletion_protection=settings.cluster.deletion_protection,
                 labels=settings.common_labels,
-                depends_on=[apis["container"], nodes.node_role],
+                depends_on=[apis["container"], apis["binaryauthorization"], nodes.node_role],
+            )
+            self.workload.grant_workload_identity_user(
+                names.workload_identity_member, depends_on=[self.cluster.cluster]
             )
             self.edge = Edge(
                 self,

@@ -377,6 +377,9 @@ def test_workload_identity_binding(dev: Doc, dev_settings: Settings) -> None:
     assert binding["service_account_id"] == f"${{google_service_account.{workload}.name}}"
     cluster = one(dev, "google_container_cluster")
     assert cluster["workload_identity_config"] == {"workload_pool": names.workload_pool}
+    # The pool exists only once a cluster created it: the binding must wait for the cluster.
+    (cluster_address,) = res(dev, "google_container_cluster")
+    assert binding["depends_on"] == [f"google_container_cluster.{cluster_address}"]
 
 
 def test_node_service_account_least_privilege(dev: Doc, dev_settings: Settings) -> None:
