@@ -8,16 +8,15 @@ from cdk8s_plus_25 import k8s
 
 from settings import MLFLOW_VERSION, Settings
 
-# Sizes: first figures, to be replaced by the server-measurement engineer's numbers (one place).
-# MLflow 3.x + uvicorn, one worker: ~450-600 MiB RSS after the UI and the GCS client load; the
-# limit leaves room for a large artifact listing. No CPU limit anywhere: CFS quota throttles
-# request latency, and requests alone already guarantee each container its share.
+# Sizes, in one place. Starting figures, not yet measured: the server-measurement engineer's
+# numbers replace them. No CPU limit anywhere: CFS quota throttles request latency, and the
+# requests alone already guarantee each container its share (.checkov.yaml, CKV_K8S_11).
 SERVER_REQUESTS = {"memory": "768Mi", "cpu": "250m"}
 SERVER_LIMITS = {"memory": "1Gi"}
 # `mlflow db upgrade` loads the same code as the server and then exits; same memory envelope.
 MIGRATE_REQUESTS = {"memory": "512Mi", "cpu": "100m"}
 MIGRATE_LIMITS = {"memory": "1Gi"}
-# Cloud SQL Auth Proxy v2: ~15-25 MiB idle; a connection burst stays well under the limit.
+# Cloud SQL Auth Proxy v2: small requests; the limit bounds a connection burst.
 PROXY_REQUESTS = {"memory": "32Mi", "cpu": "50m"}
 PROXY_LIMITS = {"memory": "256Mi"}
 # MLflow spools a proxied artifact upload to /tmp before it copies it to GCS: the emptyDir must

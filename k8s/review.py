@@ -1,9 +1,11 @@
-"""Mark Kubernetes API field names that detect-secrets mistakes for secrets.
+"""Mark the manifest lines that detect-secrets mistakes for secrets.
 
 detect-secrets' keyword plugin flags any `<...token...|...secret...>: <value>` line, so
 `automountServiceAccountToken: false` and a CSI volume's `secretProviderClass: <name>` look
-like credentials. Those lines carry a field name the API fixes and a non-secret value; the
-inline pragma (detect-secrets' own mechanism) keeps the scan strict for every other line.
+like credentials, and its entropy plugin flags the pod template's `checksum/config` (a SHA-256
+of the ConfigMap's non-secret data). The keys are fixed by the API or by k8s/server.py and their
+values are never credentials; the inline pragma (detect-secrets' own mechanism) marks exactly
+those lines and keeps the scan strict for every other one.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ import re
 from pathlib import Path
 
 PRAGMA = "# pragma: allowlist secret"
-# Keys only: the value on such a line is a boolean or an object name, never a credential.
-API_FIELDS = ("automountServiceAccountToken", "secretProviderClass")
-_LINE = re.compile(r"^(\s*(?:- )?(?:" + "|".join(API_FIELDS) + r"): [^#\n]+)$", re.MULTILINE)
+# Keys only: the value on such a line is a boolean, an object name or a hash of public data.
+MARKED_KEYS = ("automountServiceAccountToken", "secretProviderClass", "checksum/config")
+_LINE = re.compile(
+    r"^(\s*(?:- )?(?:" + "|".join(map(re.escape, MARKED_KEYS)) + r"): [^#\n]+)$", re.MULTILINE
+)
 
 
-def mark_api_fields(text: str) -> str:
+def mark_known_false_positives(text: str) -> str:
     return _LINE.sub(lambda m: f"{m[1]}  {PRAGMA}", text)
 
 
 def mark_files(folder: Path) -> None:
     for path in sorted(folder.glob("*.k8s.yaml")):
-        path.write_text(mark_api_fields(path.read_text(encoding="utf-8")), encoding="utf-8")
+        path.write_text(
+            mark_known_false_positives(path.read_text(encoding="utf-8")), encoding="utf-8"
+        )

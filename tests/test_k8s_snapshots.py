@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from k8s.review import mark_api_fields
+from k8s.review import mark_known_false_positives
 from settings import Settings
 from tests.snapshots import YamlSnapshot
 
@@ -18,7 +18,7 @@ class MarkedYamlSnapshot(YamlSnapshot):
     """The shared YAML snapshot, with API field names marked as dist/ has them."""
 
     def serialize(self, data: Any, **kwargs: Any) -> str:
-        return mark_api_fields(super().serialize(data, **kwargs))
+        return mark_known_false_positives(super().serialize(data, **kwargs))
 
 
 REDACTED = "<redacted: read from config/local.yaml's files at synth time>"
