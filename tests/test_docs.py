@@ -15,8 +15,9 @@ import dataclasses
 import os
 import re
 import subprocess
+import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 import yaml
@@ -174,7 +175,9 @@ def test_every_make_target_in_the_docs_exists() -> None:
     targets = _make_targets()
     assert {"deploy", "plan", "diff", "image", "apply", "destroy", "port-forward"} <= targets
     for path in _doc_files():
-        used = set(re.findall(r"\bmake ([a-z][a-z-]+)\b", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        code = re.findall(r"```.*?```", text, flags=re.DOTALL) + re.findall(r"`[^`\n]+`", text)
+        used = set(re.findall(r"\bmake ([a-z][a-z-]+)\b", "\n".join(code)))
         unknown = used - targets
         assert not unknown, f"{path.name} names make targets that do not exist: {unknown}"
 
@@ -438,3 +441,90 @@ def test_image_refuses_to_build_when_server_image_names_another(example_config: 
     ).stdout
     assert "error: server.image is set" in rendered
     assert "gcloud builds submit" in rendered  # shown by -n; the error line runs first
+
+
+def test_local_secrets_reads_the_stacks_sensitive_key_output(
+    example_config: Path, tf_synth: Any, local_settings: Settings
+) -> None:
+    rendered = " ".join(_render("local-secrets", "local", example_config))
+    name = re.search(r"output -raw (\S+) \| base64 -d", rendered)
+    assert name, rendered
+    output = tf_synth(local_settings)["output"].get(name[1])
+    assert output is not None, f"the local stack has no output {name[1]!r}"
+    assert output["sensitive"] is True
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def test_readme_config_snippets_are_valid_settings() -> None:
+    """Every YAML snippet README shows is accepted by the settings model as it stands."""
+    text = README.read_text(encoding="utf-8")
+    snippets = [
+        yaml.safe_load(textwrap.dedent(block))
+        for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+    ]
+    assert len(snippets) >= 3
+    for snippet in snippets:
+        assert isinstance(snippet, dict)
+        settings = Settings.model_validate(_deep_merge({**EXAMPLE, "environment": "dev"}, snippet))
+        members = snippet.get("ingress", {}).get("iap_members")
+        if members:
+            assert list(settings.ingress.iap_members) == members
+
+
+# Mermaid's own parser (the library GitHub renders with), run by the project's Node.js. It needs
+# the npm packages mermaid and jsdom in package.json's devDependencies.
+MERMAID_PARSE = """
+import { JSDOM } from 'jsdom';
+import fs from 'fs';
+const dom = new JSDOM('<!doctype html><html><body></body></html>');
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+const { default: mermaid } = await import('mermaid');
+mermaid.initialize({ startOnLoad: false });
+try {
+  const result = await mermaid.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  console.log(result.diagramType);
+} catch (error) {
+  console.log(error.message);
+  process.exit(1);
+}
+"""
+
+
+@pytest.mark.tools
+def test_mermaid_parses_the_architecture_diagram(tmp_path: Path) -> None:
+    modules = REPO_ROOT / "node_modules"
+    if not ((modules / "mermaid").is_dir() and (modules / "jsdom").is_dir()):
+        pytest.skip("npm packages mermaid and jsdom are not in package.json yet")
+    diagram = re.search(r"```mermaid\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    assert diagram
+    (tmp_path / "diagram.mmd").write_text(diagram[1])
+    (tmp_path / "bad.mmd").write_text("flowchart LR\n  a[x] --> b[\n")
+    script = REPO_ROOT / "node_modules" / ".parse-mermaid.mjs"  # resolves node_modules/
+    script.write_text(MERMAID_PARSE)
+    try:
+
+        def parse(name: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [str(REPO_ROOT / ".venv" / "bin" / "node"), str(script), str(tmp_path / name)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        good, bad = parse("diagram.mmd"), parse("bad.mmd")
+    finally:
+        script.unlink()
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert good.stdout.strip().startswith("flowchart")
+    assert bad.returncode != 0

@@ -164,7 +164,7 @@ def test_pre_commit_config_is_valid() -> None:
 def test_pre_commit_hooks_run_the_project_tools(tmp_path: Path) -> None:
     """The hooks in a scratch repository (never this checkout: pre-commit stashes changes).
 
-    A planted lint error and a bad YAML file fail their hooks; fixed files pass them.
+    A planted mistake fails each hook (Python, YAML, workflow, Dockerfile); fixed files pass.
     """
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -174,6 +174,14 @@ def test_pre_commit_hooks_run_the_project_tools(tmp_path: Path) -> None:
     (repo / "ok.py").write_text('"""Fine."""\n\nVALUE = 1\n')
     (repo / "bad.py").write_text("import os\n")
     (repo / "bad.yaml").write_text("a: 1\na: 2\n")
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    workflow = repo / ".github" / "workflows" / "ci.yaml"
+    workflow.write_text(
+        "on: pull_request\npermissions:\n  contents: read\njobs:\n  x:\n"
+        "    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v6\n"
+        "        with:\n          fetch-deepth: 1\n"
+    )
+    (repo / "Dockerfile").write_text("FROM python:latest\n")
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "PRE_COMMIT_HOME": str(tmp_path / "cache")}
 
     def git(*args: str) -> None:
@@ -197,13 +205,15 @@ def test_pre_commit_hooks_run_the_project_tools(tmp_path: Path) -> None:
         )
 
     git("init", "-q")
-    git("add", ".pre-commit-config.yaml", ".yamllint.yaml", "pyproject.toml", "*.py", "*.yaml")
-    for hook in ("ruff-check", "yamllint"):
+    git("add", ".")
+    for hook in ("ruff-check", "yamllint", "actionlint", "hadolint"):
         result = hooks(hook)
         assert result.returncode != 0, f"{hook} passed a planted mistake:\n{result.stdout}"
     (repo / "bad.py").write_text('"""Fixed."""\n')
     (repo / "bad.yaml").write_text("a: 1\n")
-    git("add", "bad.py", "bad.yaml")
-    for hook in ("ruff-check", "ruff-format", "yamllint"):
+    workflow.write_text(workflow.read_text().replace("fetch-deepth", "fetch-depth"))
+    (repo / "Dockerfile").write_text("FROM python:3.11.14-slim-trixie\nUSER 10001\n")
+    git("add", ".")
+    for hook in ("ruff-check", "ruff-format", "yamllint", "actionlint", "hadolint"):
         result = hooks(hook)
         assert result.returncode == 0, f"{hook}:\n{result.stdout}{result.stderr}"
