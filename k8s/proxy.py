@@ -6,7 +6,6 @@ from cdk8s_plus_25 import k8s
 
 from k8s.meta import (
     GCP_KEY_DIR,
-    GCP_KEY_KEY,
     PROXY_ADDRESS,
     PROXY_HEALTH_PORT,
     PROXY_LIMITS,
@@ -17,15 +16,16 @@ from k8s.meta import (
     resources,
     restricted_security_context,
 )
-from settings import Settings
 
 NAME = "cloud-sql-proxy"
 GCP_KEY_VOLUME = "gcp-key"
 
 
-def proxy_args(settings: Settings) -> list[str]:
+def proxy_args(
+    *, connection_name: str, private_ip: bool = True, credentials_file: str | None = None
+) -> list[str]:
     args = [
-        settings.names.connection_name,
+        connection_name,
         f"--address={PROXY_ADDRESS}",
         f"--port={PROXY_PORT}",
         # JSON logs: Cloud Logging parses severity and fields.
@@ -40,11 +40,10 @@ def proxy_args(settings: Settings) -> list[str]:
         "--exit-zero-on-sigterm",
         f"--max-sigterm-delay={PROXY_MAX_SIGTERM_DELAY_SECONDS}s",
     ]
-    if settings.is_gke:
-        # The instance's private IP in the peered VPC; no public IP exists on GKE.
+    if private_ip:
         args.append("--private-ip")
-    else:
-        args.append(f"--credentials-file={GCP_KEY_DIR}/{GCP_KEY_KEY}")
+    if credentials_file:
+        args.append(f"--credentials-file={credentials_file}")
     return args
 
 
@@ -57,21 +56,39 @@ def _probe(path: str, *, period: int, failures: int, timeout: int) -> k8s.Probe:
     )
 
 
-def proxy_container(settings: Settings) -> k8s.Container:
-    """The proxy's container; the Deployment puts it first in initContainers and sets
-    `restartPolicy: Always` on it (a native sidecar: started, and /startup passed, before the
-    migration runs; stopped only after the server container has exited)."""
+def proxy_container(
+    *,
+    connection_name: str,
+    image: str,
+    private_ip: bool = True,
+    credentials_file: str | None = None,
+) -> k8s.Container:
+    """The proxy's container, for initContainers[0] with `restartPolicy: Always` (a native
+    sidecar: started, and /startup passed, before the migration runs; stopped only after the
+    server container has exited).
+
+    connection_name: the instance's `project:region:instance`.
+    image: the pinned proxy v2 image.
+    private_ip: connect to the instance's private IP (a cluster in the instance's VPC).
+      Default: on. Off only for a cluster outside the VPC, which must use the public IP.
+    credentials_file: a key file inside the `gcp-key` volume (mounted at GCP_KEY_DIR).
+      Default: none, the pod's Workload Identity.
+    """
     mounts = None
-    if not settings.is_gke:
+    if credentials_file:
+        if not credentials_file.startswith(GCP_KEY_DIR + "/"):
+            raise ValueError(f"credentials_file {credentials_file!r} must be under {GCP_KEY_DIR}/")
         mounts = [k8s.VolumeMount(name=GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)]
     return k8s.Container(
         name=NAME,
-        image=settings.server.proxy_image,
+        image=image,
         image_pull_policy="IfNotPresent",
-        args=proxy_args(settings),
-        ports=[
-            k8s.ContainerPort(name="proxy-health", container_port=PROXY_HEALTH_PORT),
-        ],
+        args=proxy_args(
+            connection_name=connection_name,
+            private_ip=private_ip,
+            credentials_file=credentials_file,
+        ),
+        ports=[k8s.ContainerPort(name="proxy-health", container_port=PROXY_HEALTH_PORT)],
         # Upstream's recommendation (examples/k8s-health-check): startup 1 s x 60, liveness
         # 10 s x 3. /startup turns 200 once the proxy has connected to the instance's API.
         startup_probe=_probe("/startup", period=1, failures=60, timeout=5),

@@ -146,6 +146,21 @@ def _env_from(w: Workload) -> list[k8s.EnvFromSource]:
     return [k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=w.config_map))]
 
 
+def _proxy(settings: Settings) -> k8s.Container:
+    if settings.is_gke:
+        # Workload Identity, and the instance's private IP in the peered VPC (it has no other).
+        return proxy.proxy_container(
+            connection_name=settings.names.connection_name, image=settings.server.proxy_image
+        )
+    # Outside the VPC: the public IP (no authorized networks; the proxy's mTLS only), a key.
+    return proxy.proxy_container(
+        connection_name=settings.names.connection_name,
+        image=settings.server.proxy_image,
+        private_ip=False,
+        credentials_file=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}",
+    )
+
+
 def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
     image = settings.names.image
     server_context = restricted_security_context(uid=SERVER_UID, gid=SERVER_GID)
@@ -203,7 +218,7 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         ),
         # Server drain, then the proxy's --max-sigterm-delay (it stops after the server).
         termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
-        init_containers=[proxy.proxy_container(settings), migrate],
+        init_containers=[_proxy(settings), migrate],
         containers=[server],
         volumes=_volumes(settings, w),
         topology_spread_constraints=spread,

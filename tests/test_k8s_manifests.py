@@ -573,3 +573,13 @@ def test_local_synth_publishes_the_secret_files(
     docs = list(yaml.safe_load_all((tmp_path / "10-config.k8s.yaml").read_text()))
     (creds,) = [d for d in docs if d["metadata"]["name"] == "mlflow-server-credentials"]
     assert base64.b64decode(creds["data"]["db-password"]).decode() == LOCAL_DB_PASSWORD
+
+
+def test_proxy_defaults_are_the_secure_ones() -> None:
+    from k8s.proxy import proxy_args, proxy_container
+
+    args = proxy_args(connection_name="p:r:i")
+    assert "--private-ip" in args
+    assert not [a for a in args if a.startswith("--credentials-file")]
+    with pytest.raises(ValueError, match=r"credentials_file '/etc/key\.json' must be under"):
+        proxy_container(connection_name="p:r:i", image="i:1", credentials_file="/etc/key.json")
