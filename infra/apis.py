@@ -8,8 +8,10 @@ from cdktf_cdktf_provider_google.project_service import ProjectService
 from constructs import Construct
 
 # Every platform: the bucket, Cloud SQL (+ its Auth Proxy, which calls sqladmin), the service
-# account (+ token minting), the registry and its image build, the password secret.
+# account (+ token minting), the registry and its image build, the password secret, and the
+# project IAM policy that the cloudsql.* grants edit (cloudresourcemanager).
 CORE_APIS = (
+    "cloudresourcemanager.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
     "sqladmin.googleapis.com",
