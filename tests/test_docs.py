@@ -182,14 +182,30 @@ def test_every_make_target_in_the_docs_exists() -> None:
         assert not unknown, f"{path.name} names make targets that do not exist: {unknown}"
 
 
-def test_relative_links_resolve() -> None:
+def _slugs(path: Path) -> set[str]:
+    """GitHub's heading anchors: lowercase, punctuation dropped, spaces become hyphens."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    slugs = set()
+    for heading in re.findall(r"^#{1,6} (.+)$", text, flags=re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        slugs.add(slug)
+    return slugs
+
+
+def test_relative_links_and_anchors_resolve() -> None:
+    checked = 0
     for path in _doc_files():
         text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
         text = re.sub(r"`[^`\n]*`", "", text)  # code spans hold regexes, not links
-        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", text):
             if "://" in target:
                 continue
-            assert (path.parent / target).exists(), f"{path.name} links to missing {target}"
+            linked = (path.parent / target) if target else path
+            assert linked.exists(), f"{path.name} links to missing {target}"
+            if anchor:
+                assert anchor in _slugs(linked), f"{path.name}: no heading for #{anchor}"
+            checked += 1
+    assert checked >= 10
 
 
 # Paths that synth, Terraform or `make local-secrets` create: they need not exist in a clone.
