@@ -10,7 +10,7 @@ from pathlib import Path
 
 from settings import REPO_ROOT, ConfigError, Settings
 
-HOW_TO_CREATE = "create it with `make local-secrets` (after `make deploy`)"
+HOW_TO_CREATE = "create it with `make local-secrets DEPLOY_ENV=local` (after `make deploy`)"
 
 
 @dataclass(frozen=True)
