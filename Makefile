@@ -115,7 +115,9 @@ SETTINGS_PY = from settings import load_settings; s = load_settings(); n = s.nam
     IMAGE_TAG=s.server.image_tag, CUSTOM_IMAGE=s.server.image or "", \
     REPOSITORY=n.registry_repository, DB_PASSWORD_SECRET=n.db_password_secret, \
     KEY_FILE=l.key_file if l else "", PASSWORD_FILE=l.db_password_file if l else "", \
-    SERVICE_PORT=l.service_port if l else s.server.port).items()))
+    SERVICE_PORT=l.service_port if l else s.server.port, \
+    PROTECTED="yes" if s.database.deletion_protection or (s.is_gke and s.cluster.deletion_protection) else "no" \
+  ).items()))
 _settings = $(eval _settings := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c '$(SETTINGS_PY)' 2>/dev/null))$(_settings)
 setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
 # Where the environment's manifests are (k8s.app.outdir_for): dist/, or dist/<env>/.
@@ -216,6 +218,8 @@ train: install ## Log a training run to MLFLOW_TRACKING_URI (default: the port-f
 	MLFLOW_TRACKING_URI=$(MLFLOW_TRACKING_URI) $(PY) examples/train.py
 
 destroy: settings-ok ## Delete the manifests, then every Google Cloud resource (cdktf destroy <stack>).
+	@# Terraform would refuse too, but only after the manifests are gone: refuse before anything.
+	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@# First: the GKE ingress controller's load balancer holds the static IP and the VPC.

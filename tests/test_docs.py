@@ -340,7 +340,7 @@ def _render(target: str, env: str, config: Path, **variables: str) -> list[str]:
         check=True,
     )
     lines = proc.stdout.replace("\\\n", " ").splitlines()
-    skip = ("command -v ", ".venv/bin/python -c", "#", "true", "umask 077 && mkdir")
+    skip = ("command -v ", ".venv/bin/python -c", "#", "true", "umask 077 && mkdir", "{ echo")
     return [" ".join(line.split()) for line in lines if line.strip() and not line.startswith(skip)]
 
 
@@ -402,14 +402,19 @@ def test_opentofu_and_overrides(example_config: Path) -> None:
     assert train == ["MLFLOW_TRACKING_URI=https://m.example.com .venv/bin/python examples/train.py"]
 
 
-def _run_without_tools(target: str, env: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run_without_tools(
+    target: str, env: str, tmp_path: Path, config: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a target for real with a PATH that holds none of the cloud tools."""
     empty = tmp_path / "bin"
     empty.mkdir(exist_ok=True)
+    environ = {"PATH": str(empty), "HOME": str(tmp_path)}
+    if config is not None:
+        environ["DEPLOY_CONFIG_DIR"] = str(config)
     return subprocess.run(
         [MAKE, "-o", "install", target, f"DEPLOY_ENV={env}"],
         cwd=REPO_ROOT,
-        env={"PATH": str(empty), "HOME": str(tmp_path)},
+        env=environ,
         capture_output=True,
         text=True,
         timeout=120,
@@ -425,7 +430,6 @@ def _run_without_tools(target: str, env: str, tmp_path: Path) -> subprocess.Comp
         ("credentials", "gcloud"),
         ("apply", "kubectl"),
         ("port-forward", "kubectl"),
-        ("destroy", "kubectl"),
         ("tf-plan", "terraform"),
     ],
 )
@@ -544,3 +548,24 @@ def test_mermaid_parses_the_architecture_diagram(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     assert good.stdout.strip().startswith("flowchart")
     assert bad.returncode != 0
+
+
+def test_destroy_refuses_while_deletion_protection_is_on(
+    tmp_path: Path, example_config: Path
+) -> None:
+    protected = _run_without_tools("destroy", "dev", tmp_path, example_config)
+    assert protected.returncode != 0
+    assert "error: deletion protection is on in config/dev.yaml" in protected.stderr
+    (example_config / "bye.yaml").write_text(
+        yaml.safe_dump(
+            {
+                **EXAMPLE,
+                "database": {"deletion_protection": False},
+                "cluster": {**EXAMPLE["cluster"], "deletion_protection": False},
+            }
+        )
+    )
+    lifted = _run_without_tools("destroy", "bye", tmp_path, example_config)
+    assert lifted.returncode != 0
+    assert "deletion protection" not in lifted.stderr
+    assert "error: 'kubectl' is not on PATH;" in lifted.stderr  # got past the guard
