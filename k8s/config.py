@@ -82,6 +82,9 @@ def config_data(settings: Settings) -> dict[str, str]:
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
         "MLFLOW_EXPOSE_PROMETHEUS": PROMETHEUS_DIR,
+        # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
+        # starts a job runner and huey consumers that idle and hold memory.
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
     }
     return dict(sorted(data.items()))
 

@@ -105,6 +105,7 @@ def test_config_map_holds_the_non_secret_settings(dev_settings: Settings, dev: O
     assert (data["MLFLOW_HOST"], data["MLFLOW_PORT"]) == ("0.0.0.0", "5000")  # noqa: S104
     assert data["MLFLOW_WORKERS"] == "1"
     assert data["MLFLOW_SERVE_ARTIFACTS"] == "true"
+    assert data["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     assert "GOOGLE_APPLICATION_CREDENTIALS" not in data  # Workload Identity, no key
     assert "env" not in _containers(_pod(dev))["mlflow"]
 
@@ -264,10 +265,12 @@ def test_migration_and_server_follow_the_image_contract(env: tuple[Settings, Obj
 
 
 def test_server_options_come_from_mlflow_env_vars(env: tuple[Settings, Objects]) -> None:
-    """Every MLFLOW_* option in the ConfigMap is one that `mlflow server` reads."""
+    """Every MLFLOW_* variable in the ConfigMap is one that MLflow reads (a typo is silent)."""
+    import mlflow.environment_variables as mlflow_env
     from mlflow.cli import server
 
     envvars = {p.envvar for p in server.params if p.envvar}
+    envvars |= {v.name for v in vars(mlflow_env).values() if hasattr(v, "name")}
     _, objects = env
     data = _config(objects)
     options = {k for k in data if k.startswith("MLFLOW_")}
