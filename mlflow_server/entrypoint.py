@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""`mlflow-entrypoint`: the server image's entry point.
+
+It assembles the PostgreSQL backend URI from the pod's environment and a mounted password file,
+so that the password never appears in a manifest, in argv (visible in `ps` and in the pod spec)
+or in a log line, then either
+
+* `mlflow-entrypoint db upgrade`: creates or migrates the schema in-process, holding a
+  PostgreSQL advisory lock so that replicas (or a rollout's old and new pods) that start
+  together run one migration after the other instead of racing; or
+* `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
+  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri).
+
+Environment:
+  DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
+  DB_PASSWORD_FILE                    a file holding the password (one trailing newline is
+                                      stripped, as `echo` and most secret stores add one)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import zlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import quote
+
+DRIVER = "postgresql+psycopg"  # psycopg 3: what SQLAlchemy 2.1 maps postgresql:// to as well
+REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
+URI_ENV = "MLFLOW_BACKEND_STORE_URI"
+# pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
+MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
+USAGE = "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+
+_log = logging.getLogger("mlflow-entrypoint")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message names it and never holds a secret."""
+
+
+def read_password(path: str) -> str:
+    """The password in `path`, without one trailing newline (`\\n` or `\\r\\n`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"DB_PASSWORD_FILE: no file at {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"DB_PASSWORD_FILE: cannot read {path} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"DB_PASSWORD_FILE: {path} is not UTF-8 text") from None
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    if not text:
+        raise ConfigError(f"DB_PASSWORD_FILE: {path} is empty")
+    return text
+
+
+def _component(value: str) -> str:
+    # safe="": every reserved character (@ : / % # ? and space) and all non-ASCII bytes are
+    # percent-encoded, which SQLAlchemy's make_url and libpq both decode.
+    return quote(value, safe="")
+
+
+def backend_uri(env: Mapping[str, str]) -> str:
+    """The SQLAlchemy URI for the settings in `env`. Raises ConfigError naming what is wrong."""
+    missing = [name for name in REQUIRED if not env.get(name)]
+    if missing:
+        raise ConfigError(f"missing environment variable(s): {', '.join(missing)}")
+    port = env["DB_PORT"]
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"DB_PORT: {port!r} is not a TCP port number")
+    host = env["DB_HOST"]
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    password = read_password(env["DB_PASSWORD_FILE"])
+    user = _component(env["DB_USER"])
+    return f"{DRIVER}://{user}:{_component(password)}@{host}:{port}/{_component(env['DB_NAME'])}"
+
+
+def upgrade(uri: str) -> None:
+    """Create the schema on an empty database or migrate it to this MLflow's head, serialized."""
+    import sqlalchemy
+    from mlflow.store.db import utils
+
+    engine = utils.create_sqlalchemy_engine_with_retry(uri)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
+            _log.info("waiting for the migration lock (advisory lock %d)", MIGRATION_LOCK_KEY)
+            lock_conn.execute(
+                sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
+            try:
+                if utils._all_tables_exist(engine):
+                    _log.info("migrating the schema to the head revision")
+                    utils._upgrade_db(engine)
+                else:
+                    _log.info("empty database: creating the schema")
+                    utils._initialize_tables(engine)
+                utils._verify_schema(engine)
+            finally:
+                lock_conn.execute(
+                    sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+    finally:
+        engine.dispose()
+    _log.info("schema is at the head revision")
+
+
+def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
+    """Replace this process with `mlflow server` (PID 1 stays the server: signals reach it)."""
+    argv = [sys.executable, "-m", "mlflow", "server", *args]
+    os.execve(sys.executable, argv, dict(env))  # noqa: S606 - no shell: argv is passed as is
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in {"db", "server"}:
+        print(USAGE, file=sys.stderr)
+        return 2
+    env = dict(os.environ)
+    try:
+        env[URI_ENV] = backend_uri(env)
+    except ConfigError as exc:
+        print(f"mlflow-entrypoint: {exc}", file=sys.stderr)
+        return 2
+    if args[0] == "db":
+        upgrade(env[URI_ENV])
+        return 0
+    exec_server(args[1:], env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

