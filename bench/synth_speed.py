@@ -46,8 +46,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    variants = {"naive (whole provider import)": ["-c", NAIVE], "project (infra.main)": ["-m", "infra.main"]}
-    medians, digests = {}, {}
+    variants = {
+        "naive (whole provider import)": ["-c", NAIVE],
+        "project (infra.main)": ["-m", "infra.main"],
+    }
+    medians: dict[str, float] = {}
+    digests: dict[str, set[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, code in variants.items():
             times = []
@@ -56,7 +60,8 @@ def main() -> None:
                 times.append(_run(code, out))
                 digests.setdefault(name, set()).add(_digest(out))
             medians[name] = statistics.median(times)
-            print(f"{name:32s} median {medians[name]:6.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}")
+            runs = ", ".join(f"{t:.2f}" for t in times)
+            print(f"{name:32s} median {medians[name]:6.2f} s  runs {runs}")
     naive, project = medians.values()
     identical = len(set.union(*digests.values())) == 1
     print(f"ratio project/naive: {project / naive:.2f} (target <= 0.35)")

@@ -77,6 +77,8 @@ class MlflowStack(TerraformStack):
             project_id=settings.project_id,
             depends_on=[apis["artifactregistry"]],
         )
+        for i, writer in enumerate(settings.registry.writers):
+            self.registry.grant_writer(writer, id=f"writer-{i}")
 
         self.network: Network | None = None
         if gke:
@@ -99,7 +101,7 @@ class MlflowStack(TerraformStack):
                 self,
                 "googleapis-dns",
                 # Not in settings.names: only infra/ uses it.
-                zone_name=f"{names.base}-googleapis",
+                zone_name=names.private_dns_zone,
                 network_id=self.network.network_id,
                 vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
                 depends_on=[apis["dns"]],
@@ -166,9 +168,7 @@ class MlflowStack(TerraformStack):
                 services_range_name=self.network.services_range_name,
                 master_cidr=settings.network.master_cidr,
                 master_authorized_cidrs=settings.network.master_authorized_cidrs,
-                # settings: with no authorized CIDR, kubectl works from Cloud Shell / Cloud
-                # Build (Google Cloud IPs) and the VPC; IAM still decides who gets in.
-                allow_google_cloud_ips=True,
+                allow_google_cloud_ips=settings.network.control_plane_google_cloud_access,
                 node_service_account=nodes.email,
                 release_channel=settings.cluster.release_channel.value,
                 machine_type=settings.cluster.machine_type,

@@ -82,7 +82,11 @@ def _format(exc: ValidationError, source: str) -> str:
         field = ".".join(str(part) for part in err["loc"]) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown setting (not a field of the settings model" + _did_you_mean(err["loc"]) + ")"
+            msg = (
+                "unknown setting (not a field of the settings model"
+                + _did_you_mean(err["loc"])
+                + ")"
+            )
         elif err["type"] == "missing":
             msg = "required setting is missing"
         elif "must match" not in msg and err["type"] != "value_error":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -71,14 +71,14 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     """Where the Kubernetes side runs."""
 
     GKE = "gke"  # the GKE cluster this project creates; Workload Identity, no keys
     LOCAL = "local"  # any other cluster (docker-desktop, kind, minikube), with a key file
 
 
-class DatabaseVersion(str, Enum):
+class DatabaseVersion(StrEnum):
     """Cloud SQL PostgreSQL majors in standard support (9.6-13 are billed extended support)."""
 
     POSTGRES_14 = "POSTGRES_14"
@@ -88,17 +88,17 @@ class DatabaseVersion(str, Enum):
     POSTGRES_18 = "POSTGRES_18"
 
 
-class SqlEdition(str, Enum):
+class SqlEdition(StrEnum):
     ENTERPRISE = "ENTERPRISE"
     ENTERPRISE_PLUS = "ENTERPRISE_PLUS"
 
 
-class Availability(str, Enum):
+class Availability(StrEnum):
     ZONAL = "ZONAL"
     REGIONAL = "REGIONAL"  # a standby in a second zone, automatic failover
 
 
-class ReleaseChannel(str, Enum):
+class ReleaseChannel(StrEnum):
     RAPID = "RAPID"
     REGULAR = "REGULAR"
     STABLE = "STABLE"
@@ -112,7 +112,9 @@ class _Section(BaseModel):
 class NetworkSettings(_Section):
     """VPC-native networking. All ranges private and disjoint."""
 
-    subnet_cidr: Cidr = Field("10.10.0.0/20", description="Primary range of the GKE subnet (nodes).")
+    subnet_cidr: Cidr = Field(
+        "10.10.0.0/20", description="Primary range of the GKE subnet (nodes)."
+    )
     pods_cidr: Cidr = Field("10.16.0.0/14", description="Secondary range for pod IPs.")
     services_cidr: Cidr = Field("10.20.0.0/20", description="Secondary range for Service IPs.")
     master_cidr: Cidr = Field(
@@ -125,7 +127,13 @@ class NetworkSettings(_Section):
     master_authorized_cidrs: tuple[str, ...] = Field(
         (),
         description="CIDRs allowed to reach the cluster's public control-plane endpoint "
-        "(kubectl). Empty: only Google Cloud IPs and the VPC.",
+        "(kubectl, your office or VPN egress). Empty: only the VPC itself.",
+    )
+    control_plane_google_cloud_access: bool = Field(
+        False,
+        description="Also let every Google Cloud public IP reach the control-plane endpoint "
+        "(Cloud Shell, Cloud Build, but also any Compute Engine VM of any project; IAM still "
+        "applies).",
     )
 
     @model_validator(mode="after")
@@ -219,9 +227,7 @@ class DatabaseSettings(_Section):
 class BucketSettings(_Section):
     """The GCS bucket that holds MLflow artifacts."""
 
-    location: str = Field(
-        "", description="Bucket location; empty means the deployment's region."
-    )
+    location: str = Field("", description="Bucket location; empty means the deployment's region.")
     artifact_prefix: Dns1123Label = Field(
         "artifacts", description="Objects live under gs://<bucket>/<artifact_prefix>/."
     )
@@ -292,6 +298,16 @@ class ServerSettings(_Section):
     )
 
 
+class RegistrySettings(_Section):
+    """The Artifact Registry repository that holds the server image."""
+
+    writers: tuple[IamMember, ...] = Field(
+        (),
+        description="Principals allowed to push images (roles/artifactregistry.writer on this "
+        "repository only), e.g. the service account Cloud Build runs as.",
+    )
+
+
 class IngressSettings(_Section):
     """HTTPS entry on GKE: global static IP, managed certificate, IAP."""
 
@@ -334,12 +350,13 @@ class Settings(_Section):
     state_bucket: BucketName | None = Field(
         None, description="GCS bucket for Terraform state; none: local state file."
     )
-    network: NetworkSettings = Field(default_factory=NetworkSettings)  # type: ignore[arg-type]
-    database: DatabaseSettings = Field(default_factory=DatabaseSettings)  # type: ignore[arg-type]
-    bucket: BucketSettings = Field(default_factory=BucketSettings)  # type: ignore[arg-type]
-    cluster: ClusterSettings = Field(default_factory=ClusterSettings)  # type: ignore[arg-type]
-    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
-    ingress: IngressSettings = Field(default_factory=IngressSettings)  # type: ignore[arg-type]
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    bucket: BucketSettings = Field(default_factory=BucketSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    ingress: IngressSettings = Field(default_factory=IngressSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -415,6 +432,7 @@ class Names:
     router: str
     nat: str
     private_services_range: str
+    private_dns_zone: str
     cluster: str
     node_pool: str
     registry_repository: str
@@ -462,6 +480,7 @@ class Names:
             router=f"{base}-router",
             nat=f"{base}-nat",
             private_services_range=f"{base}-psa",
+            private_dns_zone=f"{base}-googleapis",
             cluster=f"{base}-gke",
             node_pool=f"{base}-pool",
             registry_repository=registry_repository,
@@ -502,4 +521,3 @@ class Names:
                 "'google' "
                 f"(Cloud Storage naming rule); {why}"
             )
-

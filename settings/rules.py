@@ -71,8 +71,7 @@ SECRET_ID = Rule(r"[a-zA-Z0-9_-]{1,255}", "letters, digits, hyphens, underscores
 # Kubernetes DNS-1123 label (namespaces, service names, ...).
 DNS1123_LABEL = Rule(
     r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
-    "DNS-1123 label: at most 63 lowercase letters, digits, hyphens; starts and ends "
-    "alphanumeric",
+    "DNS-1123 label: at most 63 lowercase letters, digits, hyphens; starts and ends alphanumeric",
 )
 DNS1123_SUBDOMAIN = Rule(
     r"(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",

@@ -444,6 +444,38 @@ def test_gke_cluster_hardening(dev: Doc, dev_settings: Settings) -> None:
     assert "node_pool" not in c  # the pool is its own resource
 
 
+def test_control_plane_reachable_only_from_authorized_networks(
+    tf_synth: Synth, dev: Doc, dev_settings: Settings
+) -> None:
+    mans = one(dev, "google_container_cluster")["master_authorized_networks_config"]
+    assert mans["gcp_public_cidrs_access_enabled"] is False  # not every GCE VM of any project
+    cidrs = [b["cidr_block"] for b in mans["cidr_blocks"]]
+    assert cidrs == list(dev_settings.network.master_authorized_cidrs)
+    opened = dev_settings.model_copy(
+        update={
+            "network": dev_settings.network.model_copy(
+                update={"control_plane_google_cloud_access": True}
+            )
+        }
+    )
+    cluster = one(tf_synth(opened), "google_container_cluster")
+    assert cluster["master_authorized_networks_config"]["gcp_public_cidrs_access_enabled"] is True
+
+
+def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, dev_settings: Settings) -> None:
+    pusher = "serviceAccount:123456789-compute@developer.gserviceaccount.com"
+    with_writer = dev_settings.model_copy(
+        update={"registry": dev_settings.registry.model_copy(update={"writers": (pusher,)})}
+    )
+    doc = tf_synth(with_writer)
+    grants = res(doc, "google_artifact_registry_repository_iam_member").values()
+    writers = [g for g in grants if g["role"] == "roles/artifactregistry.writer"]
+    assert [g["member"] for g in writers] == [pusher]
+    assert not [
+        g for g in res(doc, "google_project_iam_member").values() if "artifactregistry" in g["role"]
+    ]
+
+
 def test_gke_node_pool(dev: Doc, dev_settings: Settings) -> None:
     pool = one(dev, "google_container_node_pool")
     cfg = dev_settings.cluster

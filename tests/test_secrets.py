@@ -13,7 +13,9 @@ from settings import REPO_ROOT
 def _tracked_files() -> list[str]:
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO_ROOT, capture_output=True, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return [f for f in out.split("\0") if f and (REPO_ROOT / f).is_file()]
 
@@ -24,7 +26,11 @@ def test_detect_secrets_finds_nothing() -> None:
     assert any(f.startswith("dist/") for f in files)
     result = subprocess.run(
         [str(REPO_ROOT / ".venv" / "bin" / "detect-secrets"), "scan", "--all-files", *files],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=300,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     findings = json.loads(result.stdout)["results"]
     assert findings == {}, json.dumps(findings, indent=2)
@@ -34,7 +40,8 @@ def test_no_secret_object_in_dist_carries_a_value() -> None:
     for path in sorted((REPO_ROOT / "dist").glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
             if doc and doc.get("kind") == "Secret":
-                assert not doc.get("data") and not doc.get("stringData"), path.name
+                assert not doc.get("data"), path.name
+                assert not doc.get("stringData"), path.name
 
 
 def test_no_key_material_in_tracked_files() -> None:

@@ -44,13 +44,19 @@ def test_names_are_derived_once_and_deterministic(dev_settings: Settings) -> Non
 def test_environments_never_share_a_name(dev_settings: Settings) -> None:
     local = load_settings("local")
     dev_names, local_names = vars(dev_settings.names), vars(local.names)
-    shared = {
-        k for k in dev_names if dev_names[k] == local_names[k] and k not in SHARED_BY_DESIGN
-    }
+    shared = {k for k in dev_names if dev_names[k] == local_names[k] and k not in SHARED_BY_DESIGN}
     assert not shared
 
 
-SHARED_BY_DESIGN = {"project_id", "region", "database", "db_user", "ksa", "service", "workload_pool"}
+SHARED_BY_DESIGN = {
+    "project_id",
+    "region",
+    "database",
+    "db_user",
+    "ksa",
+    "service",
+    "workload_pool",
+}
 
 
 def _set(data: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:

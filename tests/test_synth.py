@@ -95,7 +95,7 @@ def test_failure_mid_synth_leaves_output_untouched(
     assert not list(tmp_path.parent.glob(f".{tmp_path.name}.staging-*"))
 
 
-BAD_CONFIGS = {
+BAD_CONFIGS: dict[str, dict[str, object]] = {
     "unknown key": {"projct_id": "x"},
     "invalid name": {"project_id": "Bad_Project"},
     "wrong type": {"server": {"replicas": "two"}},

@@ -37,7 +37,15 @@ def test_every_direct_requirement_is_pinned_and_locked() -> None:
 
 @pytest.mark.parametrize(
     "package",
-    ["cdktf", "cdktf-cdktf-provider-google", "cdk8s", "cdk8s-plus-25", "pydantic", "checkov", "mlflow"],
+    [
+        "cdktf",
+        "cdktf-cdktf-provider-google",
+        "cdk8s",
+        "cdk8s-plus-25",
+        "pydantic",
+        "checkov",
+        "mlflow",
+    ],
 )
 def test_installed_versions_match_the_lock(package: str) -> None:
     locked = {_canonical(k): v for k, v in LOCK.items()}
