@@ -18,6 +18,8 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterMasterAuthClientCertificateConfig,
     ContainerClusterMasterAuthorizedNetworksConfig,
     ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks,
+    ContainerClusterMonitoringConfig,
+    ContainerClusterMonitoringConfigManagedPrometheus,
     ContainerClusterNetworkPolicy,
     ContainerClusterNodeConfig,
     ContainerClusterNodeConfigShieldedInstanceConfig,
@@ -195,6 +197,12 @@ class GkeCluster(Construct):
             ),
             logging_config=ContainerClusterLoggingConfig(
                 enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
+            ),
+            # Managed Service for Prometheus: its PodMonitoring CRD is what dist/ scrapes
+            # /metrics with; stated here rather than relying on the version's default.
+            monitoring_config=ContainerClusterMonitoringConfig(
+                enable_components=["SYSTEM_COMPONENTS"],
+                managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(enabled=True),
             ),
             resource_labels=labels or None,
             depends_on=list(depends_on) or None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
 from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
@@ -183,6 +184,16 @@ class MlflowStack(TerraformStack):
             self.workload.grant_workload_identity_user(
                 names.workload_identity_member, depends_on=[self.cluster.cluster]
             )
+            # The Secret Manager add-on mounts the password with the pod's own identity. It
+            # honours the KSA's link to the workload account; granting the KSA principal too
+            # (Workload Identity Federation's direct form) keeps the mount working either way.
+            project = DataGoogleProject(self, "project", project_id=settings.project_id)
+            self.database.grant_password_access(
+                f"principal://iam.googleapis.com/projects/{project.number}/locations/global/"
+                f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
+                f"/sa/{names.ksa}",
+                id="password-accessor-ksa",
+            ).node.add_dependency(self.cluster.cluster)
             self.edge = Edge(
                 self,
                 "edge",

@@ -349,12 +349,19 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
     assert bucket_iam["member"] == member
     for banned in ("google_storage_bucket_iam_binding", "google_storage_bucket_iam_policy"):
         assert not res(doc, banned)
-    secret_iam = one(doc, "google_secret_manager_secret_iam_member")
-    assert secret_iam["secret_id"] == ref("google_secret_manager_secret", doc, "id")
-    assert (secret_iam["role"], secret_iam["member"]) == (
-        "roles/secretmanager.secretAccessor",
-        member,
+    names = settings.names
+    ksa_principal = (
+        "principal://iam.googleapis.com/projects/${data.google_project.project.number}/"
+        f"locations/global/workloadIdentityPools/{names.workload_pool}/subject/ns/"
+        f"{names.namespace}/sa/{names.ksa}"
     )
+    secret_grants = res(doc, "google_secret_manager_secret_iam_member").values()
+    for grant in secret_grants:
+        assert grant["secret_id"] == ref("google_secret_manager_secret", doc, "id")
+        assert grant["role"] == "roles/secretmanager.secretAccessor"
+    # the workload account, and on GKE the KSA itself (the Secret Manager add-on's identity)
+    expected_members = [member, ksa_principal] if settings.is_gke else [member]
+    assert sorted(g["member"] for g in secret_grants) == sorted(expected_members)
     sql_roles = {
         r["role"] for r in res(doc, "google_project_iam_member").values() if r["member"] == member
     }
@@ -437,6 +444,7 @@ def test_gke_cluster_hardening(dev: Doc, dev_settings: Settings) -> None:
     assert c["release_channel"] == {"channel": dev_settings.cluster.release_channel.value}
     assert c["datapath_provider"] == "ADVANCED_DATAPATH"  # Dataplane V2 enforces NetworkPolicy
     assert c["secret_manager_config"] == {"enabled": True}
+    assert c["monitoring_config"]["managed_prometheus"] == {"enabled": True}  # PodMonitoring
     assert c["enable_legacy_abac"] is False
     assert c["master_auth"] == {"client_certificate_config": {"issue_client_certificate": False}}
     assert c["addons_config"]["http_load_balancing"] == {"disabled": False}
