@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -224,16 +225,24 @@ def run_project(
         secrets={},
         files={"DB_PASSWORD_FILE": password + "\n"},
         extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
-        # A free port for PostgreSQL: the bench may run beside the e2e tests.
-        overrides={"DB_PORT": str(pg.port), **variant},
+        # Free ports for PostgreSQL and the server: the bench may run beside the e2e tests.
+        # Clients still send the Service's Host header, which the server's allowed hosts name.
+        overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **variant},
     )
     server: RunningContainer | None = None
     try:
-        migrate = pod.run_to_completion("db-migrate")
+        migrate = pod.run_to_completion(
+            "db-migrate", wrapper=("/usr/bin/time", "-f", "maxrss_kib=%M")
+        )
         if migrate.returncode:
             raise RuntimeError(migrate.stderr[-3000:])
+        peak_kib = re.findall(r"^maxrss_kib=(\d+)$", migrate.stderr, flags=re.M)
+        print(
+            f"db-migrate (schema creation on an empty database): peak RSS "
+            f"{int(peak_kib[-1]) / 1024:.0f} MiB"
+        )
         server = pod.start("mlflow")
-        port = int(server.container.env.get("MLFLOW_PORT", "5000"))
+        port = int(server.container.env["MLFLOW_PORT"])
         url = f"http://127.0.0.1:{port}"
         wait_http_ok(f"{url}/health", timeout=120)
         host = f"{names.service}.{names.namespace}.svc.cluster.local:{settings.server.port}"

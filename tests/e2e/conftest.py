@@ -92,12 +92,24 @@ class Cluster:
         assert self.server is not None
         probe = self.server.container.probe("readinessProbe") or {}
         path = probe.get("httpGet", {}).get("path", "/health")
+        server = self.server
+
+        def exited() -> None:
+            # Fail at once when the container died (a port taken by another run, a bad arg),
+            # rather than polling a port some other process may answer on.
+            if server.proc.poll() is not None:
+                raise AssertionError(
+                    f"server exited ({server.proc.returncode}):\n{server.logs()[-4000:]}"
+                )
+
         try:
-            wait_http_ok(f"{self.local_url}{path}", timeout=timeout)
+            wait_http_ok(f"{self.local_url}{path}", timeout=timeout, each=exited)
         except TimeoutError:
             raise AssertionError(
                 f"server not ready: {self.server.proc.poll()=}\n{self.server.logs()[-4000:]}"
             ) from None
+        # The answer came from this run's server, not from another one on the same port.
+        assert server.listens_on(self.container_port), server.logs()[-4000:]
 
     def restart_server_after_kill(self) -> None:
         assert self.server is not None
@@ -161,7 +173,18 @@ def cluster(dev_settings: Settings) -> Iterator[Cluster]:
             )
             db_port = new_port
         if not port_is_free(container_port):
-            pytest.fail(f"the server's port {container_port} is busy on this machine")
+            # Only the listening port moves: clients still use the Service's name and port
+            # (and send that Host header); the harness's name resolution points them here.
+            server_env = probe.resolve(SERVER).env
+            if server_env.get("MLFLOW_PORT") != str(container_port):
+                pytest.fail(f"port {container_port} is busy and is not set by MLFLOW_PORT")
+            new_port = free_port()
+            overrides["MLFLOW_PORT"] = str(new_port)
+            notes.append(
+                f"port {container_port} is busy: the server listens on {new_port} "
+                f"(MLFLOW_PORT={new_port}); clients still call {names.service}:{service_port}"
+            )
+            container_port = new_port
 
         pg = PostgresServer(host=db_host, port=db_port)
         started.append(pg)

@@ -456,12 +456,13 @@ class Pod:
     # -- processes ---------------------------------------------------------------------------
 
     def run_to_completion(
-        self, name: str, *, timeout: float = 180
+        self, name: str, *, timeout: float = 180, wrapper: tuple[str, ...] = ()
     ) -> subprocess.CompletedProcess[str]:
+        """Run an init container's process to its end (`wrapper`: e.g. /usr/bin/time -f)."""
         container = self.resolve(name)
         self.write_files(container)
         return subprocess.run(
-            container.argv,
+            [*wrapper, *container.argv],
             env=container.env,
             cwd=self.root,
             capture_output=True,
@@ -530,6 +531,13 @@ class RunningContainer:
                         total += int(line.split()[1]) * 1024
         return total
 
+    def listens_on(self, port: int) -> bool:
+        """Whether one of this container's processes holds the listening socket on port."""
+        out = subprocess.run(
+            ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=False
+        ).stdout
+        return any(int(pid) in self.pids() for pid in re.findall(r"pid=(\d+)", out))
+
     def kill(self) -> None:
         """SIGKILL to every process of the container, as an OOM kill or a node failure does."""
         with contextlib.suppress(ProcessLookupError):
@@ -566,8 +574,18 @@ def http_get(url: str, *, host: str | None = None, timeout: float = 5) -> tuple[
         return int(exc.code), exc.read().decode(errors="replace")
 
 
-def wait_http_ok(url: str, *, host: str | None = None, timeout: float = 90) -> None:
+def wait_http_ok(
+    url: str,
+    *,
+    host: str | None = None,
+    timeout: float = 90,
+    each: Callable[[], None] | None = None,
+) -> None:
+    """Poll url until it answers 200; `each` runs before every attempt (it may raise)."""
+
     def ok() -> bool:
+        if each is not None:
+            each()
         try:
             return http_get(url, host=host, timeout=2)[0] == 200
         except OSError:

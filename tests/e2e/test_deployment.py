@@ -177,3 +177,24 @@ def test_concurrent_migrations_on_a_fresh_database(cluster: Cluster):
         assert len(revisions) == 1
     finally:
         cluster.pg.drop_database(database)
+
+
+def _quantity(value: str) -> int:
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "k": 10**3, "M": 10**6, "G": 10**9}
+    for suffix, factor in units.items():
+        if value.endswith(suffix):
+            return int(float(value[: -len(suffix)]) * factor)
+    return int(value)
+
+
+def test_server_memory_fits_its_request(cluster: Cluster, training_run: dict[str, str]):
+    """After a training run (model upload and download included), the server's process tree
+    is resident within the memory the Deployment requests for it (bench/server_perf.py
+    measures the peak under load)."""
+    assert cluster.server is not None
+    resources = cluster.server.container.spec.get("resources", {})
+    request = _quantity(resources["requests"]["memory"])
+    limit = _quantity(resources["limits"]["memory"])
+    rss = cluster.server.rss_bytes()
+    print(f"server RSS after the training run: {rss / 2**20:.0f} MiB")
+    assert 100 * 2**20 < rss <= request <= limit, (rss / 2**20, request / 2**20)
