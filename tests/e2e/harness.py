@@ -89,11 +89,11 @@ class PostgresServer:
 
     def __init__(self, *, port: int, host: str = "127.0.0.1") -> None:
         self.host, self.port = host, port
-        self.root = Path(tempfile.mkdtemp(prefix="e2e-pg-"))
+        self._as_postgres = os.geteuid() == 0
+        self.root = Path(tempfile.mkdtemp(prefix="e2e-pg-", dir=self._base_dir()))
         self.data = self.root / "data"
         self.sockets = self.root / "sock"
         self.log = self.root / "postgres.log"
-        self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             owner = pwd.getpwnam("postgres")
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
@@ -103,6 +103,18 @@ class PostgresServer:
         self.log.touch()
         if self._as_postgres:
             os.chown(self.log, owner.pw_uid, owner.pw_gid)
+
+    def _base_dir(self) -> str:
+        """The temp folder, or its nearest ancestor the postgres user can enter: a private
+        TMPDIR (make test's is root's, mode 0700) is out of that user's reach."""
+        base = Path(tempfile.gettempdir())
+        if not self._as_postgres:
+            return str(base)
+        for folder in (base, *base.parents):
+            probe = ["runuser", "-u", "postgres", "--", "test", "-w", str(folder), "-a", "-x"]
+            if subprocess.run([*probe, str(folder)], check=False).returncode == 0:
+                return str(folder)
+        raise RuntimeError(f"no folder above {base} is writable by the postgres user")
 
     def _run(self, *argv: str, timeout: float = 120) -> None:
         cmd = ["runuser", "-u", "postgres", "--", *argv] if self._as_postgres else list(argv)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -76,7 +77,10 @@ def test_artifacts_and_model_are_in_the_bucket(cluster: Cluster, training_run: d
 
 
 def test_model_loads_back_and_predicts(
-    cluster: Cluster, training_run: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cluster: Cluster,
+    training_run: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ):
     import mlflow
     from sklearn.metrics import accuracy_score
@@ -86,7 +90,8 @@ def test_model_loads_back_and_predicts(
     _, x_test, _, y_test = load_data()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", cluster.tracking_uri)
     with cluster_dns(cluster.dns):
-        model = mlflow.pyfunc.load_model(training_run["model"])
+        # dst_path: MLflow would otherwise download into a temp folder it never removes.
+        model = mlflow.pyfunc.load_model(training_run["model"], dst_path=str(tmp_path))
     predicted = model.predict(x_test)
     ((logged,),) = cluster.pg.query(
         cluster.database,
