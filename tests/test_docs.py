@@ -295,13 +295,13 @@ def test_readme_covers_the_original_lifecycle() -> None:
 
 # The example README documents: config/dev.yaml's shipped values (a user's edits to config/
 # must not make this test fail, so it uses a copy of the example, not the live file).
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "project_id": "my-mlflow-project",
     "region": "europe-west1",
     "cluster": {"location": "europe-west1-b"},
     "ingress": {"host": "mlflow.example.com"},
 }
-EXAMPLE_LOCAL = {
+EXAMPLE_LOCAL: dict[str, Any] = {
     "project_id": "my-mlflow-project",
     "region": "europe-west1",
     "platform": "local",
