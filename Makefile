@@ -28,8 +28,6 @@ unexport TF_CLI_CONFIG_FILE
 endif
 endif
 
-STACK = $(shell $(PY) -c 'from settings import load_settings; print(load_settings().names.terraform_stack)' 2>/dev/null)
-STACK_DIR = cdktf.out/stacks/$(STACK)
 
 ##@ Set-up
 .PHONY: help install synth test
@@ -58,7 +56,7 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 synth: install ## Synthesize Terraform JSON (cdktf.out/) and manifests (dist/) for DEPLOY_ENV.
 	$(PY) -m infra.main
 	$(PY) -m k8s.main
-	@echo "synthesized $(DEPLOY_ENV): cdktf.out/stacks/$(STACK)/cdk.tf.json and $$($(PY) -c 'from settings import load_settings; from k8s.app import outdir_for; import os; print(os.path.relpath(outdir_for(load_settings())))')/"
+	@echo "synthesized $(DEPLOY_ENV): $(TF_STACK_DIR)/cdk.tf.json and $(OUTDIR)/"
 
 test: install ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
 	@# The tests get a temp folder of their own, which must be empty afterwards: no test, tool
@@ -131,7 +129,6 @@ only = $(if $(filter $(1),$(PLATFORM)),true,{ echo "error: make $@ is for platfo
 PLATFORM = $(call setting,PLATFORM)
 PROJECT = $(call setting,PROJECT)
 REGION = $(call setting,REGION)
-# The environment's stack (STACK above does not follow DEPLOY_ENV given on the command line).
 TF_STACK = $(call setting,TF_STACK)
 TF_STACK_DIR = cdktf.out/stacks/$(TF_STACK)
 OUTDIR = $(_outdir)
