@@ -500,8 +500,8 @@ def test_readme_config_snippets_are_valid_settings() -> None:
             assert list(settings.ingress.iap_members) == members
 
 
-# Mermaid's own parser (the library GitHub renders with), run by the project's Node.js. It needs
-# the npm packages mermaid and jsdom in package.json's devDependencies.
+# Mermaid's own parser (the library GitHub renders with), run by the project's Node.js, from the
+# npm packages mermaid and jsdom pinned in package.json's devDependencies.
 MERMAID_PARSE = """
 import { JSDOM } from 'jsdom';
 import fs from 'fs';
@@ -523,8 +523,8 @@ try {
 @pytest.mark.tools
 def test_mermaid_parses_the_architecture_diagram(tmp_path: Path) -> None:
     modules = REPO_ROOT / "node_modules"
-    if not ((modules / "mermaid").is_dir() and (modules / "jsdom").is_dir()):
-        pytest.skip("npm packages mermaid and jsdom are not in package.json yet")
+    assert (modules / "mermaid").is_dir(), "run `make install`: mermaid is in package.json"
+    assert (modules / "jsdom").is_dir(), "run `make install`: jsdom is in package.json"
     diagram = re.search(r"```mermaid\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     assert diagram
     (tmp_path / "diagram.mmd").write_text(diagram[1])
