@@ -83,8 +83,9 @@ lock: ## Re-pin requirements.lock from requirements.txt in a fresh virtualenv.
 	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
 	rm -rf .venv-lock
 
-bench: install ## Measure synth speed (and other benchmarks under bench/).
+bench: install ## Benchmarks with ratios: synth speed, then the server's throughput and memory.
 	$(PY) bench/synth_speed.py
+	$(PY) bench/server_perf.py
 
 lint: install ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/test_lint.py

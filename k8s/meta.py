@@ -8,14 +8,16 @@ from cdk8s_plus_25 import k8s
 
 from settings import MLFLOW_VERSION, Settings
 
-# Sizes, in one place. Starting figures, not yet measured: the server-measurement engineer's
-# numbers replace them. No CPU limit anywhere: CFS quota throttles request latency, and the
+# Sizes, in one place, from bench/server_perf.py and the e2e run (2 vCPU): the server as configured
+# here (1 uvicorn worker, job runner off) peaks at 514-522 MiB RSS (~430 MiB PSS) under load and
+# after a training run; the request adds ~10 % headroom, the limit leaves room for large artifact
+# listings and transfers. No CPU limit anywhere: CFS quota throttles request latency, and the
 # requests alone already guarantee each container its share (.checkov.yaml, CKV_K8S_11).
-SERVER_REQUESTS = {"memory": "768Mi", "cpu": "250m"}
+SERVER_REQUESTS = {"memory": "576Mi", "cpu": "250m"}
 SERVER_LIMITS = {"memory": "1Gi"}
-# `mlflow db upgrade` loads the same code as the server and then exits; same memory envelope.
-MIGRATE_REQUESTS = {"memory": "512Mi", "cpu": "100m"}
-MIGRATE_LIMITS = {"memory": "1Gi"}
+# `mlflow db upgrade` creating the schema on an empty database peaks at 231 MiB RSS, then exits.
+MIGRATE_REQUESTS = {"memory": "256Mi", "cpu": "100m"}
+MIGRATE_LIMITS = {"memory": "512Mi"}
 # Cloud SQL Auth Proxy v2: small requests; the limit bounds a connection burst.
 PROXY_REQUESTS = {"memory": "32Mi", "cpu": "50m"}
 PROXY_LIMITS = {"memory": "256Mi"}
