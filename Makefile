@@ -106,10 +106,11 @@ format: install ## Format the project's Python code.
 # (then kept: `_settings` turns into a simple variable). DEPLOY_ENV is passed explicitly because
 # make 4.3 does not export variables to $(shell). A bad config leaves them empty; every target
 # first runs settings-ok, which prints the config error and stops.
-SETTINGS_PY = from settings import load_settings; s = load_settings(); n = s.names; l = s.local; \
+SETTINGS_PY = import os; from settings import load_settings; from settings.load import manifests_dir; \
+  s = load_settings(); n = s.names; l = s.local; \
   print(" ".join(f"{k}={v}" for k, v in dict( \
     PLATFORM=s.platform.value, PROJECT=s.project_id, REGION=s.region, \
-    TF_STACK=n.terraform_stack, NAMESPACE=n.namespace, SERVICE=n.service, \
+    TF_STACK=n.terraform_stack, OUTDIR=os.path.relpath(manifests_dir(s)), NAMESPACE=n.namespace, SERVICE=n.service, \
     CLUSTER=n.cluster, CLUSTER_LOCATION=s.cluster_location, \
     IMAGE_TAG=s.server.image_tag, CUSTOM_IMAGE=s.server.image or "", \
     REPOSITORY=n.registry_repository, DB_PASSWORD_SECRET=n.db_password_secret, \
@@ -119,8 +120,6 @@ SETTINGS_PY = from settings import load_settings; s = load_settings(); n = s.nam
   ).items()))
 _settings = $(eval _settings := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c '$(SETTINGS_PY)' 2>/dev/null))$(_settings)
 setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
-# Where the environment's manifests are (k8s.app.outdir_for): dist/, or dist/<env>/.
-_outdir = $(eval _outdir := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c 'from settings import load_settings; from k8s.app import outdir_for; import os; print(os.path.relpath(outdir_for(load_settings())))' 2>/dev/null))$(_outdir)
 
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.
 require = command -v $(1) >/dev/null || { echo "error: '$(1)' is not on PATH; $(2)" >&2; exit 127; }
@@ -132,7 +131,8 @@ PROJECT = $(call setting,PROJECT)
 REGION = $(call setting,REGION)
 TF_STACK = $(call setting,TF_STACK)
 TF_STACK_DIR = cdktf.out/stacks/$(TF_STACK)
-OUTDIR = $(_outdir)
+# Where the environment's manifests are: dist/, or dist/<env>/.
+OUTDIR = $(call setting,OUTDIR)
 NAMESPACE = $(call setting,NAMESPACE)
 SERVICE = $(call setting,SERVICE)
 # The Service listens on server.port on GKE and on local.service_port (a LoadBalancer) locally.

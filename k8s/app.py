@@ -10,16 +10,9 @@ from cdk8s import App, YamlOutputType
 
 from k8s.charts import build
 from k8s.review import mark_files
-from settings import REPO_ROOT, Settings
-from settings.load import DEFAULT_ENV
+from settings import Settings
+from settings.load import manifests_dir
 from settings.output import publish, staging_dir
-
-DIST = REPO_ROOT / "dist"
-
-
-def outdir_for(settings: Settings) -> Path:
-    """dist/ holds the default environment (committed); others go to git-ignored dist/<env>/."""
-    return DIST if settings.environment == DEFAULT_ENV else DIST / settings.environment
 
 
 def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:
@@ -29,7 +22,7 @@ def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:
     at the scratch folder cdk8s.out/ (CDK8S_OUTDIR); the manifests are copied there for the
     CLI and published to dist/ only after the whole synth succeeded.
     """
-    target = outdir or outdir_for(settings)
+    target = outdir or manifests_dir(settings)
     with staging_dir(target) as staging:
         app = App(outdir=str(staging), yaml_output_type=YamlOutputType.FILE_PER_CHART)
         build(app, settings)

@@ -16,7 +16,16 @@ from settings.model import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO_ROOT / "config"
+DIST = REPO_ROOT / "dist"
 DEFAULT_ENV = "dev"
+
+
+def manifests_dir(settings: Settings) -> Path:
+    """dist/ holds the default environment (committed); others go to git-ignored dist/<env>/.
+
+    Here rather than in k8s/ so that the Makefile reads it without starting jsii.
+    """
+    return DIST if settings.environment == DEFAULT_ENV else DIST / settings.environment
 
 
 def config_dir() -> Path:

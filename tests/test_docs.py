@@ -141,6 +141,7 @@ def test_reference_refuses_a_validator_it_cannot_describe() -> None:
         list(ref.sections(CrossField))
 
 
+@pytest.mark.integration
 def test_make_docs_runs_the_generator() -> None:
     out = subprocess.run(
         [MAKE, "-n", "-o", "install", "docs"],
@@ -162,15 +163,7 @@ def _make_targets() -> set[str]:
     return set(re.findall(r"^\s+make (\S+)", out, flags=re.MULTILINE))
 
 
-def test_quick_start_is_exactly_make_synth_and_make_test() -> None:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```bash\n(.*?)```", section, flags=re.DOTALL)
-    assert block, "the quick start has no bash block"
-    commands = [line.split("#")[0].strip() for line in block[1].splitlines()]
-    assert [c for c in commands if c] == ["make synth", "make test"]
-
-
+@pytest.mark.integration
 def test_every_make_target_in_the_docs_exists() -> None:
     targets = _make_targets()
     assert {"deploy", "plan", "diff", "image", "apply", "destroy", "port-forward"} <= targets
@@ -345,6 +338,7 @@ def _render(target: str, env: str, config: Path, **variables: str) -> list[str]:
 
 
 @pytest.mark.parametrize("target", LIFECYCLE)
+@pytest.mark.integration
 def test_readme_shows_the_commands_dev_targets_run(target: str, example_config: Path) -> None:
     flat = _flat(README.read_text(encoding="utf-8"))
     commands = _render(target, "dev", example_config)
@@ -355,6 +349,7 @@ def test_readme_shows_the_commands_dev_targets_run(target: str, example_config: 
 
 
 @pytest.mark.parametrize("target", LOCAL_LIFECYCLE)
+@pytest.mark.integration
 def test_readme_shows_the_commands_local_targets_run(target: str, example_config: Path) -> None:
     flat = _flat(README.read_text(encoding="utf-8"))
     for command in _render(target, "local", example_config):
@@ -362,6 +357,7 @@ def test_readme_shows_the_commands_local_targets_run(target: str, example_config
         assert command in flat, f"README does not show `make {target} DEPLOY_ENV=local`: {command}"
 
 
+@pytest.mark.integration
 def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: Path) -> None:
     """Change the prefix: every command follows; nothing is spelled out in the Makefile."""
     (example_config / "stg.yaml").write_text(
@@ -391,6 +387,7 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
     assert f"cdktf destroy {n.terraform_stack}" in out["destroy"]
 
 
+@pytest.mark.integration
 def test_opentofu_and_overrides(example_config: Path) -> None:
     assert "tofu -chdir=cdktf.out/stacks/mlflow-dev apply -input=false" in _render(
         "tf-apply", "dev", example_config, TF="tofu"
@@ -433,6 +430,7 @@ def _run_without_tools(
         ("tf-plan", "terraform"),
     ],
 )
+@pytest.mark.integration
 def test_a_missing_tool_stops_the_target_early(target: str, tool: str, tmp_path: Path) -> None:
     proc = _run_without_tools(target, "dev", tmp_path)
     assert proc.returncode != 0
@@ -441,12 +439,14 @@ def test_a_missing_tool_stops_the_target_early(target: str, tool: str, tmp_path:
 
 
 @pytest.mark.parametrize(("target", "env"), [("credentials", "local"), ("local-secrets", "dev")])
+@pytest.mark.integration
 def test_a_target_refuses_the_other_platform(target: str, env: str, tmp_path: Path) -> None:
     proc = _run_without_tools(target, env, tmp_path)
     assert proc.returncode != 0
     assert f"error: make {target} is for platform" in proc.stderr
 
 
+@pytest.mark.integration
 def test_image_refuses_to_build_when_server_image_names_another(example_config: Path) -> None:
     (example_config / "ext.yaml").write_text(
         yaml.safe_dump({**EXAMPLE, "server": {"image": "ghcr.io/example/mlflow:3.17.2"}})
@@ -463,6 +463,7 @@ def test_image_refuses_to_build_when_server_image_names_another(example_config: 
     assert "gcloud builds submit" in rendered  # shown by -n; the error line runs first
 
 
+@pytest.mark.integration
 def test_local_secrets_reads_the_stacks_sensitive_key_output(
     example_config: Path, tf_synth: Any, local_settings: Settings
 ) -> None:
@@ -550,6 +551,7 @@ def test_mermaid_parses_the_architecture_diagram(tmp_path: Path) -> None:
     assert bad.returncode != 0
 
 
+@pytest.mark.integration
 def test_destroy_refuses_while_deletion_protection_is_on(
     tmp_path: Path, example_config: Path
 ) -> None:

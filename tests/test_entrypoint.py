@@ -134,6 +134,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.integration
 def test_cli_config_error_names_variable_and_hides_password(tmp_path: Path) -> None:
     env = _env(tmp_path, password=TRICKY, DB_PORT="not-a-port")
     for args in (["db", "upgrade"], ["server", "--port", "5000"]):
@@ -144,6 +145,7 @@ def test_cli_config_error_names_variable_and_hides_password(tmp_path: Path) -> N
         assert TRICKY not in proc.stderr + proc.stdout
 
 
+@pytest.mark.integration
 def test_cli_missing_env_exits_2(tmp_path: Path) -> None:
     proc = _run(["db", "upgrade"], {})
     assert proc.returncode == 2
@@ -151,12 +153,14 @@ def test_cli_missing_env_exits_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [[], ["db"], ["db", "downgrade"], ["ui"], ["db", "upgrade", "x"]])
+@pytest.mark.integration
 def test_cli_usage(tmp_path: Path, args: list[str]) -> None:
     proc = _run(args, _env(tmp_path))
     assert proc.returncode == 2
     assert proc.stderr.startswith("usage: mlflow-entrypoint")
 
 
+@pytest.mark.integration
 def test_server_execs_mlflow_with_uri_in_env_not_argv(tmp_path: Path) -> None:
     """`server --help` replaces the entrypoint with the real `mlflow server` CLI."""
     proc = _run(["server", "--help"], _env(tmp_path, password=TRICKY))

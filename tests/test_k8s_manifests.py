@@ -176,12 +176,13 @@ def test_local_pull_secret_is_attached_to_the_service_account(
     assert "annotations" not in sa["metadata"]
 
 
+@pytest.mark.integration
 def test_local_output_goes_to_ignored_dist_local(local_settings: Settings, repo_root: Path) -> None:
     import subprocess
 
-    from k8s.app import outdir_for
+    from settings.load import manifests_dir
 
-    out = outdir_for(local_settings)
+    out = manifests_dir(local_settings)
     assert out == repo_root / "dist" / "local"
     probe = out / "10-config.k8s.yaml"
     result = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=repo_root, check=False)
@@ -535,6 +536,7 @@ def test_config_change_rolls_the_pods(
     assert len(checksum(dev)) == 64
 
 
+@pytest.mark.integration
 def test_local_entry_point_fails_cleanly_without_the_key_file(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 import yaml
 
 from settings import REPO_ROOT
@@ -20,6 +21,7 @@ def _tracked_files() -> list[str]:
     return [f for f in out.split("\0") if f and (REPO_ROOT / f).is_file()]
 
 
+@pytest.mark.integration
 def test_detect_secrets_finds_nothing() -> None:
     """detect-secrets (Yelp) with every plugin over every tracked or to-be-tracked file."""
     files = _tracked_files()

@@ -31,7 +31,8 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def test_dist_is_what_synth_produces(dev_settings: Settings, tmp_path: Path, clean_env) -> None:
-    from k8s.app import DIST, synth
+    from k8s.app import synth
+    from settings.load import DIST
 
     synth(dev_settings, outdir=tmp_path)
     fresh = {k: v for k, v in _tree(tmp_path).items() if "/" not in k}
@@ -104,6 +105,7 @@ BAD_CONFIGS: dict[str, dict[str, object]] = {
 
 @pytest.mark.parametrize("entry", ["infra.main", "k8s.main"])
 @pytest.mark.parametrize("case", [*BAD_CONFIGS, "missing file", "malformed YAML"])
+@pytest.mark.integration
 def test_entry_point_rejects_bad_config_cleanly(entry: str, case: str, tmp_path: Path) -> None:
     dev = yaml.safe_load((REPO_ROOT / "config" / "dev.yaml").read_text())
     if case == "malformed YAML":
@@ -128,6 +130,7 @@ def test_entry_point_rejects_bad_config_cleanly(entry: str, case: str, tmp_path:
     assert [_tree(p) for p in outputs] == before
 
 
+@pytest.mark.integration
 def test_no_end_of_life_node_banner(tmp_path: Path) -> None:
     """jsii runs on the project's Node 24 even when PATH offers the machine's Node 20."""
     env = {k: v for k, v in ENV.items() if k != "JSII_NODE"}

@@ -62,6 +62,7 @@ def test_cli_versions_are_pinned_in_package_lock() -> None:
         assert packages[f"node_modules/{name}"]["version"] == wanted
 
 
+@pytest.mark.integration
 def test_project_node_is_a_supported_lts() -> None:
     node = REPO_ROOT / ".venv" / "bin" / "node"
     out = subprocess.run([str(node), "--version"], capture_output=True, text=True, check=True)
@@ -69,6 +70,7 @@ def test_project_node_is_a_supported_lts() -> None:
     assert major in (22, 24)
 
 
+@pytest.mark.integration
 def test_second_install_is_a_no_op() -> None:
     """`make synth` installs only when a requirements or lock file changed."""
     result = subprocess.run(

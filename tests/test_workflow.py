@@ -81,6 +81,7 @@ def test_synth_then_stale_check_then_make_test(steps: list[dict[str, Any]]) -> N
     assert "--untracked-files=all" in script  # a new file synth wrote counts as a difference
 
 
+@pytest.mark.integration
 def test_the_stale_check_fails_on_a_changed_manifest(
     steps: list[dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -110,6 +111,7 @@ def test_the_stale_check_fails_on_a_changed_manifest(
     assert sh(script) != 0
 
 
+@pytest.mark.integration
 def test_the_make_targets_it_calls_exist() -> None:
     for target in ("synth", "test"):
         subprocess.run(
@@ -122,7 +124,7 @@ def test_the_make_targets_it_calls_exist() -> None:
 
 def test_uploads_what_synth_writes(steps: list[dict[str, Any]], dev_settings: Settings) -> None:
     from infra.app import DEFAULT_OUTDIR
-    from k8s.app import DIST, outdir_for
+    from settings.load import DIST, manifests_dir
 
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload.get("if") == "${{ !cancelled() }}"  # also when a test failed: for review
@@ -132,5 +134,5 @@ def test_uploads_what_synth_writes(steps: list[dict[str, Any]], dev_settings: Se
     ).relative_to(REPO_ROOT)
     assert any(fnmatch.fnmatch(str(stack_json), p) for p in paths), paths
     assert f"{DIST.relative_to(REPO_ROOT)}/" in paths
-    assert outdir_for(dev_settings) == DIST
+    assert manifests_dir(dev_settings) == DIST
     assert upload["with"]["if-no-files-found"] == "error"
