@@ -87,24 +87,20 @@ class ImageRepository(Construct):
         self, member: str, *, id: str = "reader"
     ) -> ArtifactRegistryRepositoryIamMember:
         """Pull images from this repository only (roles/artifactregistry.reader)."""
-        return ArtifactRegistryRepositoryIamMember(
-            self,
-            id,
-            location=self.repository.location,
-            repository=self.repository.name,
-            role="roles/artifactregistry.reader",
-            member=member,
-        )
+        return self._grant("roles/artifactregistry.reader", member, id)
 
     def grant_writer(
         self, member: str, *, id: str = "writer"
     ) -> ArtifactRegistryRepositoryIamMember:
         """Push images to this repository only (roles/artifactregistry.writer)."""
+        return self._grant("roles/artifactregistry.writer", member, id)
+
+    def _grant(self, role: str, member: str, id: str) -> ArtifactRegistryRepositoryIamMember:
         return ArtifactRegistryRepositoryIamMember(
             self,
             id,
             location=self.repository.location,
             repository=self.repository.name,
-            role="roles/artifactregistry.writer",
+            role=role,
             member=member,
         )
