@@ -37,11 +37,17 @@ help: ## Show this list.
 
 install: $(PY_STAMP) $(NODE_STAMP) ## Install the pinned toolchain into .venv and node_modules (idempotent).
 
-$(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt
+PLUGIN := mlflow_server/gcs_not_found
+$(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt $(wildcard $(PLUGIN)/*)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@# (grep drops this machine's pip-config noise about missing local index folders)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock \
 	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	@# The image's MLflow plugin too, so the e2e tests run the server the image ships; built from
+	@# a copy, so that no build/ or egg-info folder lands in the source tree.
+	tmp=$$(mktemp -d) && cp -r $(PLUGIN) "$$tmp/" && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$tmp/$$(basename $(PLUGIN))" \
+	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; rm -rf "$$tmp"
 	@# For direct CLI use after `. .venv/bin/activate`: the same quiet environment as make's.
 	grep -q CHECKPOINT_DISABLE $(VENV)/bin/activate || printf '%s\n' \
 	  'export CHECKPOINT_DISABLE=1 CDK8S_CHECK_UPGRADE=false' >> $(VENV)/bin/activate

@@ -73,8 +73,13 @@ def test_dockerfile_installs_exactly_the_requirements_file() -> None:
     # Nothing but the requirements file and its constraints: no extra package on the command.
     assert options == ["--no-cache-dir", "--no-compile", "-r", "-c"], install
     assert operands == ["/tmp/requirements.txt", "/tmp/constraints.txt"], install
+    # ... then the project's own plugin, without dependencies (no package can slip in with it).
+    steps = runs[0].split("&&")
+    (step,) = [p for p in steps if "pip install" in p and "/tmp/gcs_not_found" in p]
+    plugin = step.split("pip install", 1)[1].split()
+    assert plugin == ["--no-cache-dir", "--no-compile", "--no-deps", "/tmp/gcs_not_found"]
     copies = [args for word, args in _instructions() if word == "COPY" and "/tmp/" in args]
-    assert copies == ["requirements.txt constraints.txt /tmp/"]
+    assert copies == ["requirements.txt constraints.txt /tmp/", "gcs_not_found /tmp/gcs_not_found"]
 
 
 def test_constraints_agree_with_requirements_and_lock() -> None:
@@ -129,10 +134,23 @@ def test_dockerignore_admits_only_the_build_inputs() -> None:
     ]
     assert lines[0] == "*"
     allowed = {line[1:] for line in lines[1:]}
-    assert allowed == {"Dockerfile", "requirements.txt", "constraints.txt", "entrypoint.py"}
+    plugin = {f"gcs_not_found/{p.name}" for p in (SERVER_DIR / "gcs_not_found").iterdir()}
+    assert (
+        allowed == {"Dockerfile", "requirements.txt", "constraints.txt", "entrypoint.py"} | plugin
+    )
     copied = " ".join(a for w, a in _instructions() if w == "COPY" and "--from" not in a)
-    for name in ("requirements.txt", "constraints.txt", "entrypoint.py"):
+    for name in ("requirements.txt", "constraints.txt", "entrypoint.py", "gcs_not_found"):
         assert name in copied
+
+
+def test_the_not_found_plugin_is_installed_in_the_image_and_in_venv() -> None:
+    """The gs:// repository MLflow resolves is the plugin's, in .venv as in the image."""
+    from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+
+    run = " ".join(a for w, a in _instructions() if w == "RUN")
+    assert "pip install --no-cache-dir --no-compile --no-deps /tmp/gcs_not_found" in run
+    repo = get_artifact_repository("gs://bucket/artifacts")
+    assert type(repo).__module__ == "mlflow_gcs_not_found"
 
 
 def _substitute(text: str, values: dict[str, str]) -> str:

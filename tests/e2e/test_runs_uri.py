@@ -13,7 +13,6 @@ map not-found to RESOURCE_DOES_NOT_EXIST, hence 404); the emulator answers the o
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from pathlib import Path
 
@@ -28,15 +27,9 @@ pytestmark = pytest.mark.e2e
 # Loading by models:/ takes about 3 s here (process start and imports included).
 LOAD_BUDGET_S = 20.0
 
-# Remove when the server image (and .venv, which the harness runs) carries an artifact
-# repository for gs:// that maps google.api_core.exceptions.NotFound to RESOURCE_DOES_NOT_EXIST;
-# strict, so that these tests fail as soon as the fix is in and the marker must go.
-UNTIL_GS_NOT_FOUND_IS_404 = pytest.mark.xfail(
-    strict=True,
-    raises=(AssertionError, subprocess.TimeoutExpired),
-    reason="mlflow 3.17.2 gs:// artifact repo: a missing object is a 500 (retried ~250 s), "
-    "not a 404 (mlflow/mlflow#24535)",
-)
+# Both pass because the image (and .venv, which the harness runs) carries the plugin
+# mlflow_server/gcs_not_found: MLflow 3.17.2's gs:// repository answers 500 for a missing
+# object, which clients retry for ~250 s (mlflow/mlflow#24535).
 
 LOAD = """\
 import sys
@@ -56,7 +49,6 @@ def run_id(cluster: Cluster) -> str:
     return found[1]
 
 
-@UNTIL_GS_NOT_FOUND_IS_404
 def test_missing_proxied_artifact_is_not_found(cluster: Cluster, run_id: str) -> None:
     """The request a runs:/ load starts with: the run's own `model` path, which is empty."""
     ((artifact_uri,),) = cluster.pg.query(
@@ -68,7 +60,6 @@ def test_missing_proxied_artifact_is_not_found(cluster: Cluster, run_id: str) ->
     assert (status, "RESOURCE_DOES_NOT_EXIST" in body) == (404, True), (status, body[:500])
 
 
-@UNTIL_GS_NOT_FOUND_IS_404
 def test_model_loads_by_runs_uri_quickly(cluster: Cluster, run_id: str, tmp_path: Path) -> None:
     """A client with MLflow's default retry policy, as a user has it."""
     script = tmp_path / "load.py"
