@@ -47,7 +47,8 @@ def test_no_secret_object_in_dist_carries_a_value() -> None:
 
 
 def test_no_key_material_in_tracked_files() -> None:
-    markers = ("PRIVATE KEY-----", '"private_key":', '"type": "service_account"')
+    # Assembled from parts so that this file itself is not a match for scanners of these markers.
+    markers = ("PRIVATE " + "KEY-----", '"private' + '_key":', '"type": "service' + '_account"')
     for name in _tracked_files():
         if name.endswith((".md", "test_secrets.py")):
             continue
