@@ -101,7 +101,6 @@ class MlflowStack(TerraformStack):
             PrivateGoogleApisZone(
                 self,
                 "googleapis-dns",
-                # Not in settings.names: only infra/ uses it.
                 zone_name=names.private_dns_zone,
                 network_id=self.network.network_id,
                 vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
