@@ -159,31 +159,28 @@ def test_the_clis_produce_what_make_synth_produces(dev_settings: Settings, tmp_p
     env = {**ENV, "DEPLOY_ENV": "dev", "CHECKPOINT_DISABLE": "1", "CDK8S_CHECK_UPGRADE": "false"}
     env.pop("CDKTF_OUTDIR", None)
     env.pop("CDK8S_OUTDIR", None)
-    bin_dir = REPO_ROOT / "node_modules" / ".bin"
-    subprocess.run(
-        [str(bin_dir / "cdktf"), "synth", "--output", str(tmp_path / "cli-tf")],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
+
+    def cli(name: str, outdir: Path) -> str:
+        """Run node_modules/.bin/<name> synth into outdir; return what it printed."""
+        done = subprocess.run(
+            [str(REPO_ROOT / "node_modules" / ".bin" / name), "synth", "--output", str(outdir)],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        return done.stdout + done.stderr
+
+    cli("cdktf", tmp_path / "cli-tf")
     cdktf_synth(dev_settings, outdir=tmp_path / "make-tf")
     stack = f"stacks/{dev_settings.names.terraform_stack}/cdk.tf.json"
     assert (tmp_path / "cli-tf" / stack).read_bytes() == (tmp_path / "make-tf" / stack).read_bytes()
 
     dist_before = _tree(REPO_ROOT / "dist")
-    result = subprocess.run(
-        [str(bin_dir / "cdk8s"), "synth", "--output", str(tmp_path / "cli-k8s")],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    assert "new version" not in result.stdout + result.stderr  # no offline upgrade check
+    printed = cli("cdk8s", tmp_path / "cli-k8s")
+    assert "new version" not in printed  # no offline upgrade check
     cli_files = _tree(tmp_path / "cli-k8s")
     assert cli_files  # the CLI's own output folder holds the manifests too
     assert cli_files == {k: v for k, v in dist_before.items() if "/" not in k}
