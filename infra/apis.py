@@ -31,11 +31,6 @@ GKE_APIS = (
 )
 
 
-def required_apis(*, gke: bool) -> tuple[str, ...]:
-    """The services one platform needs (gke: the core ones plus GKE_APIS)."""
-    return CORE_APIS + GKE_APIS if gke else CORE_APIS
-
-
 class RequiredApis(Construct):
     """`google_project_service` per API.
 

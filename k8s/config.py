@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import cdk8s_plus_25 as kplus
 from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
@@ -14,9 +12,8 @@ from k8s.meta import (
     PROMETHEUS_DIR,
     PROXY_ADDRESS,
     PROXY_PORT,
-    Workload,
 )
-from k8s.secrets import add_secrets
+from k8s.platforms import platform_for
 from settings import Settings
 
 
@@ -24,12 +21,12 @@ def allowed_hosts(settings: Settings) -> list[str]:
     """Host headers the server accepts (MLflow's DNS-rebinding guard answers 403 to others).
 
     Setting the list replaces MLflow's default (localhost + private IPs), so it names every way
-    a client reaches the server: the Service's DNS names with and without the port, the ingress
-    host, localhost (kubectl port-forward) and, on GKE, the pod range (Managed Prometheus
-    scrapes /metrics by pod IP). /health and /version are exempt from the check.
+    a client reaches the server: the Service's DNS names with and without the port, what the
+    platform adds (on GKE the ingress host and the pod range, which Managed Prometheus scrapes
+    /metrics by) and localhost (kubectl port-forward). /health and /version are exempt.
     """
-    w = Workload.of(settings)
-    port = w.service_port(settings)
+    platform = platform_for(settings)
+    w, port = platform.workload, platform.service_port
     hosts: list[str] = []
     for name in (
         w.name,
@@ -38,22 +35,9 @@ def allowed_hosts(settings: Settings) -> list[str]:
         f"{w.name}.{w.namespace}.svc.cluster.local",
     ):
         hosts += [name, f"{name}:{port}"]
-    if settings.is_gke:
-        hosts += [settings.ingress.host, f"{settings.ingress.host}:443"]
-        hosts += _ip_patterns(settings.network.pods_cidr)
+    hosts += platform.allowed_hosts()
     hosts += ["localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*"]
     return hosts
-
-
-def _ip_patterns(cidr: str) -> list[str]:
-    """fnmatch patterns (MLflow's syntax) that cover a CIDR, one per octet-aligned block."""
-    net = ipaddress.ip_network(cidr)
-    boundary = -(-net.prefixlen // 8) * 8  # round up to an octet
-    patterns = []
-    for block in net.subnets(new_prefix=boundary):
-        octets = str(block.network_address).split(".")[: boundary // 8]
-        patterns.append(".".join(octets) + ".*")
-    return patterns
 
 
 def config_data(settings: Settings) -> dict[str, str]:
@@ -90,22 +74,20 @@ def config_data(settings: Settings) -> dict[str, str]:
 
 
 def build_config_chart(app: App, settings: Settings) -> Chart:
-    w = Workload.of(settings)
+    platform = platform_for(settings)
+    w = platform.workload
     chart = Chart(app, "10-config", namespace=w.namespace, labels=w.labels)
-    annotations = {}
-    if settings.is_gke:
-        # Workload Identity: the pods act as the workload GSA, no key anywhere.
-        annotations["iam.gke.io/gcp-service-account"] = settings.names.workload_sa_email
+    pull_secrets = platform.image_pull_secrets()
     k8s.KubeServiceAccount(
         chart,
         "service-account",
-        metadata=k8s.ObjectMeta(name=w.service_account, annotations=annotations or None),
+        metadata=k8s.ObjectMeta(
+            name=w.service_account, annotations=platform.service_account_annotations() or None
+        ),
         # The server never calls the Kubernetes API; WI and the CSI driver need no token.
         automount_service_account_token=False,
-        image_pull_secrets=(
-            None if settings.is_gke else [k8s.LocalObjectReference(name=w.pull_secret)]
-        ),
+        image_pull_secrets=[k8s.LocalObjectReference(name=n) for n in pull_secrets] or None,
     )
     kplus.ConfigMap(chart, "config", metadata={"name": w.config_map}, data=config_data(settings))
-    add_secrets(chart, settings)
+    platform.add_secret_objects(chart)
     return chart

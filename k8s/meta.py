@@ -92,12 +92,6 @@ class Workload:
             labels=labels,
         )
 
-    def service_port(self, settings: Settings) -> int:
-        """The Service's port: the server port on GKE, the localhost port on `local`."""
-        if settings.local is not None:
-            return settings.local.service_port
-        return settings.server.port
-
 
 def restricted_security_context(*, uid: int, gid: int) -> k8s.SecurityContext:
     """Pod Security Standard `restricted`, plus a read-only root filesystem."""

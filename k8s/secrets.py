@@ -29,14 +29,8 @@ DB_PASSWORD_SECRET_KEY = "db-password"  # noqa: S105  # pragma: allowlist secret
 GCP_KEY_SECRET_KEY = GCP_KEY_KEY
 
 
-def add_secrets(chart: Chart, settings: Settings) -> None:
-    if settings.is_gke:
-        _secret_provider_class(chart, settings)
-    else:
-        _local_secrets(chart, settings)
-
-
-def _secret_provider_class(chart: Chart, settings: Settings) -> None:
+def secret_provider_class(chart: Chart, settings: Settings) -> None:
+    """GKE: the add-on mounts the password file from Secret Manager (no value in dist/)."""
     w, names = Workload.of(settings), settings.names
     secrets = [
         {
@@ -61,7 +55,8 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def _local_secrets(chart: Chart, settings: Settings) -> None:
+def local_secrets(chart: Chart, settings: Settings) -> None:
+    """`local`: the key and password read at synth time, for the git-ignored dist/local/."""
     w = Workload.of(settings)
     values = read_local_secrets(settings)
     k8s.KubeSecret(

@@ -17,13 +17,9 @@ from cdk8s import App, Chart, JsonPatch
 from cdk8s_plus_25 import k8s
 from constructs import Construct
 
-from k8s import proxy
 from k8s.config import config_data
 from k8s.meta import (
     DB_PASSWORD_DIR,
-    DB_PASSWORD_KEY,
-    GCP_KEY_DIR,
-    GCP_KEY_KEY,
     HTTP_PORT_NAME,
     MIGRATE_LIMITS,
     MIGRATE_REQUESTS,
@@ -38,8 +34,7 @@ from k8s.meta import (
     resources,
     restricted_security_context,
 )
-from k8s.monitoring import add_pod_monitoring
-from k8s.secrets import DB_PASSWORD_SECRET_KEY, GCP_KEY_SECRET_KEY
+from k8s.platforms import KubePlatform, platform_for
 from settings import Settings
 
 ENTRYPOINT = ["mlflow-entrypoint"]  # on PATH in the server image
@@ -47,10 +42,6 @@ SERVER_CONTAINER = "mlflow"
 MIGRATE_CONTAINER = "db-migrate"
 DB_PASSWORD_VOLUME = "db-password"  # noqa: S105  # pragma: allowlist secret
 TMP_VOLUME = "tmp"
-SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the proxy (+10001)
-
-# Secrets Store CSI driver of GKE's Secret Manager add-on.
-GKE_SECRETS_CSI_DRIVER = "secrets-store-gke.csi.k8s.io"  # pragma: allowlist secret
 
 
 class PatchedKubeDeployment(k8s.KubeDeployment):
@@ -83,85 +74,31 @@ def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
     )
 
 
-def _volumes(settings: Settings, w: Workload) -> list[k8s.Volume]:
-    volumes = [
-        k8s.Volume(
-            name=TMP_VOLUME,
-            empty_dir=k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(TMP_SIZE_LIMIT)),
-        )
+def _volumes(platform: KubePlatform) -> list[k8s.Volume]:
+    tmp = k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(TMP_SIZE_LIMIT))
+    return [
+        k8s.Volume(name=TMP_VOLUME, empty_dir=tmp),
+        platform.password_volume(DB_PASSWORD_VOLUME),
+        *platform.credential_volumes(),
     ]
-    if settings.is_gke:
-        volumes.append(
-            k8s.Volume(
-                name=DB_PASSWORD_VOLUME,
-                csi=k8s.CsiVolumeSource(
-                    driver=GKE_SECRETS_CSI_DRIVER,
-                    read_only=True,
-                    volume_attributes={"secretProviderClass": w.secret_provider_class},
-                ),
-            )
-        )
-    else:
-        volumes += [
-            k8s.Volume(
-                name=DB_PASSWORD_VOLUME,
-                secret=k8s.SecretVolumeSource(
-                    secret_name=w.credentials_secret,
-                    default_mode=SECRET_FILE_MODE,
-                    items=[k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY)],
-                ),
-            ),
-            k8s.Volume(
-                name=proxy.GCP_KEY_VOLUME,
-                secret=k8s.SecretVolumeSource(
-                    secret_name=w.credentials_secret,
-                    default_mode=SECRET_FILE_MODE,
-                    items=[k8s.KeyToPath(key=GCP_KEY_SECRET_KEY, path=GCP_KEY_SECRET_KEY)],
-                ),
-            ),
-        ]
-    return volumes
 
 
-def _server_mounts(settings: Settings, *, gcs: bool) -> list[k8s.VolumeMount]:
+def _mounts(platform: KubePlatform, *, server: bool) -> list[k8s.VolumeMount]:
     mounts = [
         k8s.VolumeMount(name=TMP_VOLUME, mount_path=TMP_DIR),
         k8s.VolumeMount(name=DB_PASSWORD_VOLUME, mount_path=DB_PASSWORD_DIR, read_only=True),
     ]
-    if gcs and not settings.is_gke:
-        mounts.append(
-            k8s.VolumeMount(name=proxy.GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)
-        )
+    if server:  # only the server reads GCS: only it sees the pod's Google credentials
+        mounts += platform.server_credential_mounts()
     return mounts
-
-
-def _server_env(settings: Settings) -> list[k8s.EnvVar] | None:
-    if settings.is_gke:
-        return None  # Workload Identity: the GCS client asks the metadata server, no key
-    # Only the server reads GCS, so only its container mounts the key and points to it.
-    return [k8s.EnvVar(name="GOOGLE_APPLICATION_CREDENTIALS", value=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}")]
 
 
 def _env_from(w: Workload) -> list[k8s.EnvFromSource]:
     return [k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=w.config_map))]
 
 
-def _proxy(settings: Settings) -> k8s.Container:
-    if settings.is_gke:
-        # Workload Identity, and the instance's private IP in the peered VPC (it has no other).
-        return proxy.proxy_container(
-            connection_name=settings.names.connection_name, image=settings.server.proxy_image
-        )
-    # Outside the VPC: the public IP (no authorized networks; the proxy's mTLS only), a key.
-    return proxy.proxy_container(
-        connection_name=settings.names.connection_name,
-        image=settings.server.proxy_image,
-        private_ip=False,
-        credentials_file=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}",
-    )
-
-
-def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
+def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
+    w = platform.workload
     image = settings.names.image
     server_context = restricted_security_context(uid=SERVER_UID, gid=SERVER_GID)
     migrate = k8s.Container(
@@ -174,7 +111,7 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         env_from=_env_from(w),
         resources=resources(MIGRATE_REQUESTS, MIGRATE_LIMITS),
         security_context=server_context,
-        volume_mounts=_server_mounts(settings, gcs=False),
+        volume_mounts=_mounts(platform, server=False),
     )
     server = k8s.Container(
         name=SERVER_CONTAINER,
@@ -184,7 +121,7 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         # Every option comes from the ConfigMap's MLFLOW_* variables (see k8s/config.py).
         args=["server"],
         env_from=_env_from(w),
-        env=_server_env(settings),
+        env=platform.server_env() or None,
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=settings.server.port)],
         # Startup allows 2 min for the first import of MLflow; liveness then restarts a hung
         # worker after 1 min; readiness takes the pod out of the Service within 30 s.
@@ -193,7 +130,7 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         liveness_probe=_http_probe(period=20, failures=3),
         resources=resources(SERVER_REQUESTS, SERVER_LIMITS),
         security_context=server_context,
-        volume_mounts=_server_mounts(settings, gcs=True),
+        volume_mounts=_mounts(platform, server=True),
     )
     spread = [
         k8s.TopologySpreadConstraint(
@@ -218,9 +155,9 @@ def pod_spec(settings: Settings, w: Workload) -> k8s.PodSpec:
         ),
         # Server drain, then the proxy's --max-sigterm-delay (it stops after the server).
         termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
-        init_containers=[_proxy(settings), migrate],
+        init_containers=[platform.proxy_container(), migrate],
         containers=[server],
-        volumes=_volumes(settings, w),
+        volumes=_volumes(platform),
         topology_spread_constraints=spread,
     )
 
@@ -230,7 +167,8 @@ def _checksum(data: dict[str, str]) -> str:
 
 
 def build_server_chart(app: App, settings: Settings) -> Chart:
-    w = Workload.of(settings)
+    platform = platform_for(settings)
+    w = platform.workload
     chart = Chart(app, "20-server", namespace=w.namespace, labels=w.labels)
     deployment = PatchedKubeDeployment(
         chart,
@@ -254,7 +192,7 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
                     # envFrom is read at container start: a changed ConfigMap rolls the pods.
                     annotations={"checksum/config": _checksum(config_data(settings))},
                 ),
-                spec=pod_spec(settings, w),
+                spec=pod_spec(settings, platform),
             ),
         ),
     )
@@ -263,7 +201,7 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
     deployment.add_json_patch(
         JsonPatch.add("/spec/template/spec/initContainers/0/restartPolicy", "Always")
     )
-    _service(chart, settings, w)
+    _service(chart, platform)
     k8s.KubePodDisruptionBudget(
         chart,
         "pdb",
@@ -275,32 +213,22 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
             selector=k8s.LabelSelector(match_labels=w.selector),
         ),
     )
-    if settings.is_gke:
-        add_pod_monitoring(chart, settings, w)
+    platform.add_server_extras(chart)
     return chart
 
 
-def _service(chart: Chart, settings: Settings, w: Workload) -> None:
+def _service(chart: Chart, platform: KubePlatform) -> None:
+    w = platform.workload
     port = k8s.ServicePort(
         name=HTTP_PORT_NAME,
         protocol="TCP",
-        port=w.service_port(settings),
+        port=platform.service_port,
         target_port=k8s.IntOrString.from_string(HTTP_PORT_NAME),
     )
-    if settings.is_gke:
-        annotations = {
-            # Container-native load balancing: the LB targets pod IPs (NEG), no node hop.
-            "cloud.google.com/neg": json.dumps({"ingress": True}),
-            "cloud.google.com/backend-config": json.dumps({"default": w.name}),
-        }
-        spec = k8s.ServiceSpec(type="ClusterIP", selector=w.selector, ports=[port])
-    else:
-        # docker-desktop publishes a LoadBalancer Service on localhost:<port>.
-        annotations = {}
-        spec = k8s.ServiceSpec(type="LoadBalancer", selector=w.selector, ports=[port])
+    service_type, annotations = platform.service()
     k8s.KubeService(
         chart,
         "service",
         metadata=k8s.ObjectMeta(name=w.name, annotations=annotations or None),
-        spec=spec,
+        spec=k8s.ServiceSpec(type=service_type, selector=w.selector, ports=[port]),
     )

@@ -1,0 +1,119 @@
+"""GKE that this project creates: its VPC, private cluster, Workload Identity, static IP and IAP."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
+
+from infra.apis import GKE_APIS
+from infra.cluster import GkeCluster
+from infra.database import Database
+from infra.dns import PrivateGoogleApisZone
+from infra.edge import Edge
+from infra.identity import NodeServiceAccount, ServiceAccount
+from infra.network import Network
+from infra.platforms.base import DatabaseNetwork, InfraPlatform
+from infra.registry import ImageRepository
+from settings.model import PRIVATE_GOOGLE_APIS_IPS
+
+
+class CreatedGke(InfraPlatform):
+    """A private GKE Standard cluster in a VPC of its own; no key anywhere."""
+
+    apis = GKE_APIS
+
+    def database_network(self) -> DatabaseNetwork:
+        s, names, apis = self.settings, self.names, self.required
+        self.network = Network(
+            self.stack,
+            "network",
+            network_name=names.network,
+            subnet_name=names.subnet,
+            router_name=names.router,
+            nat_name=names.nat,
+            private_services_range_name=names.private_services_range,
+            region=s.region,
+            subnet_cidr=s.network.subnet_cidr,
+            pods_cidr=s.network.pods_cidr,
+            services_cidr=s.network.services_cidr,
+            private_services_cidr=s.network.private_services_cidr,
+            depends_on=[apis["compute"], apis["servicenetworking"]],
+        )
+        PrivateGoogleApisZone(
+            self.stack,
+            "googleapis-dns",
+            zone_name=names.private_dns_zone,
+            network_id=self.network.network_id,
+            vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
+            depends_on=[apis["dns"]],
+        )
+        return DatabaseNetwork(
+            private_network=self.network.network_id,
+            allocated_ip_range=names.private_services_range,
+            depends_on=[self.network.private_services],
+        )
+
+    def connect_workload(
+        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+    ) -> None:
+        s, names, apis = self.settings, self.names, self.required
+        nodes = NodeServiceAccount(
+            self.stack, "nodes", account_id=names.node_sa_id, depends_on=[apis["iam"]]
+        )
+        registry.grant_reader(nodes.member, id="node-reader")
+        self.cluster = GkeCluster(
+            self.stack,
+            "gke",
+            name=names.cluster,
+            node_pool_name=names.node_pool,
+            location=s.cluster_location,
+            project_id=s.project_id,
+            network_id=self.network.network_id,
+            subnet_id=self.network.subnet_id,
+            pods_range_name=self.network.pods_range_name,
+            services_range_name=self.network.services_range_name,
+            master_cidr=s.network.master_cidr,
+            master_authorized_cidrs=s.network.master_authorized_cidrs,
+            allow_google_cloud_ips=s.network.control_plane_google_cloud_access,
+            node_service_account=nodes.email,
+            release_channel=s.cluster.release_channel.value,
+            machine_type=s.cluster.machine_type,
+            min_nodes=s.cluster.min_nodes,
+            max_nodes=s.cluster.max_nodes,
+            disk_size_gb=s.cluster.disk_size_gb,
+            spot=s.cluster.spot,
+            deletion_protection=s.cluster.deletion_protection,
+            labels=s.common_labels,
+            depends_on=[apis["container"], apis["binaryauthorization"], nodes.node_role],
+        )
+        workload.grant_workload_identity_user(
+            names.workload_identity_member, depends_on=[self.cluster.cluster]
+        )
+        # The Secret Manager add-on mounts the password with the pod's own identity. It
+        # honours the KSA's link to the workload account; granting the KSA principal too
+        # (Workload Identity Federation's direct form) keeps the mount working either way.
+        project = DataGoogleProject(self.stack, "project", project_id=s.project_id)
+        database.grant_password_access(
+            f"principal://iam.googleapis.com/projects/{project.number}/locations/global/"
+            f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
+            f"/sa/{names.ksa}",
+            id="password-accessor-ksa",
+        ).node.add_dependency(self.cluster.cluster)
+        self.edge = Edge(
+            self.stack,
+            "edge",
+            static_ip_name=names.static_ip,
+            ssl_policy_name=names.ssl_policy,
+            host=s.ingress.host,
+            iap_members=s.ingress.iap_members,
+            depends_on=[apis["compute"], apis["iap"]],
+        )
+
+    def add_outputs(self, database: Database) -> None:
+        self.output("database_private_ip", database.private_ip_address, "Cloud SQL private IP")
+        self.output(
+            "static_ip_address", self.edge.static_ip_address, "Point the host's A record here"
+        )
+        self.output("static_ip_name", self.edge.static_ip_name, "Named by the Ingress")
+        self.output("ssl_policy_name", self.edge.ssl_policy_name, "Named by the FrontendConfig")
+        self.output("cluster_name", self.cluster.name, "GKE cluster")
+        self.output("cluster_location", self.cluster.location, "GKE cluster zone or region")
