@@ -30,7 +30,7 @@ endif
 
 
 ##@ Set-up
-.PHONY: help install synth test
+.PHONY: help install synth synth-all test
 
 help: ## Show this list.
 	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,10 @@ synth: install ## Synthesize Terraform JSON (cdktf.out/) and manifests (dist/) f
 	$(PY) -m infra.main
 	$(PY) -m k8s.main
 	@echo "synthesized $(DEPLOY_ENV): $(TF_STACK_DIR)/cdk.tf.json and $(OUTDIR)/"
+
+synth-all: install ## Synthesize every environment in config/ (committed output), drop removed ones.
+	@for env in $$($(PY) -m settings.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
+	$(PY) -m settings.environments --prune
 
 test: install ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
 	@# The tests get a temp folder of their own, which must be empty afterwards: no test, tool
@@ -106,7 +110,7 @@ format: install ## Format the project's Python code.
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
 .PHONY: docs names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
-	port-forward train destroy
+	port-forward train destroy local-oidc
 
 # The values the targets below use, read from the settings in one Python start on first use
 # (then kept: `_settings` turns into a simple variable). DEPLOY_ENV is passed explicitly because
@@ -120,7 +124,8 @@ SETTINGS_PY = import os; from settings import load_settings; from settings.load 
     CLUSTER=n.cluster, CLUSTER_LOCATION=s.cluster_location, \
     IMAGE_TAG=s.server.image_tag, CUSTOM_IMAGE=s.server.image or "", \
     REPOSITORY=n.registry_repository, DB_PASSWORD_SECRET=n.db_password_secret, \
-    KEY_FILE=l.key_file if l else "", PASSWORD_FILE=l.db_password_file if l else "", \
+    LOCAL_KEYED="yes" if l and not l.federated else "no", JWKS_FILE=(l.jwks_file or "") if l else "", \
+    OIDC_ISSUER=(l.oidc_issuer or "") if l else "", \
     SERVICE_PORT=l.service_port if l else s.server.port, \
     PROTECTED="yes" if s.database.deletion_protection or (s.is_gke and s.cluster.deletion_protection) else "no" \
   ).items()))
@@ -151,8 +156,6 @@ CDKTF_ARGS ?=
 # to the current context (docker-desktop, kind-...) otherwise; KUBE_CONTEXT=... overrides both.
 KUBE_CONTEXT ?= $(if $(filter gke,$(PLATFORM)),gke_$(PROJECT)_$(call setting,CLUSTER_LOCATION)_$(call setting,CLUSTER))
 KUBECTL = kubectl$(if $(KUBE_CONTEXT), --context $(KUBE_CONTEXT))
-# The Terraform output holding the local profile's service-account key (base64, sensitive).
-KEY_OUTPUT ?= workload_sa_key
 
 docs: install ## Regenerate docs/configuration.md from the settings model.
 	$(PY) -m settings.reference
@@ -200,14 +203,21 @@ credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud cont
 	gcloud container clusters get-credentials $(call setting,CLUSTER) \
 	  --location=$(call setting,CLUSTER_LOCATION) --project=$(PROJECT)
 
-local-secrets: settings-ok ## Local profile: write the key file (Terraform output) and the DB password (Secret Manager).
+local-secrets: settings-ok ## Local profile: put the DB password (and an opt-in key) into the cluster's Secrets.
 	@$(call only,local,; run it as make local-secrets DEPLOY_ENV=local)
-	@$(call require,$(TF),install Terraform or OpenTofu (TF=tofu))
+	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	umask 077 && mkdir -p $(dir $(call setting,KEY_FILE)) $(dir $(call setting,PASSWORD_FILE))
-	umask 077 && $(TF) -chdir=$(TF_STACK_DIR) output -raw $(KEY_OUTPUT) | base64 -d > $(call setting,KEY_FILE)
-	umask 077 && gcloud secrets versions access latest --project=$(PROJECT) \
-	  --secret=$(call setting,DB_PASSWORD_SECRET) > $(call setting,PASSWORD_FILE)
+	@$(if $(filter yes,$(call setting,LOCAL_KEYED)),$(call require,$(TF),install Terraform or OpenTofu (TF=tofu)),true)
+	@# The values go from Secret Manager (and Terraform state) through a pipe into the cluster.
+	$(KUBECTL) apply -f $(OUTDIR)/00-namespace.k8s.yaml
+	$(PY) -m k8s.local_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
+
+local-oidc: settings-ok ## Local profile: read the cluster's token issuer and write its public keys (JWKS).
+	@$(call only,local,; run it as make local-oidc DEPLOY_ENV=local)
+	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
+	$(KUBECTL) get --raw /openid/v1/jwks | $(PY) -m settings.oidc \
+	  --jwks-file=$(call setting,JWKS_FILE) --issuer=$(call setting,OIDC_ISSUER) \
+	  --discovery="$$($(KUBECTL) get --raw /.well-known/openid-configuration)"
 
 apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or dist/local/).
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))

@@ -30,6 +30,9 @@ GKE_APIS = (
     "binaryauthorization.googleapis.com",
 )
 
+# A cluster outside Google Cloud exchanges its tokens at the Security Token Service.
+FEDERATION_APIS = ("sts.googleapis.com",)
+
 
 class RequiredApis(Construct):
     """`google_project_service` per API.

@@ -30,4 +30,6 @@ def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:
         app = App(outdir=str(staging), skip_validation=False)
         build(app, settings)
         app.synth()
-        return publish(staging, target, owned=["manifest.json", "stacks/*/cdk.tf.json"])
+        # This stack's files only: the other environments' stacks beside it are committed too.
+        stack = settings.names.terraform_stack
+        return publish(staging, target, owned=["manifest.json", f"stacks/{stack}/cdk.tf.json"])

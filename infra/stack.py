@@ -12,6 +12,7 @@ from infra.bucket import ArtifactBucket
 from infra.database import Database
 from infra.identity import ServiceAccount
 from infra.platforms import PLATFORMS
+from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings import Settings
 
@@ -45,7 +46,14 @@ class MlflowStack(TerraformStack):
             LocalBackend(self, path=f"../../../terraform.{names.terraform_stack}.tfstate")
 
         self.apis = apis = RequiredApis(self, "apis", services=CORE_APIS + platform_type.apis)
-        self.platform = platform = platform_type(self, settings, apis)
+        self.project = ProjectFacts(
+            self,
+            "project",
+            project_id=settings.project_id,
+            expected_number=settings.project_number,
+            depends_on=[apis["cloudresourcemanager"]],
+        )
+        self.platform = platform = platform_type(self, settings, apis, self.project)
 
         self.bucket = ArtifactBucket(
             self,

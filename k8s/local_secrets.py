@@ -1,45 +1,111 @@
-"""Read the `local` profile's key file and database password at synth time.
+"""`make local-secrets`: the local profile's Secrets, from Secret Manager (and Terraform state).
 
-Only the `local` profile calls this; its output goes to the git-ignored dist/local/.
+    .venv/bin/python -m k8s.local_secrets [--terraform terraform] | kubectl apply -f -
+
+Prints the Secret manifests on stdout for kubectl to apply, so that the values go from gcloud
+(and terraform) through a pipe into the cluster and are never written to a file or to dist/. It
+prints nothing unless every value was read, so a failed read never leaves an empty Secret.
+
+* `mlflow-server-credentials`: the database password (`db-password`) from Secret Manager and,
+  with `local.credentials: service_account_key`, the key (`key.json`) from the sensitive
+  Terraform output;
+* `artifact-registry-pull` (key only): an image pull secret for Artifact Registry, which accepts
+  a key as the password of the user `_json_key`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import argparse
+import base64
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
 
-from settings import REPO_ROOT, ConfigError, Settings
+import yaml
 
-HOW_TO_CREATE = "create it with `make local-secrets DEPLOY_ENV=local` (after `make deploy`)"
+from settings import ConfigError, Settings, load_settings
+from settings.cli import run
+
+KEY_OUTPUT = "workload_sa_key"  # infra/platforms/external.py
+PULL_SECRET = "artifact-registry-pull"  # noqa: S105 - a name  # pragma: allowlist secret
+DB_PASSWORD_KEY = "db-password"  # noqa: S105 - a key name  # pragma: allowlist secret
+KEY_FILE = "key.json"
 
 
-@dataclass(frozen=True)
-class LocalSecrets:
-    key_json: str
-    db_password: str
-
-
-def _read(field: str, value: str) -> str:
-    path = Path(value)
-    if not path.is_absolute():
-        path = REPO_ROOT / path
+def _read(argv: Sequence[str], what: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        proc = subprocess.run(list(argv), capture_output=True, text=True, check=False, timeout=120)
     except FileNotFoundError:
-        raise ConfigError(f"{field}: no file at {value} ({path}); {HOW_TO_CREATE}") from None
-    except OSError as exc:
-        raise ConfigError(f"{field}: cannot read {value}: {exc.strerror}") from None
-    if not text.strip():
-        raise ConfigError(f"{field}: {value} is empty; {HOW_TO_CREATE}")
-    return text
+        raise ConfigError(f"{what}: '{argv[0]}' is not on PATH") from None
+    if proc.returncode:
+        raise ConfigError(f"{what}: `{' '.join(argv)}` failed: {proc.stderr.strip()[-500:]}")
+    if not proc.stdout.strip():
+        raise ConfigError(f"{what}: `{' '.join(argv)}` printed nothing")
+    return proc.stdout
 
 
-def read_local_secrets(settings: Settings) -> LocalSecrets:
-    """The key file (verbatim) and the password (one trailing newline removed)."""
-    local = settings.local
-    if local is None:
-        raise ConfigError("local secrets are read only for platform 'local'")
-    key_json = _read("local.key_file", local.key_file)
-    password = _read("local.db_password_file", local.db_password_file)
-    # `echo pw > file` adds a newline that is not part of the password.
-    return LocalSecrets(key_json=key_json, db_password=password.removesuffix("\n"))
+def _secret(name: str, namespace: str, data: dict[str, str], type_: str = "Opaque") -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name, "namespace": namespace},
+        "type": type_,
+        "data": {k: base64.b64encode(v.encode()).decode() for k, v in data.items()},
+    }
+
+
+def docker_config(registry: str, key_json: str) -> str:
+    auth = base64.b64encode(f"_json_key:{key_json}".encode()).decode()
+    entry = {"username": "_json_key", "password": key_json, "auth": auth}
+    return json.dumps({"auths": {registry: entry}}, sort_keys=True)
+
+
+def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict]:
+    if settings.local is None:
+        raise ConfigError("local secrets exist only for platform 'local'")
+    names = settings.names
+    password = _read(
+        [
+            "gcloud",
+            "secrets",
+            "versions",
+            "access",
+            "latest",
+            f"--project={settings.project_id}",
+            f"--secret={names.db_password_secret}",
+        ],
+        "the database password",
+    )
+    data = {DB_PASSWORD_KEY: password}
+    objects = []
+    if not settings.local.federated:
+        stack_dir = f"cdktf.out/stacks/{names.terraform_stack}"
+        encoded = _read(
+            [terraform, f"-chdir={stack_dir}", "output", "-raw", KEY_OUTPUT],
+            "the service-account key",
+        )
+        data[KEY_FILE] = base64.b64decode(encoded).decode()
+        registry = f"{settings.region}-docker.pkg.dev"
+        objects.append(
+            _secret(
+                PULL_SECRET,
+                names.namespace,
+                {".dockerconfigjson": docker_config(registry, data[KEY_FILE])},
+                type_="kubernetes.io/dockerconfigjson",
+            )
+        )
+    objects.insert(0, _secret(names.credentials_secret, names.namespace, data))
+    return objects
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--terraform", default="terraform", help="terraform or tofu")
+    args = parser.parse_args(argv)
+    objects = secrets(load_settings(), terraform=args.terraform)
+    sys.stdout.write(yaml.safe_dump_all(objects, sort_keys=True))
+
+
+if __name__ == "__main__":
+    run(main)

@@ -33,8 +33,8 @@ PROXY_UID = 65532
 # Where the containers find their inputs (the e2e test maps each mount to a temp dir).
 DB_PASSWORD_DIR = "/var/run/secrets/mlflow/db"  # noqa: S105 - a path
 DB_PASSWORD_KEY = "password"  # noqa: S105 - a file name  # pragma: allowlist secret
-GCP_KEY_DIR = "/var/run/secrets/mlflow/gcp"
-GCP_KEY_KEY = "key.json"
+# Google credentials outside GKE: a credential configuration and its token, or an opt-in key.
+GCP_CREDENTIALS_DIR = "/var/run/secrets/mlflow/gcp"
 TMP_DIR = "/tmp"
 PROMETHEUS_DIR = f"{TMP_DIR}/prometheus"
 
@@ -61,7 +61,6 @@ class Workload:
     service_account: str
     config_map: str
     secret_provider_class: str
-    credentials_secret: str
     pull_secret: str
     selector: dict[str, str]
     labels: dict[str, str]
@@ -86,7 +85,6 @@ class Workload:
             service_account=names.ksa,
             config_map=f"{names.service}-config",
             secret_provider_class=f"{names.service}-db-password",
-            credentials_secret=f"{names.service}-credentials",
             pull_secret="artifact-registry-pull",  # noqa: S106  # pragma: allowlist secret
             selector=selector,
             labels=labels,

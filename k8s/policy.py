@@ -1,10 +1,14 @@
-"""Chart `40-policy` (GKE only): the server pods' NetworkPolicy, default deny both ways.
+"""Chart `40-policy`: the server pods' NetworkPolicy, default deny both ways.
 
-Not on `local`: docker-desktop's network does not enforce NetworkPolicy, and the proxy there
-reaches Cloud SQL's public IP and the public googleapis.com addresses, which have no fixed range.
+On GKE every peer is a known range. Outside Google Cloud the proxy reaches Cloud SQL's public IP
+and the server the public googleapis.com addresses, which have no fixed range: the policy there
+limits ports, not addresses (and is enforced only where the cluster's network does: kind's
+kube-network-policies, Calico, Cilium; not docker-desktop).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
@@ -37,6 +41,49 @@ def _cidr(cidr: str) -> k8s.NetworkPolicyPeer:
     return k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))
 
 
+def _policy(chart: Chart, w: Workload, ingress: list[Any], egress: list[Any]) -> None:
+    k8s.KubeNetworkPolicy(
+        chart,
+        "network-policy",
+        metadata=k8s.ObjectMeta(name=w.name),
+        spec=k8s.NetworkPolicySpec(
+            pod_selector=k8s.LabelSelector(match_labels=w.selector),
+            policy_types=["Ingress", "Egress"],
+            ingress=ingress,
+            egress=egress,
+        ),
+    )
+
+
+def _dns() -> k8s.NetworkPolicyEgressRule:
+    return k8s.NetworkPolicyEgressRule(
+        to=[
+            k8s.NetworkPolicyPeer(
+                namespace_selector=k8s.LabelSelector(match_labels={NAMESPACE_LABEL: "kube-system"}),
+                pod_selector=k8s.LabelSelector(match_labels={"k8s-app": "kube-dns"}),
+            )
+        ],
+        ports=[
+            k8s.NetworkPolicyPort(protocol=proto, port=k8s.IntOrString.from_number(53))
+            for proto in ("UDP", "TCP")
+        ],
+    )
+
+
+def build_local_policy_chart(app: App, settings: Settings) -> Chart:
+    """Outside Google Cloud: the server port in (the LoadBalancer), HTTPS and 3307 out."""
+    w = Workload.of(settings)
+    chart = Chart(app, "40-policy", namespace=w.namespace, labels=w.labels)
+    ingress = [k8s.NetworkPolicyIngressRule(ports=[_tcp(settings.server.port)])]
+    egress = [
+        _dns(),
+        # Google APIs (STS, IAM credentials, GCS, SQL Admin) and the instance's public IP.
+        k8s.NetworkPolicyEgressRule(ports=[_tcp(HTTPS_PORT), _tcp(CLOUD_SQL_PORT)]),
+    ]
+    _policy(chart, w, ingress, egress)
+    return chart
+
+
 def build_policy_chart(app: App, settings: Settings) -> Chart:
     w = Workload.of(settings)
     chart = Chart(app, "40-policy", namespace=w.namespace, labels=w.labels)
@@ -61,20 +108,8 @@ def build_policy_chart(app: App, settings: Settings) -> Chart:
             ports=server_port,
         ),
     ]
-    dns = k8s.NetworkPolicyEgressRule(
-        to=[
-            k8s.NetworkPolicyPeer(
-                namespace_selector=k8s.LabelSelector(match_labels={NAMESPACE_LABEL: "kube-system"}),
-                pod_selector=k8s.LabelSelector(match_labels={"k8s-app": "kube-dns"}),
-            )
-        ],
-        ports=[
-            k8s.NetworkPolicyPort(protocol=proto, port=k8s.IntOrString.from_number(53))
-            for proto in ("UDP", "TCP")
-        ],
-    )
     egress = [
-        dns,
+        _dns(),
         *(
             k8s.NetworkPolicyEgressRule(to=[_cidr(cidr)], ports=[_tcp(port)])
             for cidr, port in METADATA_SERVER
@@ -85,15 +120,5 @@ def build_policy_chart(app: App, settings: Settings) -> Chart:
         # GCS, Secret Manager, SQL Admin API: infra/ resolves *.googleapis.com to this VIP.
         k8s.NetworkPolicyEgressRule(to=[_cidr(PRIVATE_GOOGLE_APIS_CIDR)], ports=[_tcp(HTTPS_PORT)]),
     ]
-    k8s.KubeNetworkPolicy(
-        chart,
-        "network-policy",
-        metadata=k8s.ObjectMeta(name=w.name),
-        spec=k8s.NetworkPolicySpec(
-            pod_selector=k8s.LabelSelector(match_labels=w.selector),
-            policy_types=["Ingress", "Egress"],
-            ingress=ingress,
-            egress=egress,
-        ),
-    )
+    _policy(chart, w, ingress, egress)
     return chart

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cdk8s_plus_25 import k8s
 
 from k8s.meta import (
-    GCP_KEY_DIR,
     PROXY_ADDRESS,
     PROXY_HEALTH_PORT,
     PROXY_LIMITS,
@@ -18,7 +17,6 @@ from k8s.meta import (
 )
 
 NAME = "cloud-sql-proxy"
-GCP_KEY_VOLUME = "gcp-key"
 
 
 def proxy_args(
@@ -62,6 +60,7 @@ def proxy_container(
     image: str,
     private_ip: bool = True,
     credentials_file: str | None = None,
+    credentials_mount: k8s.VolumeMount | None = None,
 ) -> k8s.Container:
     """The proxy's container, for initContainers[0] with `restartPolicy: Always` (a native
     sidecar: started, and /startup passed, before the migration runs; stopped only after the
@@ -71,14 +70,19 @@ def proxy_container(
     image: the pinned proxy v2 image.
     private_ip: connect to the instance's private IP (a cluster in the instance's VPC).
       Default: on. Off only for a cluster outside the VPC, which must use the public IP.
-    credentials_file: a key file inside the `gcp-key` volume (mounted at GCP_KEY_DIR).
-      Default: none, the pod's Workload Identity.
+    credentials_file: a key or an external_account credential configuration, inside
+      `credentials_mount`. Default: none, the pod's Workload Identity.
+    credentials_mount: the volume mount that holds credentials_file. Required with it.
     """
-    mounts = None
+    mounts: list[k8s.VolumeMount] | None = None
     if credentials_file:
-        if not credentials_file.startswith(GCP_KEY_DIR + "/"):
-            raise ValueError(f"credentials_file {credentials_file!r} must be under {GCP_KEY_DIR}/")
-        mounts = [k8s.VolumeMount(name=GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)]
+        folder = credentials_mount.mount_path.rstrip("/") + "/" if credentials_mount else None
+        if credentials_mount is None or folder is None or not credentials_file.startswith(folder):
+            raise ValueError(
+                f"credentials_file {credentials_file!r} must be inside credentials_mount "
+                f"({folder or 'none given'})"
+            )
+        mounts = [credentials_mount]
     return k8s.Container(
         name=NAME,
         image=image,

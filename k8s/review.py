@@ -3,8 +3,9 @@
 detect-secrets' keyword plugin flags any `<...token...|...secret...>: <value>` line, so
 `automountServiceAccountToken: false` and a CSI volume's `secretProviderClass: <name>` look
 like credentials, and its entropy plugin flags the pod template's `checksum/config` (a SHA-256
-of the ConfigMap's non-secret data). The keys are fixed by the API or by k8s/server.py and their
-values are never credentials; the inline pragma (detect-secrets' own mechanism) marks exactly
+of the ConfigMap's non-secret data); the local profile's credential configuration names STS's
+`token_url` (a public endpoint, not a token). The keys are fixed by the API or by k8s/ and
+their values are never credentials; the inline pragma (detect-secrets' own mechanism) marks exactly
 those lines and keeps the scan strict for every other one.
 """
 
@@ -15,7 +16,13 @@ from pathlib import Path
 
 PRAGMA = "# pragma: allowlist secret"
 # Keys only: the value on such a line is a boolean, an object name or a hash of public data.
-MARKED_KEYS = ("automountServiceAccountToken", "secretProviderClass", "checksum/config")
+MARKED_KEYS = (
+    "automountServiceAccountToken",
+    "secretProviderClass",
+    "checksum/config",
+    # The local profile's external_account file: names STS's token_url, holds no secret.
+    "credential-configuration.json",
+)
 _LINE = re.compile(
     r"^(\s*(?:- )?(?:" + "|".join(map(re.escape, MARKED_KEYS)) + r"): [^#\n]+)$", re.MULTILINE
 )

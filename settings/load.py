@@ -12,9 +12,8 @@ from pydantic import ValidationError
 
 from settings import rules
 from settings.errors import ConfigError
-from settings.model import Settings
+from settings.model import REPO_ROOT, Settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO_ROOT / "config"
 DIST = REPO_ROOT / "dist"
 DEFAULT_ENV = "dev"

@@ -8,14 +8,18 @@ nothing is copied by hand between the Terraform side and the Kubernetes side.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from settings import rules
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Versions pinned in one place: the tests and the image build read these too.
 MLFLOW_VERSION = "3.17.2"
@@ -321,17 +325,101 @@ class IngressSettings(_Section):
     )
 
 
-class LocalSettings(_Section):
-    """Secrets for a non-GKE cluster, read at synth time; their output is git-ignored."""
+class LocalCredentials(StrEnum):
+    """How pods of a cluster outside Google Cloud authenticate to Google Cloud."""
 
-    key_file: str = Field(
-        "secrets/mlflow-server-key.json",
-        description="Workload service-account key (JSON), relative to the repository.",
+    # Keyless: the cluster's own service-account tokens, exchanged at Google's STS.
+    FEDERATION = "workload_identity_federation"
+    # An exported key: an explicit opt-in (secure-by-default organizations forbid creating one).
+    SERVICE_ACCOUNT_KEY = "service_account_key"  # pragma: allowlist secret
+
+
+class LocalSettings(_Section):
+    """A Kubernetes cluster outside Google Cloud (platform local): docker-desktop, kind."""
+
+    credentials: LocalCredentials = Field(
+        LocalCredentials.FEDERATION,
+        description="How the pods authenticate: `workload_identity_federation` (keyless: the "
+        "cluster's service-account tokens are exchanged for the workload service account's) or "
+        "`service_account_key` (a key kept in Terraform state and a Kubernetes Secret; "
+        "secure-by-default organizations refuse to create one).",
     )
-    db_password_file: str = Field(
-        "secrets/db-password", description="File holding the database password."
+    oidc_issuer: Annotated[str, _rule(rules.HTTPS_URL)] | None = Field(
+        None,
+        description="The cluster's service-account token issuer (`make local-oidc` prints it). "
+        "Required for workload_identity_federation.",
+    )
+    jwks_file: str | None = Field(
+        None,
+        description="The cluster's public token-signing keys (JWKS), relative to the "
+        "repository root; uploaded to the identity provider, so the issuer need not be "
+        "reachable from the internet. `make local-oidc` writes it. None: Google fetches the "
+        "keys from the issuer, which must then be public.",
+    )
+    token_expiration_seconds: int = Field(
+        3600,
+        ge=600,
+        le=86400,
+        description="Lifetime of the projected service-account token (the kubelet renews it "
+        "at 80 %; Kubernetes' minimum is 600).",
     )
     service_port: int = Field(8080, ge=1, le=65535, description="LoadBalancer port (localhost).")
+
+    @model_validator(mode="after")
+    def _federation_inputs(self) -> LocalSettings:
+        if self.credentials is LocalCredentials.FEDERATION:
+            if self.oidc_issuer is None:
+                raise ValueError(
+                    "credentials workload_identity_federation needs oidc_issuer, the cluster's "
+                    "token issuer (`make local-oidc` prints it)"
+                )
+            if self.jwks_file is not None:
+                public_jwks(self.jwks_file)
+        elif self.oidc_issuer is not None or self.jwks_file is not None:
+            raise ValueError(
+                "oidc_issuer and jwks_file only apply to credentials workload_identity_federation"
+            )
+        return self
+
+    @property
+    def federated(self) -> bool:
+        return self.credentials is LocalCredentials.FEDERATION
+
+    def jwks_json(self) -> str | None:
+        """The JWKS file's keys as compact JSON, or None when Google reads them from the issuer."""
+        return public_jwks(self.jwks_file) if self.jwks_file else None
+
+
+# Members of a JSON Web Key that only a private key has (RFC 7518, sections 6.2.2, 6.3.2, 6.4).
+_PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+
+
+def public_jwks(path: str) -> str:
+    """Read a JWKS file of public keys only and return it as compact JSON."""
+    file = Path(path) if Path(path).is_absolute() else REPO_ROOT / path
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(
+            f"jwks_file {path!r}: no such file (write it with `make local-oidc`)"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"jwks_file {path!r}: not a JSON file ({exc})") from None
+    keys = data.get("keys") if isinstance(data, dict) else None
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, dict) for k in keys):
+        raise ValueError(
+            f"jwks_file {path!r}: must be a JWKS, an object with a non-empty 'keys' list"
+        )
+    for key in keys:
+        if "kty" not in key:
+            raise ValueError(f"jwks_file {path!r}: every key needs a 'kty' member")
+        private = sorted(_PRIVATE_JWK_MEMBERS & set(key))
+        if private:
+            raise ValueError(
+                f"jwks_file {path!r}: key {key.get('kid', '?')!r} holds private members "
+                f"{', '.join(private)}; upload public keys only"
+            )
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
 class Settings(_Section):
@@ -341,6 +429,12 @@ class Settings(_Section):
         description="Environment name: the config file's stem (set by the loader, not the file)."
     )
     project_id: ProjectId = Field(description="Google Cloud project id.")
+    project_number: Annotated[str, _rule(rules.PROJECT_NUMBER)] | None = Field(
+        None,
+        description="The project's number (`gcloud projects describe <project_id> "
+        "--format='value(projectNumber)'`), as a string. Needed where Google names the project "
+        "by number: workload identity federation audiences. Terraform checks it at plan time.",
+    )
     region: Region = Field(description="Region for every regional resource.")
     prefix: Annotated[str, _rule(rules.PREFIX)] = Field(
         "mlflow", description="Prefix of every derived name."
@@ -370,6 +464,12 @@ class Settings(_Section):
                 raise ValueError(
                     "platform 'local' needs database.allow_public_ip: true (a cluster outside "
                     "the VPC reaches Cloud SQL only through its public IP, via the proxy)"
+                )
+            if self.local.federated and self.project_number is None:
+                raise ValueError(
+                    "local.credentials workload_identity_federation needs project_number (the "
+                    "federation audience names the project by number: gcloud projects describe "
+                    f"{self.project_id} --format='value(projectNumber)')"
                 )
         elif self.local is not None:
             raise ValueError("the 'local' section only applies to platform 'local'")
@@ -444,6 +544,12 @@ class Names:
     service: str
     workload_pool: str
     workload_identity_member: str
+    federation_pool: str
+    federation_provider: str
+    federation_subject: str
+    federation_audience: str | None
+    gcp_credentials_config_map: str
+    credentials_secret: str
     terraform_stack: str
 
     @classmethod
@@ -492,6 +598,17 @@ class Names:
             service="mlflow-server",
             workload_pool=f"{p}.svc.id.goog",
             workload_identity_member=f"serviceAccount:{p}.svc.id.goog[{namespace}/{ksa}]",
+            federation_pool=f"{base}-k8s",
+            federation_provider=f"{base}-oidc",
+            federation_subject=f"system:serviceaccount:{namespace}:{ksa}",
+            federation_audience=(
+                f"//iam.googleapis.com/projects/{s.project_number}/locations/global/"
+                f"workloadIdentityPools/{base}-k8s/providers/{base}-oidc"
+                if s.project_number
+                else None
+            ),
+            gcp_credentials_config_map="mlflow-server-gcp-credentials",
+            credentials_secret="mlflow-server-credentials",  # noqa: S106  # pragma: allowlist secret
             terraform_stack=base,
         )
 
@@ -508,6 +625,8 @@ class Names:
             ("static_ip", self.static_ip, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
+            ("federation_pool", self.federation_pool, rules.WORKLOAD_IDENTITY_POOL_ID),
+            ("federation_provider", self.federation_provider, rules.WORKLOAD_IDENTITY_POOL_ID),
             ("namespace", self.namespace, rules.DNS1123_LABEL),
         ]
         for field, value, rule in checks:

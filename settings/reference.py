@@ -44,7 +44,8 @@ FUNCTION_RULES = {
 # Model validators (checks across fields), per section: what each one enforces.
 MODEL_RULES = {
     "Settings._coherent": "platform `local` needs a `local` section and "
-    "`database.allow_public_ip: true`; the `local` section is refused on platform `gke`; "
+    "`database.allow_public_ip: true`, and `project_number` with workload identity "
+    "federation; the `local` section is refused on platform `gke`; "
     "`cluster.location` must be the region or one of its zones; every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
@@ -55,6 +56,9 @@ MODEL_RULES = {
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",
     "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
+    "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "
+    "`jwks_file`, when set, must be a JWKS of public keys only; both are refused with "
+    "`service_account_key`.",
 }
 
 
@@ -244,6 +248,7 @@ def derived_name_templates() -> dict[str, str]:
     placeholders: Any = Settings.model_construct(
         environment="<environment>",
         project_id="<project_id>",
+        project_number="<project_number>",
         region="<region>",
         prefix="<prefix>",
         server=ServerSettings.model_construct(
@@ -320,7 +325,8 @@ def render() -> str:
         "| --- | --- |",
     ]
     for name, template in derived_name_templates().items():
-        out.append(f"| `{name}` | `{_cell(template)}` |")
+        # The template inside a code span: no entities (CommonMark shows them verbatim there).
+        out.append(f"| `{name}` | {_cell(f'`{template}`')} |")
     return "\n".join(out) + "\n"
 
 

@@ -31,7 +31,20 @@ PROJECT_ID = Rule(
     "does not end with a hyphen",
 )
 PREFIX = Rule(r"[a-z][a-z0-9]{0,11}", "1-12 lowercase letters or digits, starting with a letter")
-ENVIRONMENT = Rule(r"[a-z][a-z0-9]{0,7}", "1-8 lowercase letters or digits, starting with a letter")
+# Up to 16: with the default prefix, `<prefix>-<env>-server` then fits a service-account id (30);
+# Names.check() names the derived name and the limit when a longer prefix makes one too long.
+ENVIRONMENT = Rule(
+    r"[a-z][a-z0-9]{0,15}", "1-16 lowercase letters or digits, starting with a letter"
+)
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects#identifying_projects
+PROJECT_NUMBER = Rule(r"[1-9][0-9]{5,19}", "the project's number: digits only, no leading zero")
+HTTPS_URL = Rule(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s]*)?", "an https:// URL")
+# https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools
+WORKLOAD_IDENTITY_POOL_ID = Rule(
+    r"[a-z0-9][a-z0-9-]{2,30}[a-z0-9]",
+    "4-32 lowercase letters, digits, hyphens; does not start or end with a hyphen; the "
+    "prefix gcp- is reserved",
+)
 # https://cloud.google.com/compute/docs/regions-zones
 REGION = Rule(r"[a-z]+-[a-z]+[0-9]+", "a Google Cloud region such as europe-west1")
 ZONE = Rule(r"[a-z]+-[a-z]+[0-9]+-[a-z]", "a Google Cloud zone such as europe-west1-b")

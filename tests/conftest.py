@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,14 +12,20 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from settings import REPO_ROOT, Settings, load_settings
+from settings.load import DEFAULT_ENV
 from settings.toolchain import prefer_project_node
 from tests.snapshots import JsonSnapshot, YamlSnapshot
 
 prefer_project_node()
-os.environ.setdefault("DEPLOY_ENV", "dev")
 
-LOCAL_KEY_JSON = '{"type": "placeholder", "note": "a test stand-in for a key file"}\n'
-LOCAL_DB_PASSWORD = "test-only-placeholder"  # pragma: allowlist secret
+# The project's own test configurations: the tests never depend on the values in config/, which
+# belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
+FIXTURES = REPO_ROOT / "tests" / "configs"
+FIXTURE_ENVS = ("gke", "local", "keyed")
+
+
+def fixture_settings(env: str) -> Settings:
+    return load_settings(env, folder=FIXTURES)
 
 
 @pytest.fixture(scope="session")
@@ -29,30 +34,27 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def dev_settings() -> Settings:
-    return load_settings("dev")
+def gke_settings() -> Settings:
+    """A GKE environment this project creates (tests/configs/gke.yaml)."""
+    return fixture_settings("gke")
 
 
 @pytest.fixture(scope="session")
-def local_secret_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Stand-ins for the local profile's key file and password file (no real credential)."""
-    folder = tmp_path_factory.mktemp("local-secrets")
-    key, password = folder / "key.json", folder / "db-password"
-    key.write_text(LOCAL_KEY_JSON)
-    password.write_text(LOCAL_DB_PASSWORD + "\n")
-    return key, password
+def local_settings() -> Settings:
+    """A cluster outside Google Cloud, keyless (tests/configs/local.yaml)."""
+    return fixture_settings("local")
 
 
 @pytest.fixture(scope="session")
-def local_settings(local_secret_files: tuple[Path, Path]) -> Settings:
-    """config/local.yaml with its secret paths pointed at the test stand-ins."""
-    settings = load_settings("local")
-    assert settings.local is not None
-    key, password = local_secret_files
-    local = settings.local.model_copy(
-        update={"key_file": str(key), "db_password_file": str(password)}
-    )
-    return settings.model_copy(update={"local": local})
+def keyed_settings() -> Settings:
+    """The local profile with the service-account key opt-in (tests/configs/keyed.yaml)."""
+    return fixture_settings("keyed")
+
+
+@pytest.fixture(scope="session")
+def default_settings() -> Settings:
+    """The team's default environment (config/dev.yaml): what dist/ holds, the e2e tests run."""
+    return load_settings(DEFAULT_ENV)
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +124,54 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.delenv("CDKTF_OUTDIR", raising=False)
     monkeypatch.delenv("CDK8S_OUTDIR", raising=False)
     return monkeypatch
+
+
+@pytest.fixture(scope="session")
+def manifest_sets(
+    tmp_path_factory: pytest.TempPathFactory,
+    k8s_synth: Callable[[Settings], dict[str, list[dict[str, Any]]]],
+) -> Path:
+    """Every environment's manifests under one folder, `<label>/*.k8s.yaml`: the fixtures'
+    synthesized here (`fixture-<env>`) and each config/<env>.yaml's as committed (`<env>`)."""
+    import shutil
+
+    import yaml
+
+    from settings.environments import environments
+    from settings.load import manifests_dir
+
+    root = tmp_path_factory.mktemp("manifests")
+    for env in FIXTURE_ENVS:
+        folder = root / f"fixture-{env}"
+        folder.mkdir()
+        for chart_id, objects in sorted(k8s_synth(fixture_settings(env)).items()):
+            text = yaml.safe_dump_all(objects, sort_keys=False)
+            (folder / f"{chart_id}.k8s.yaml").write_text(text)
+    for env in environments():
+        folder = root / env
+        folder.mkdir()
+        for path in sorted(manifests_dir(load_settings(env)).glob("*.k8s.yaml")):
+            shutil.copy(path, folder / path.name)  # not dist/'s subfolders: other environments
+    return root
+
+
+@pytest.fixture(scope="session")
+def stack_sets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every environment's Terraform JSON under one folder, `<label>/cdk.tf.json`: the fixtures'
+    synthesized here (`fixture-<env>`) and each config/<env>.yaml's as committed (`<env>`)."""
+    from infra.app import synth
+    from settings.environments import STACKS, environments
+
+    scratch = tmp_path_factory.mktemp("cdktf")
+    root = tmp_path_factory.mktemp("stacks")
+    for env in FIXTURE_ENVS:
+        settings = fixture_settings(env)
+        synth(settings, outdir=scratch / env)
+        made = scratch / env / "stacks" / settings.names.terraform_stack / "cdk.tf.json"
+        (root / f"fixture-{env}").mkdir()
+        (root / f"fixture-{env}" / "cdk.tf.json").write_text(made.read_text())
+    for env in environments():
+        stack = load_settings(env).names.terraform_stack
+        (root / env).mkdir()
+        (root / env / "cdk.tf.json").write_text((STACKS / stack / "cdk.tf.json").read_text())
+    return root

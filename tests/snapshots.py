@@ -26,4 +26,7 @@ class YamlSnapshot(SingleFileSnapshotExtension):
     _write_mode = WriteMode.TEXT
 
     def serialize(self, data: Any, **_: Any) -> str:
-        return yaml.safe_dump_all(data, sort_keys=False, default_flow_style=False)
+        # No line folding: one value per line, as in dist/, so review marks stay on their line.
+        return yaml.safe_dump_all(
+            data, sort_keys=False, default_flow_style=False, width=float("inf")
+        )

@@ -69,7 +69,7 @@ def test_reference_names_every_field_with_type_default_and_description() -> None
         "cluster.machine_type",
         "server.image_tag",
         "ingress.iap_members",
-        "local.key_file",
+        "local.oidc_issuer",
     }
     assert nested <= set(names)
     for name in names:
@@ -97,12 +97,13 @@ def test_reference_shows_rules_bounds_and_enums() -> None:
     assert "RFC 1918" in rows["network.pods_cidr"].rule
 
 
-def test_reference_renders_the_derived_names_the_code_derives(dev_settings: Settings) -> None:
+def test_reference_renders_the_derived_names_the_code_derives(gke_settings: Settings) -> None:
     """Fill the templates with dev's inputs: the result must be dev's real names."""
-    s = dev_settings
+    s = gke_settings
     inputs = {
         "<environment>": s.environment,
         "<project_id>": s.project_id,
+        "<project_number>": str(s.project_number),
         "<region>": s.region,
         "<prefix>": s.prefix,
         "<server.image_tag>": s.server.image_tag,
@@ -268,9 +269,10 @@ def test_readme_covers_the_original_lifecycle() -> None:
         "docker-desktop",
         "kind",
         "localhost:8080",
-        "secrets/mlflow-server-key.json",
-        "secrets/db-password",
-        "gcloud secrets versions access latest",
+        "Workload Identity Federation",
+        "make local-oidc DEPLOY_ENV=local",
+        "local.credentials: service_account_key",
+        "gcloud secrets versions access",
         "terraform -chdir=cdktf.out/stacks/",
         "OpenTofu",
         "2025-12-10",
@@ -299,9 +301,9 @@ EXAMPLE_LOCAL: dict[str, Any] = {
     "region": "europe-west1",
     "platform": "local",
     "database": {"allow_public_ip": True},
+    "project_number": "123456789012",
     "local": {
-        "key_file": "secrets/mlflow-server-key.json",
-        "db_password_file": "secrets/db-password",  # a path  # pragma: allowlist secret
+        "oidc_issuer": "https://kubernetes.default.svc.cluster.local",
         "service_port": 8080,
     },
 }
@@ -463,15 +465,15 @@ def test_image_refuses_to_build_when_server_image_names_another(example_config: 
     assert "gcloud builds submit" in rendered  # shown by -n; the error line runs first
 
 
-@pytest.mark.integration
 def test_local_secrets_reads_the_stacks_sensitive_key_output(
-    example_config: Path, tf_synth: Any, local_settings: Settings
+    tf_synth: Any, keyed_settings: Settings
 ) -> None:
-    rendered = " ".join(_render("local-secrets", "local", example_config))
-    name = re.search(r"output -raw (\S+) \| base64 -d", rendered)
-    assert name, rendered
-    output = tf_synth(local_settings)["output"].get(name[1])
-    assert output is not None, f"the local stack has no output {name[1]!r}"
+    from infra.platforms.external import KEY_OUTPUT as TERRAFORM_OUTPUT
+    from k8s.local_secrets import KEY_OUTPUT
+
+    assert KEY_OUTPUT == TERRAFORM_OUTPUT
+    output = tf_synth(keyed_settings)["output"].get(KEY_OUTPUT)
+    assert output is not None, f"the keyed stack has no output {KEY_OUTPUT!r}"
     assert output["sensitive"] is True
 
 

@@ -159,29 +159,29 @@ def _substitute(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def test_cloudbuild_pushes_the_image_settings_derive(dev_settings: Settings) -> None:
+def test_cloudbuild_pushes_the_image_settings_derive(gke_settings: Settings) -> None:
     build = yaml.safe_load((SERVER_DIR / "cloudbuild.yaml").read_text())
     assert build["options"]["dynamicSubstitutions"] is True
     subs = dict(build["substitutions"])
-    assert set(subs) == {"_REGION", "_REPOSITORY", "_IMAGE"}
-    # The defaults are the default environment's; other environments pass their own.
-    assert subs["_REGION"] == dev_settings.region
-    assert subs["_REPOSITORY"] == dev_settings.names.registry_repository
+    # No environment's values as defaults: `make image` passes them (tests/test_docs.py).
+    assert set(subs) == {"_IMAGE"}
     values = {
         **subs,
-        "PROJECT_ID": dev_settings.project_id,
-        "TAG_NAME": dev_settings.server.image_tag,
+        "_REGION": gke_settings.region,
+        "_REPOSITORY": gke_settings.names.registry_repository,
+        "PROJECT_ID": gke_settings.project_id,
+        "TAG_NAME": gke_settings.server.image_tag,
     }
     values["_IMAGE"] = _substitute(subs["_IMAGE"], values)
-    assert values["_IMAGE"] == dev_settings.names.image
-    assert [_substitute(i, values) for i in build["images"]] == [dev_settings.names.image]
+    assert values["_IMAGE"] == gke_settings.names.image
+    assert [_substitute(i, values) for i in build["images"]] == [gke_settings.names.image]
     (step,) = build["steps"]
     assert step["name"] == "gcr.io/cloud-builders/docker"
     assert [_substitute(a, values) for a in step["args"]] == [
         "build",
         "--pull",
         "--tag",
-        dev_settings.names.image,
+        gke_settings.names.image,
         ".",
     ]
     assert "${TAG_NAME}" in subs["_IMAGE"]

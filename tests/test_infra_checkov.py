@@ -1,4 +1,7 @@
-"""checkov (terraform_json) on both synthesized stacks: no failed check, every skip justified."""
+"""checkov (terraform_json) on every environment's stack: no failed check, every skip justified.
+
+Every config/*.yaml's committed cdk.tf.json and every fixture's, in one checkov run each way.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from settings import REPO_ROOT, Settings
+from settings import REPO_ROOT
 
 CHECKOV = REPO_ROOT / ".venv" / "bin" / "checkov"
 CONFIG = REPO_ROOT / ".checkov.yaml"
@@ -39,22 +42,6 @@ def _checkov(*args: str | Path, cwd: Path = REPO_ROOT) -> tuple[list[dict[str, A
 
 
 @pytest.fixture(scope="module")
-def stack_dirs(
-    tmp_path_factory: pytest.TempPathFactory, dev_settings: Settings, local_settings: Settings
-) -> dict[str, Path]:
-    from infra.app import synth
-
-    root = tmp_path_factory.mktemp("cdktf-checkov")
-    dirs = {}
-    for settings in (dev_settings, local_settings):
-        synth(settings, outdir=root / settings.environment)
-        dirs[settings.environment] = (
-            root / settings.environment / "stacks" / settings.names.terraform_stack
-        )
-    return dirs
-
-
-@pytest.fixture(scope="module")
 def gcp_skips() -> dict[str, str]:
     match = GCP_BLOCK.search(CONFIG.read_text())
     assert match, "the Google Cloud block of .checkov.yaml is missing"
@@ -66,18 +53,21 @@ def gcp_skips() -> dict[str, str]:
     return skips
 
 
-@pytest.fixture(scope="module", params=["dev", "local"])
-def report(request: pytest.FixtureRequest, stack_dirs: dict[str, Path]) -> tuple[dict, str]:
-    reports, stderr = _checkov("--config-file", CONFIG, "-d", stack_dirs[request.param])
+@pytest.fixture(scope="module")
+def report(stack_sets: Path) -> tuple[dict, str]:
+    reports, stderr = _checkov("--config-file", CONFIG, "-d", stack_sets)
     (tf,) = [r for r in reports if r.get("check_type") == "terraform_json"]
     return tf, stderr
 
 
-def test_no_failed_check(report: tuple[dict, str]) -> None:
+def test_no_failed_check(report: tuple[dict, str], stack_sets: Path) -> None:
     tf, _ = report
-    failed = [(c["check_id"], c["resource"]) for c in tf["results"]["failed_checks"]]
+    failed = [
+        (c["check_id"], c["resource"], c["file_path"]) for c in tf["results"]["failed_checks"]
+    ]
     assert failed == []
-    assert tf["summary"]["passed"] >= 30  # the checks did run
+    stacks = list(stack_sets.glob("*/cdk.tf.json"))
+    assert tf["summary"]["passed"] >= 30 * len(stacks)  # the checks ran on every stack
 
 
 def test_no_check_errored_unnoticed(report: tuple[dict, str]) -> None:
@@ -87,13 +77,11 @@ def test_no_check_errored_unnoticed(report: tuple[dict, str]) -> None:
 
 
 def test_every_gcp_skip_has_a_reason_and_is_needed(
-    gcp_skips: dict[str, str], stack_dirs: dict[str, Path]
+    gcp_skips: dict[str, str], stack_sets: Path
 ) -> None:
     for check, reason in gcp_skips.items():
         assert len(reason) >= 30, f"{check}: the reason is too short to review"
     # Without the config, each skipped check must fail somewhere: no stale skip.
-    root = next(iter(stack_dirs.values())).parents[2]  # holds every environment's stack
-    assert all(root in folder.parents for folder in stack_dirs.values())
-    reports, _ = _checkov("--check", ",".join(gcp_skips), "-d", root, cwd=root)
+    reports, _ = _checkov("--check", ",".join(gcp_skips), "-d", stack_sets, cwd=stack_sets)
     failing = {c["check_id"] for r in reports for c in r["results"]["failed_checks"]}
     assert failing == set(gcp_skips)

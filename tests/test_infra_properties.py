@@ -11,7 +11,6 @@ import pytest
 
 from settings import Settings
 from settings.model import PRIVATE_GOOGLE_APIS_IPS
-from tests.conftest import LOCAL_DB_PASSWORD
 
 Doc = dict[str, Any]
 Synth = Callable[[Settings], Doc]
@@ -50,8 +49,8 @@ def ref(type_: str, doc: Doc, attr: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def dev(tf_synth: Synth, dev_settings: Settings) -> Doc:
-    return tf_synth(dev_settings)
+def gke(tf_synth: Synth, gke_settings: Settings) -> Doc:
+    return tf_synth(gke_settings)
 
 
 @pytest.fixture(scope="module")
@@ -59,19 +58,24 @@ def local(tf_synth: Synth, local_settings: Settings) -> Doc:
     return tf_synth(local_settings)
 
 
-@pytest.fixture(params=["dev", "local"])
+@pytest.fixture(scope="module")
+def keyed(tf_synth: Synth, keyed_settings: Settings) -> Doc:
+    return tf_synth(keyed_settings)
+
+
+@pytest.fixture(params=["gke", "local", "keyed"])
 def env(request: pytest.FixtureRequest) -> tuple[Settings, Doc]:
-    settings_fixture = "dev_settings" if request.param == "dev" else "local_settings"
-    return request.getfixturevalue(settings_fixture), request.getfixturevalue(request.param)
+    name = request.param
+    return request.getfixturevalue(f"{name}_settings"), request.getfixturevalue(name)
 
 
 # --- 1. APIs -----------------------------------------------------------------------------------
 
 
-def test_required_apis_enabled_and_kept_on_destroy(dev: Doc, local: Doc) -> None:
-    services = {r["service"] for r in res(dev, "google_project_service").values()}
+def test_required_apis_enabled_and_kept_on_destroy(gke: Doc, local: Doc) -> None:
+    services = {r["service"] for r in res(gke, "google_project_service").values()}
     assert services >= ISSUE_APIS | {"dns.googleapis.com"}
-    for doc in (dev, local):
+    for doc in (gke, local):
         for r in res(doc, "google_project_service").values():
             assert r["disable_on_destroy"] is False, r["service"]
     local_services = {r["service"] for r in res(local, "google_project_service").values()}
@@ -116,19 +120,19 @@ def test_labels_on_every_labelled_resource(env: tuple[Settings, Doc]) -> None:
 # --- 3. Network --------------------------------------------------------------------------------
 
 
-def test_vpc_native_subnet_with_private_google_access(dev: Doc, dev_settings: Settings) -> None:
-    net = dev_settings.network
-    vpc = one(dev, "google_compute_network")
-    assert vpc["name"] == dev_settings.names.network
+def test_vpc_native_subnet_with_private_google_access(gke: Doc, gke_settings: Settings) -> None:
+    net = gke_settings.network
+    vpc = one(gke, "google_compute_network")
+    assert vpc["name"] == gke_settings.names.network
     assert vpc["auto_create_subnetworks"] is False
-    subnet = one(dev, "google_compute_subnetwork")
-    assert subnet["name"] == dev_settings.names.subnet
+    subnet = one(gke, "google_compute_subnetwork")
+    assert subnet["name"] == gke_settings.names.subnet
     assert subnet["ip_cidr_range"] == net.subnet_cidr
     assert subnet["private_ip_google_access"] is True
     assert subnet["log_config"]["flow_sampling"] > 0
     ranges = {r["range_name"]: r["ip_cidr_range"] for r in subnet["secondary_ip_range"]}
     assert ranges == {"pods": net.pods_cidr, "services": net.services_cidr}
-    cluster = one(dev, "google_container_cluster")
+    cluster = one(gke, "google_container_cluster")
     assert cluster["ip_allocation_policy"] == {
         "cluster_secondary_range_name": "pods",
         "services_secondary_range_name": "services",
@@ -136,47 +140,47 @@ def test_vpc_native_subnet_with_private_google_access(dev: Doc, dev_settings: Se
     assert cluster["networking_mode"] == "VPC_NATIVE"
 
 
-def test_private_services_access_for_cloud_sql(dev: Doc, dev_settings: Settings) -> None:
+def test_private_services_access_for_cloud_sql(gke: Doc, gke_settings: Settings) -> None:
     psa = next(
         r
-        for r in res(dev, "google_compute_global_address").values()
+        for r in res(gke, "google_compute_global_address").values()
         if r.get("purpose") == "VPC_PEERING"
     )
-    assert psa["name"] == dev_settings.names.private_services_range
+    assert psa["name"] == gke_settings.names.private_services_range
     assert f"{psa['address']}/{psa['prefix_length']}" == (
-        dev_settings.network.private_services_cidr
+        gke_settings.network.private_services_cidr
     )
-    conn = one(dev, "google_service_networking_connection")
+    conn = one(gke, "google_service_networking_connection")
     assert conn["service"] == "servicenetworking.googleapis.com"
-    assert conn["network"] == ref("google_compute_network", dev, "id")
-    sql = one(dev, "google_sql_database_instance")
+    assert conn["network"] == ref("google_compute_network", gke, "id")
+    sql = one(gke, "google_sql_database_instance")
     assert sql["settings"]["ip_configuration"]["private_network"] == conn["network"]
     # The instance waits for the peering; otherwise its creation fails on a fresh project.
-    connection_address = next(iter(res(dev, "google_service_networking_connection")))
+    connection_address = next(iter(res(gke, "google_service_networking_connection")))
     assert f"google_service_networking_connection.{connection_address}" in sql["depends_on"]
 
 
-def test_cloud_nat_for_the_subnet(dev: Doc, dev_settings: Settings) -> None:
-    router = one(dev, "google_compute_router")
-    nat = one(dev, "google_compute_router_nat")
-    assert (router["name"], nat["name"]) == (dev_settings.names.router, dev_settings.names.nat)
+def test_cloud_nat_for_the_subnet(gke: Doc, gke_settings: Settings) -> None:
+    router = one(gke, "google_compute_router")
+    nat = one(gke, "google_compute_router_nat")
+    assert (router["name"], nat["name"]) == (gke_settings.names.router, gke_settings.names.nat)
     assert nat["nat_ip_allocate_option"] == "AUTO_ONLY"
     assert nat["subnetwork"] == [
         {
-            "name": ref("google_compute_subnetwork", dev, "id"),
+            "name": ref("google_compute_subnetwork", gke, "id"),
             "source_ip_ranges_to_nat": ["ALL_IP_RANGES"],
         }
     ]
 
 
-def test_private_googleapis_zone(dev: Doc) -> None:
-    zone = one(dev, "google_dns_managed_zone")
+def test_private_googleapis_zone(gke: Doc) -> None:
+    zone = one(gke, "google_dns_managed_zone")
     assert zone["dns_name"] == "googleapis.com."
     assert zone["visibility"] == "private"
     assert zone["private_visibility_config"]["networks"] == [
-        {"network_url": ref("google_compute_network", dev, "id")}
+        {"network_url": ref("google_compute_network", gke, "id")}
     ]
-    records = {r["name"]: r for r in res(dev, "google_dns_record_set").values()}
+    records = {r["name"]: r for r in res(gke, "google_dns_record_set").values()}
     assert records["private.googleapis.com."]["type"] == "A"
     assert records["private.googleapis.com."]["rrdatas"] == list(PRIVATE_GOOGLE_APIS_IPS)
     assert records["*.googleapis.com."]["type"] == "CNAME"
@@ -192,7 +196,6 @@ def test_private_googleapis_zone(dev: Doc) -> None:
         "google_container_node_pool",
         "google_dns_managed_zone",
         "google_iap_web_iam_member",
-        "google_service_account_iam_member",
     ],
 )
 def test_local_profile_has_no_gke_side(local: Doc, type_: str) -> None:
@@ -254,10 +257,10 @@ def test_sql_protected_backed_up_and_maintained(env: tuple[Settings, Doc]) -> No
     assert s["insights_config"]["query_insights_enabled"] is True
 
 
-def test_sql_flags(dev: Doc) -> None:
+def test_sql_flags(gke: Doc) -> None:
     flags = {
         f["name"]: f["value"]
-        for f in one(dev, "google_sql_database_instance")["settings"]["database_flags"]
+        for f in one(gke, "google_sql_database_instance")["settings"]["database_flags"]
     }
     # IAM login, and what CIS 6.2 / checkov ask (CKV_GCP_54 and 57 crash on JSON: asserted here).
     assert flags["cloudsql.iam_authentication"] == "on"
@@ -298,7 +301,6 @@ def test_password_generated_by_terraform_and_only_referenced(env: tuple[Settings
     text = json.dumps(doc)
     for key, value in re.findall(r'"(\w*(?:password|secret_data)\w*)": "([^"]*)"', text):
         assert value.startswith("${random_password."), (key, value)
-    assert LOCAL_DB_PASSWORD not in text
     assert "random_password" not in json.dumps(doc["output"])  # no output carries it
 
 
@@ -350,8 +352,9 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
     for banned in ("google_storage_bucket_iam_binding", "google_storage_bucket_iam_policy"):
         assert not res(doc, banned)
     names = settings.names
+    (project,) = doc["data"]["google_project"]
     ksa_principal = (
-        "principal://iam.googleapis.com/projects/${data.google_project.project.number}/"
+        f"principal://iam.googleapis.com/projects/${{data.google_project.{project}.number}}/"
         f"locations/global/workloadIdentityPools/{names.workload_pool}/subject/ns/"
         f"{names.namespace}/sa/{names.ksa}"
     )
@@ -368,62 +371,68 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
     assert sql_roles == {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
 
 
-def test_workload_identity_binding(dev: Doc, dev_settings: Settings) -> None:
-    names = dev_settings.names
-    assert names.workload_pool == f"{dev_settings.project_id}.svc.id.goog"
-    binding = one(dev, "google_service_account_iam_member")
+def test_workload_identity_binding(gke: Doc, gke_settings: Settings) -> None:
+    names = gke_settings.names
+    assert names.workload_pool == f"{gke_settings.project_id}.svc.id.goog"
+    binding = one(gke, "google_service_account_iam_member")
     assert binding["role"] == "roles/iam.workloadIdentityUser"
     assert binding["member"] == (
         f"serviceAccount:{names.workload_pool}[{names.namespace}/{names.ksa}]"
     )
     workload = next(
         addr
-        for addr, a in res(dev, "google_service_account").items()
+        for addr, a in res(gke, "google_service_account").items()
         if a["account_id"] == names.workload_sa_id
     )
     assert binding["service_account_id"] == f"${{google_service_account.{workload}.name}}"
-    cluster = one(dev, "google_container_cluster")
+    cluster = one(gke, "google_container_cluster")
     assert cluster["workload_identity_config"] == {"workload_pool": names.workload_pool}
     # The pool exists only once a cluster created it: the binding must wait for the cluster.
-    (cluster_address,) = res(dev, "google_container_cluster")
+    (cluster_address,) = res(gke, "google_container_cluster")
     assert binding["depends_on"] == [f"google_container_cluster.{cluster_address}"]
 
 
-def test_node_service_account_least_privilege(dev: Doc, dev_settings: Settings) -> None:
+def test_node_service_account_least_privilege(gke: Doc, gke_settings: Settings) -> None:
     nodes = next(
         addr
-        for addr, a in res(dev, "google_service_account").items()
-        if a["account_id"] == dev_settings.names.node_sa_id
+        for addr, a in res(gke, "google_service_account").items()
+        if a["account_id"] == gke_settings.names.node_sa_id
     )
     email, member = (f"${{google_service_account.{nodes}.{a}}}" for a in ("email", "member"))
     node_roles = {
-        r["role"] for r in res(dev, "google_project_iam_member").values() if r["member"] == member
+        r["role"] for r in res(gke, "google_project_iam_member").values() if r["member"] == member
     }
     assert node_roles == {"roles/container.defaultNodeServiceAccount"}
-    reader = one(dev, "google_artifact_registry_repository_iam_member")
-    assert (reader["role"], reader["member"]) == ("roles/artifactregistry.reader", member)
-    assert one(dev, "google_container_node_pool")["node_config"]["service_account"] == email
-    assert one(dev, "google_container_cluster")["node_config"]["service_account"] == email
+    (reader,) = [
+        r
+        for r in res(gke, "google_artifact_registry_repository_iam_member").values()
+        if r["role"] == "roles/artifactregistry.reader"
+    ]
+    assert reader["member"] == member
+    assert one(gke, "google_container_node_pool")["node_config"]["service_account"] == email
+    assert one(gke, "google_container_cluster")["node_config"]["service_account"] == email
 
 
-def test_nothing_key_like_on_gke(dev: Doc) -> None:
-    assert not res(dev, "google_service_account_key")
-    text = json.dumps(dev)
+def test_nothing_key_like_on_gke(gke: Doc) -> None:
+    assert not res(gke, "google_service_account_key")
+    text = json.dumps(gke)
     assert "private_key" not in text
-    assert not any(o.get("sensitive") for o in dev["output"].values())
+    assert not any(o.get("sensitive") for o in gke["output"].values())
 
 
-def test_local_profile_key_only_as_sensitive_output(local: Doc, local_settings: Settings) -> None:
-    key = one(local, "google_service_account_key")
-    workload = next(iter(res(local, "google_service_account")))
+def test_key_opt_in_only_as_sensitive_output(keyed: Doc, local: Doc) -> None:
+    assert not res(local, "google_service_account_key")  # keyless unless opted in
+    assert not any(o.get("sensitive") for o in local["output"].values())
+    key = one(keyed, "google_service_account_key")
+    workload = next(iter(res(keyed, "google_service_account")))
     assert key["service_account_id"] == f"${{google_service_account.{workload}.name}}"
-    sensitive = {k: o for k, o in local["output"].items() if o.get("sensitive")}
+    sensitive = {k: o for k, o in keyed["output"].items() if o.get("sensitive")}
     assert list(sensitive) == ["workload_sa_key"]
     assert sensitive["workload_sa_key"]["value"] == ref(
-        "google_service_account_key", local, "private_key"
+        "google_service_account_key", keyed, "private_key"
     )
-    # The local image-pull secret uses the workload identity: it may read the repository.
-    reader = one(local, "google_artifact_registry_repository_iam_member")
+    # The keyed image-pull secret uses the workload identity: it may read the repository.
+    reader = one(keyed, "google_artifact_registry_repository_iam_member")
     assert reader["member"] == f"${{google_service_account.{workload}.member}}"
     assert reader["role"] == "roles/artifactregistry.reader"
 
@@ -431,17 +440,17 @@ def test_local_profile_key_only_as_sensitive_output(local: Doc, local_settings: 
 # --- 6. GKE ------------------------------------------------------------------------------------
 
 
-def test_gke_cluster_hardening(dev: Doc, dev_settings: Settings) -> None:
-    c = one(dev, "google_container_cluster")
-    assert c["name"] == dev_settings.names.cluster
-    assert c["location"] == dev_settings.cluster_location
+def test_gke_cluster_hardening(gke: Doc, gke_settings: Settings) -> None:
+    c = one(gke, "google_container_cluster")
+    assert c["name"] == gke_settings.names.cluster
+    assert c["location"] == gke_settings.cluster_location
     assert c["deletion_protection"] is True
     assert c["private_cluster_config"]["enable_private_nodes"] is True
     assert c["private_cluster_config"]["master_ipv4_cidr_block"] == (
-        dev_settings.network.master_cidr
+        gke_settings.network.master_cidr
     )
     assert c["enable_shielded_nodes"] is True
-    assert c["release_channel"] == {"channel": dev_settings.cluster.release_channel.value}
+    assert c["release_channel"] == {"channel": gke_settings.cluster.release_channel.value}
     assert c["datapath_provider"] == "ADVANCED_DATAPATH"  # Dataplane V2 enforces NetworkPolicy
     assert c["secret_manager_config"] == {"enabled": True}
     assert c["monitoring_config"]["managed_prometheus"] == {"enabled": True}  # PodMonitoring
@@ -453,15 +462,15 @@ def test_gke_cluster_hardening(dev: Doc, dev_settings: Settings) -> None:
 
 
 def test_control_plane_reachable_only_from_authorized_networks(
-    tf_synth: Synth, dev: Doc, dev_settings: Settings
+    tf_synth: Synth, gke: Doc, gke_settings: Settings
 ) -> None:
-    mans = one(dev, "google_container_cluster")["master_authorized_networks_config"]
+    mans = one(gke, "google_container_cluster")["master_authorized_networks_config"]
     assert mans["gcp_public_cidrs_access_enabled"] is False  # not every GCE VM of any project
     cidrs = [b["cidr_block"] for b in mans["cidr_blocks"]]
-    assert cidrs == list(dev_settings.network.master_authorized_cidrs)
-    opened = dev_settings.model_copy(
+    assert cidrs == list(gke_settings.network.master_authorized_cidrs)
+    opened = gke_settings.model_copy(
         update={
-            "network": dev_settings.network.model_copy(
+            "network": gke_settings.network.model_copy(
                 update={"control_plane_google_cloud_access": True}
             )
         }
@@ -470,10 +479,10 @@ def test_control_plane_reachable_only_from_authorized_networks(
     assert cluster["master_authorized_networks_config"]["gcp_public_cidrs_access_enabled"] is True
 
 
-def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, dev_settings: Settings) -> None:
+def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, gke_settings: Settings) -> None:
     pusher = "serviceAccount:123456789-compute@developer.gserviceaccount.com"
-    with_writer = dev_settings.model_copy(
-        update={"registry": dev_settings.registry.model_copy(update={"writers": (pusher,)})}
+    with_writer = gke_settings.model_copy(
+        update={"registry": gke_settings.registry.model_copy(update={"writers": (pusher,)})}
     )
     doc = tf_synth(with_writer)
     grants = res(doc, "google_artifact_registry_repository_iam_member").values()
@@ -484,11 +493,11 @@ def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, dev_settings
     ]
 
 
-def test_gke_node_pool(dev: Doc, dev_settings: Settings) -> None:
-    pool = one(dev, "google_container_node_pool")
-    cfg = dev_settings.cluster
-    assert pool["name"] == dev_settings.names.node_pool
-    assert pool["cluster"] == ref("google_container_cluster", dev, "id")
+def test_gke_node_pool(gke: Doc, gke_settings: Settings) -> None:
+    pool = one(gke, "google_container_node_pool")
+    cfg = gke_settings.cluster
+    assert pool["name"] == gke_settings.names.node_pool
+    assert pool["cluster"] == ref("google_container_cluster", gke, "id")
     assert pool["autoscaling"] == {"min_node_count": cfg.min_nodes, "max_node_count": cfg.max_nodes}
     assert pool["management"] == {"auto_repair": True, "auto_upgrade": True}
     node = pool["node_config"]
@@ -520,41 +529,43 @@ def test_artifact_registry_replaces_gcr(env: tuple[Settings, Doc]) -> None:
 # --- 8. Edge -----------------------------------------------------------------------------------
 
 
-def test_static_ip_ssl_policy_and_iap(dev: Doc, dev_settings: Settings) -> None:
+def test_static_ip_ssl_policy_and_iap(gke: Doc, gke_settings: Settings) -> None:
     ip = next(
         r
-        for r in res(dev, "google_compute_global_address").values()
+        for r in res(gke, "google_compute_global_address").values()
         if r.get("address_type") == "EXTERNAL"
     )
-    assert ip["name"] == dev_settings.names.static_ip
-    ssl = one(dev, "google_compute_ssl_policy")
-    assert ssl["name"] == dev_settings.names.ssl_policy
+    assert ip["name"] == gke_settings.names.static_ip
+    ssl = one(gke, "google_compute_ssl_policy")
+    assert ssl["name"] == gke_settings.names.ssl_policy
     assert ssl["min_tls_version"] == "TLS_1_2"
     assert ssl["profile"] in {"MODERN", "RESTRICTED"}
-    iap = res(dev, "google_iap_web_iam_member")
-    assert sorted(m["member"] for m in iap.values()) == sorted(dev_settings.ingress.iap_members)
+    iap = res(gke, "google_iap_web_iam_member")
+    assert sorted(m["member"] for m in iap.values()) == sorted(gke_settings.ingress.iap_members)
     for member in iap.values():
         assert member["role"] == "roles/iap.httpsResourceAccessor"
-        assert member["condition"]["expression"] == f'request.host == "{dev_settings.ingress.host}"'
+        assert member["condition"]["expression"] == f'request.host == "{gke_settings.ingress.host}"'
     for banned in ("google_iap_brand", "google_iap_client"):
-        assert not res(dev, banned)
+        assert not res(gke, banned)
 
 
 # --- 9. Backend and outputs --------------------------------------------------------------------
 
 
-def test_local_backend_by_default(dev: Doc, dev_settings: Settings) -> None:
-    assert dev_settings.state_bucket is None
-    assert dev["terraform"]["backend"] == {
-        "local": {"path": f"../../../terraform.{dev_settings.names.terraform_stack}.tfstate"}
+def test_local_backend_by_default(local: Doc, local_settings: Settings) -> None:
+    assert local_settings.state_bucket is None
+    assert local["terraform"]["backend"] == {
+        "local": {"path": f"../../../terraform.{local_settings.names.terraform_stack}.tfstate"}
     }
 
 
-def test_gcs_backend_when_state_bucket_set(tf_synth: Synth, dev_settings: Settings) -> None:
-    settings = dev_settings.model_copy(update={"state_bucket": "acme-tf-state"})
-    doc = tf_synth(settings)
-    assert doc["terraform"]["backend"] == {
-        "gcs": {"bucket": "acme-tf-state", "prefix": f"mlflow/{settings.names.terraform_stack}"}
+def test_gcs_backend_when_state_bucket_set(gke: Doc, gke_settings: Settings) -> None:
+    assert gke_settings.state_bucket == "acme-ml-platform-tfstate"
+    assert gke["terraform"]["backend"] == {
+        "gcs": {
+            "bucket": "acme-ml-platform-tfstate",
+            "prefix": f"mlflow/{gke_settings.names.terraform_stack}",
+        }
     }
 
 
@@ -575,7 +586,9 @@ def test_outputs(env: tuple[Settings, Doc]) -> None:
         "cluster_name",
         "cluster_location",
     }
-    local = {"database_public_ip", "workload_sa_key"}
+    local = {"database_public_ip"}
+    if settings.local is not None:
+        local.add("federation_provider" if settings.local.federated else "workload_sa_key")
     assert set(doc["output"]) == common | (gke if settings.is_gke else local)
     assert doc["output"]["instance_connection_name"]["value"] == ref(
         "google_sql_database_instance", doc, "connection_name"

@@ -1,26 +1,22 @@
-"""The whole synthesized cdk.tf.json of each profile, reviewed as a diff on every change."""
+"""The whole synthesized cdk.tf.json of each fixture environment, reviewed as a diff."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from settings import Settings
+from tests.conftest import FIXTURE_ENVS
 
 
-def test_dev_stack(
+@pytest.mark.parametrize("env", FIXTURE_ENVS)
+def test_stack(
+    env: str,
+    request: pytest.FixtureRequest,
     tf_synth: Callable[[Settings], dict[str, Any]],
-    dev_settings: Settings,
     json_snapshot: SnapshotAssertion,
 ) -> None:
-    assert tf_synth(dev_settings) == json_snapshot
-
-
-def test_local_stack(
-    tf_synth: Callable[[Settings], dict[str, Any]],
-    local_settings: Settings,
-    json_snapshot: SnapshotAssertion,
-) -> None:
-    assert tf_synth(local_settings) == json_snapshot
+    assert tf_synth(request.getfixturevalue(f"{env}_settings")) == json_snapshot

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,16 +11,15 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import PRIVATE_GOOGLE_APIS_CIDR, ConfigError, Settings
-from tests.conftest import LOCAL_DB_PASSWORD, LOCAL_KEY_JSON
+from settings import PRIVATE_GOOGLE_APIS_CIDR, Settings
 
 Objects = dict[str, list[dict[str, Any]]]
 Synth = Callable[[Settings], Objects]
 
 
 @pytest.fixture(scope="module")
-def dev(k8s_synth: Synth, dev_settings: Settings) -> Objects:
-    return k8s_synth(dev_settings)
+def gke(k8s_synth: Synth, gke_settings: Settings) -> Objects:
+    return k8s_synth(gke_settings)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,12 @@ def local(k8s_synth: Synth, local_settings: Settings) -> Objects:
     return k8s_synth(local_settings)
 
 
-@pytest.fixture(scope="module", params=["dev", "local"])
+@pytest.fixture(scope="module")
+def keyed(k8s_synth: Synth, keyed_settings: Settings) -> Objects:
+    return k8s_synth(keyed_settings)
+
+
+@pytest.fixture(scope="module", params=["gke", "local", "keyed"])
 def env(request: pytest.FixtureRequest) -> tuple[Settings, Objects]:
     name = request.param
     return request.getfixturevalue(f"{name}_settings"), request.getfixturevalue(name)
@@ -54,7 +58,15 @@ def _containers(pod: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _config(objects: Objects) -> dict[str, str]:
-    return _one(objects, "ConfigMap")["data"]
+    """The server's ConfigMap (the one its containers take their environment from)."""
+    pod = _pod(objects)
+    (name,) = {
+        s["configMapRef"]["name"] for c in _containers(pod).values() for s in c.get("envFrom", [])
+    }
+    (found,) = [
+        o for o in _all(objects) if o["kind"] == "ConfigMap" and o["metadata"]["name"] == name
+    ]
+    return dict(found["data"])
 
 
 # --- 1. Namespace, ServiceAccount, ConfigMap -------------------------------------------------
@@ -82,21 +94,21 @@ def test_every_object_has_the_recommended_labels(env: tuple[Settings, Objects]) 
 
 
 def test_service_account_uses_workload_identity_on_gke(
-    dev_settings: Settings, dev: Objects
+    gke_settings: Settings, gke: Objects
 ) -> None:
-    sa = _one(dev, "ServiceAccount")
-    assert sa["metadata"]["name"] == dev_settings.names.ksa
+    sa = _one(gke, "ServiceAccount")
+    assert sa["metadata"]["name"] == gke_settings.names.ksa
     assert sa["metadata"]["annotations"] == {
-        "iam.gke.io/gcp-service-account": dev_settings.names.workload_sa_email
+        "iam.gke.io/gcp-service-account": gke_settings.names.workload_sa_email
     }
     assert sa["automountServiceAccountToken"] is False
     assert "imagePullSecrets" not in sa
-    assert _pod(dev)["serviceAccountName"] == sa["metadata"]["name"]
+    assert _pod(gke)["serviceAccountName"] == sa["metadata"]["name"]
 
 
-def test_config_map_holds_the_non_secret_settings(dev_settings: Settings, dev: Objects) -> None:
-    data = _config(dev)
-    names = dev_settings.names
+def test_config_map_holds_the_non_secret_settings(gke_settings: Settings, gke: Objects) -> None:
+    data = _config(gke)
+    names = gke_settings.names
     assert data["MLFLOW_ARTIFACTS_DESTINATION"] == names.artifact_destination
     assert data["CLOUD_SQL_CONNECTION_NAME"] == names.connection_name
     assert data["DB_NAME"] == names.database
@@ -107,19 +119,19 @@ def test_config_map_holds_the_non_secret_settings(dev_settings: Settings, dev: O
     assert data["MLFLOW_SERVE_ARTIFACTS"] == "true"
     assert data["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     assert "GOOGLE_APPLICATION_CREDENTIALS" not in data  # Workload Identity, no key
-    assert "env" not in _containers(_pod(dev))["mlflow"]
+    assert "env" not in _containers(_pod(gke))["mlflow"]
 
 
 # --- 2. Secrets ------------------------------------------------------------------------------
 
 
 def test_gke_has_no_secret_object_and_mounts_secret_manager(
-    dev_settings: Settings, dev: Objects
+    gke_settings: Settings, gke: Objects
 ) -> None:
-    assert not [o for o in _all(dev) if o["kind"] == "Secret"]
-    spc = _one(dev, "SecretProviderClass")
+    assert not [o for o in _all(gke) if o["kind"] == "Secret"]
+    spc = _one(gke, "SecretProviderClass")
     assert spc["spec"]["provider"] == "gke"
-    names = dev_settings.names
+    names = gke_settings.names
     assert yaml.safe_load(spc["spec"]["parameters"]["secrets"]) == [
         {
             "resourceName": f"projects/{names.project_id}/secrets/"
@@ -127,11 +139,11 @@ def test_gke_has_no_secret_object_and_mounts_secret_manager(
             "path": "password",
         }
     ]
-    pod = _pod(dev)
+    pod = _pod(gke)
     (volume,) = [v for v in pod["volumes"] if v["name"] == "db-password"]
     assert volume["csi"]["driver"] == "secrets-store-gke.csi.k8s.io"
     assert volume["csi"]["volumeAttributes"] == {"secretProviderClass": spc["metadata"]["name"]}
-    _assert_password_file_is_mounted(dev)
+    _assert_password_file_is_mounted(gke)
 
 
 def _assert_password_file_is_mounted(objects: Objects) -> None:
@@ -143,69 +155,6 @@ def _assert_password_file_is_mounted(objects: Objects) -> None:
         assert str(path.parent) in mounts, name
         assert mounts[str(path.parent)]["name"] == "db-password"
         assert mounts[str(path.parent)]["readOnly"] is True
-
-
-def test_local_secret_carries_the_key_and_password_read_at_synth(local: Objects) -> None:
-    secrets = {o["metadata"]["name"]: o for o in _all(local) if o["kind"] == "Secret"}
-    creds = secrets["mlflow-server-credentials"]["data"]
-    assert base64.b64decode(creds["key.json"]).decode() == LOCAL_KEY_JSON
-    assert base64.b64decode(creds["db-password"]).decode() == LOCAL_DB_PASSWORD
-    _assert_password_file_is_mounted(local)
-    server = _containers(_pod(local))["mlflow"]
-    (env,) = server["env"]
-    assert env["name"] == "GOOGLE_APPLICATION_CREDENTIALS"
-    mounts = {m["mountPath"]: m["name"] for m in server["volumeMounts"]}
-    assert mounts[str(Path(env["value"]).parent)] == "gcp-key"
-    migrate = _containers(_pod(local))["db-migrate"]
-    assert "gcp-key" not in {m["name"] for m in migrate["volumeMounts"]}  # no GCS access
-
-
-def test_local_pull_secret_is_attached_to_the_service_account(
-    local_settings: Settings, local: Objects
-) -> None:
-    pull = next(o for o in _all(local) if o.get("type") == "kubernetes.io/dockerconfigjson")
-    config = json.loads(base64.b64decode(pull["data"][".dockerconfigjson"]))
-    registry = f"{local_settings.region}-docker.pkg.dev"
-    assert local_settings.names.image.startswith(registry + "/")
-    auth = config["auths"][registry]
-    assert auth["username"] == "_json_key"
-    assert auth["password"] == LOCAL_KEY_JSON
-    assert base64.b64decode(auth["auth"]).decode() == f"_json_key:{LOCAL_KEY_JSON}"
-    sa = _one(local, "ServiceAccount")
-    assert sa["imagePullSecrets"] == [{"name": pull["metadata"]["name"]}]
-    assert "annotations" not in sa["metadata"]
-
-
-@pytest.mark.integration
-def test_local_output_goes_to_ignored_dist_local(local_settings: Settings, repo_root: Path) -> None:
-    import subprocess
-
-    from settings.load import manifests_dir
-
-    out = manifests_dir(local_settings)
-    assert out == repo_root / "dist" / "local"
-    probe = out / "10-config.k8s.yaml"
-    result = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=repo_root, check=False)
-    assert result.returncode == 0, "dist/local/ must be git-ignored"
-
-
-@pytest.mark.parametrize("field", ["key_file", "db_password_file"])
-def test_missing_local_secret_file_names_the_field_and_the_fix(
-    local_settings: Settings, tmp_path: Path, field: str
-) -> None:
-    from k8s.local_secrets import read_local_secrets
-
-    assert local_settings.local is not None
-    missing = tmp_path / "absent"
-    broken = local_settings.model_copy(
-        update={"local": local_settings.local.model_copy(update={field: str(missing)})}
-    )
-    with pytest.raises(ConfigError) as err:
-        read_local_secrets(broken)
-    message = str(err.value)
-    assert message.startswith(f"local.{field}: ")
-    assert str(missing) in message
-    assert "make local-secrets" in message
 
 
 # --- 3. Pod: proxy sidecar, migration, server --------------------------------------------------
@@ -256,9 +205,7 @@ def test_migration_and_server_follow_the_image_contract(env: tuple[Settings, Obj
     for c in (migrate, server):
         assert c["image"] == settings.names.image
         assert c["command"] == ["mlflow-entrypoint"]
-        assert c["envFrom"] == [
-            {"configMapRef": {"name": _one(objects, "ConfigMap")["metadata"]["name"]}}
-        ]
+        assert c["envFrom"] == [{"configMapRef": {"name": "mlflow-server-config"}}]
         assert "$(" not in json.dumps(c)
     assert migrate["args"] == ["db", "upgrade"]
     assert server["args"] == ["server"]
@@ -296,9 +243,10 @@ def test_allowed_hosts_cover_every_service_name(env: tuple[Settings, Objects]) -
         "localhost:5000",
     ]
     if settings.is_gke:
-        expected += [settings.ingress.host, "10.16.0.5:5000"]  # pod IP: metrics scrape
+        pod_ip = next(ipaddress.ip_network(settings.network.pods_cidr).hosts())
+        expected += [settings.ingress.host, f"{pod_ip}:5000"]  # pod IP: metrics scrape
     else:
-        expected += ["localhost:8080"]
+        expected += [f"localhost:{port}"]
     for host in expected:
         assert is_allowed_host_header(hosts, host), host
     for host in ("evil.example.net", "mlflow.example.com.evil.net", "192.168.1.1"):
@@ -351,10 +299,10 @@ def test_security_context_on_pod_and_every_container(env: tuple[Settings, Object
         assert {"mountPath": "/tmp", "name": "tmp"} in _containers(pod)[name]["volumeMounts"]
 
 
-def test_resources_come_from_the_named_constants(dev: Objects) -> None:
+def test_resources_come_from_the_named_constants(gke: Objects) -> None:
     from k8s import meta
 
-    containers = _containers(_pod(dev))
+    containers = _containers(_pod(gke))
     assert containers["mlflow"]["resources"] == {
         "requests": meta.SERVER_REQUESTS,
         "limits": meta.SERVER_LIMITS,
@@ -382,8 +330,9 @@ def test_rollout_and_spread(env: tuple[Settings, Objects]) -> None:
         assert c["whenUnsatisfiable"] == "ScheduleAnyway"
 
 
-def test_dev_runs_two_replicas(dev: Objects) -> None:
-    assert _one(dev, "Deployment")["spec"]["replicas"] == 2
+def test_replicas_come_from_the_settings(env: tuple[Settings, Objects]) -> None:
+    settings, objects = env
+    assert _one(objects, "Deployment")["spec"]["replicas"] == settings.server.replicas
 
 
 def test_pdb_selects_the_deployments_pods(env: tuple[Settings, Objects]) -> None:
@@ -397,48 +346,48 @@ def test_pdb_selects_the_deployments_pods(env: tuple[Settings, Objects]) -> None
     assert pdb["spec"]["maxUnavailable"] == 1
 
 
-def test_grace_period_covers_the_proxy_drain_and_lb_draining(dev: Objects) -> None:
+def test_grace_period_covers_the_proxy_drain_and_lb_draining(gke: Objects) -> None:
     from k8s import meta
 
-    pod = _pod(dev)
+    pod = _pod(gke)
     grace = pod["terminationGracePeriodSeconds"]
     assert grace >= meta.PROXY_MAX_SIGTERM_DELAY_SECONDS + 30
-    backend = _one(dev, "BackendConfig")
+    backend = _one(gke, "BackendConfig")
     assert backend["spec"]["connectionDraining"]["drainingTimeoutSec"] < grace
 
 
 # --- 6. Service and ingress ----------------------------------------------------------------------
 
 
-def test_service_types(dev: Objects, local: Objects, dev_settings: Settings) -> None:
-    dev_svc, local_svc = _one(dev, "Service"), _one(local, "Service")
+def test_service_types(gke: Objects, local: Objects, gke_settings: Settings) -> None:
+    dev_svc, local_svc = _one(gke, "Service"), _one(local, "Service")
     assert dev_svc["spec"]["type"] == "ClusterIP"
-    assert dev_svc["spec"]["ports"][0]["port"] == dev_settings.server.port
+    assert dev_svc["spec"]["ports"][0]["port"] == gke_settings.server.port
     assert local_svc["spec"]["type"] == "LoadBalancer"
-    assert local_svc["spec"]["ports"][0]["port"] == 8080
-    for svc, objects in ((dev_svc, dev), (local_svc, local)):
+    assert local_svc["spec"]["ports"][0]["port"] == 8081  # tests/configs/local.yaml
+    for svc, objects in ((dev_svc, gke), (local_svc, local)):
         assert svc["spec"]["ports"][0]["targetPort"] == "http"
         pod_labels = _one(objects, "Deployment")["spec"]["template"]["metadata"]["labels"]
         assert svc["spec"]["selector"].items() <= pod_labels.items()
 
 
 def test_ingress_on_the_static_ip_with_certificate_redirect_and_iap(
-    dev_settings: Settings, dev: Objects
+    gke_settings: Settings, gke: Objects
 ) -> None:
-    names = dev_settings.names
-    ingress = _one(dev, "Ingress")
+    names = gke_settings.names
+    ingress = _one(gke, "Ingress")
     ann = ingress["metadata"]["annotations"]
     cert, frontend, backend = (
-        _one(dev, k) for k in ("ManagedCertificate", "FrontendConfig", "BackendConfig")
+        _one(gke, k) for k in ("ManagedCertificate", "FrontendConfig", "BackendConfig")
     )
     assert ann["kubernetes.io/ingress.class"] == "gce"
     assert ann["kubernetes.io/ingress.global-static-ip-name"] == names.static_ip
     assert ann["networking.gke.io/managed-certificates"] == cert["metadata"]["name"]
     assert ann["networking.gke.io/v1beta1.FrontendConfig"] == frontend["metadata"]["name"]
-    assert cert["spec"]["domains"] == [dev_settings.ingress.host]
+    assert cert["spec"]["domains"] == [gke_settings.ingress.host]
     (rule,) = ingress["spec"]["rules"]
-    assert rule["host"] == dev_settings.ingress.host
-    svc = _one(dev, "Service")
+    assert rule["host"] == gke_settings.ingress.host
+    svc = _one(gke, "Service")
     assert rule["http"]["paths"][0]["backend"]["service"]["name"] == svc["metadata"]["name"]
     assert frontend["spec"] == {"redirectToHttps": {"enabled": True}, "sslPolicy": names.ssl_policy}
     svc_ann = svc["metadata"]["annotations"]
@@ -448,17 +397,16 @@ def test_ingress_on_the_static_ip_with_certificate_redirect_and_iap(
     }
     spec = backend["spec"]
     assert spec["healthCheck"]["requestPath"] == "/health"
-    assert spec["healthCheck"]["port"] == dev_settings.server.port
-    assert spec["timeoutSec"] == dev_settings.server.upload_timeout_seconds > 30
+    assert spec["healthCheck"]["port"] == gke_settings.server.port
+    assert spec["timeoutSec"] == gke_settings.server.upload_timeout_seconds > 30
     assert spec["iap"] == {"enabled": True}  # no oauthclientCredentials: Google-managed client
     assert spec["logging"]["enable"] is True
 
 
-def test_local_has_no_ingress_policy_or_gke_resources(local: Objects) -> None:
+def test_local_has_no_ingress_or_gke_resources(local: Objects) -> None:
     kinds = {o["kind"] for o in _all(local)}
     assert not kinds & {
         "Ingress",
-        "NetworkPolicy",
         "BackendConfig",
         "FrontendConfig",
         "ManagedCertificate",
@@ -467,9 +415,9 @@ def test_local_has_no_ingress_policy_or_gke_resources(local: Objects) -> None:
     }
 
 
-def test_metrics_are_scraped_by_managed_prometheus(dev: Objects) -> None:
-    monitoring = _one(dev, "PodMonitoring")
-    deployment = _one(dev, "Deployment")
+def test_metrics_are_scraped_by_managed_prometheus(gke: Objects) -> None:
+    monitoring = _one(gke, "PodMonitoring")
+    deployment = _one(gke, "Deployment")
     assert monitoring["spec"]["selector"] == deployment["spec"]["selector"]
     assert monitoring["spec"]["endpoints"] == [
         {"port": "http", "path": "/metrics", "interval": "30s"}
@@ -479,12 +427,12 @@ def test_metrics_are_scraped_by_managed_prometheus(dev: Objects) -> None:
 # --- 7. NetworkPolicy ---------------------------------------------------------------------------
 
 
-def test_network_policy(dev_settings: Settings, dev: Objects) -> None:
-    policy = _one(dev, "NetworkPolicy")["spec"]
-    deployment = _one(dev, "Deployment")
+def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
+    policy = _one(gke, "NetworkPolicy")["spec"]
+    deployment = _one(gke, "Deployment")
     assert policy["podSelector"] == deployment["spec"]["selector"]
     assert policy["policyTypes"] == ["Ingress", "Egress"]
-    port = dev_settings.server.port
+    port = gke_settings.server.port
     for rule in policy["ingress"]:
         assert rule["ports"] == [{"port": port, "protocol": "TCP"}]
     cidrs = {p["ipBlock"]["cidr"] for r in policy["ingress"] for p in r["from"] if "ipBlock" in p}
@@ -492,14 +440,14 @@ def test_network_policy(dev_settings: Settings, dev: Objects) -> None:
     (ns_rule,) = [p for r in policy["ingress"] for p in r["from"] if "namespaceSelector" in p]
     (expr,) = ns_rule["namespaceSelector"]["matchExpressions"]
     assert expr["key"] == "kubernetes.io/metadata.name"
-    assert set(expr["values"]) == {*dev_settings.server.allowed_namespaces, "gmp-system"}
+    assert set(expr["values"]) == {*gke_settings.server.allowed_namespaces, "gmp-system"}
 
     def egress(cidr: str) -> list[dict[str, Any]]:
         return [r["ports"] for r in policy["egress"] if r["to"] == [{"ipBlock": {"cidr": cidr}}]]
 
     assert egress("169.254.169.254/32") == [[{"port": 80, "protocol": "TCP"}]]
     assert egress("169.254.169.252/32") == [[{"port": 988, "protocol": "TCP"}]]
-    assert egress(dev_settings.network.private_services_cidr) == [
+    assert egress(gke_settings.network.private_services_cidr) == [
         [{"port": 3307, "protocol": "TCP"}]
     ]
     assert egress(PRIVATE_GOOGLE_APIS_CIDR) == [[{"port": 443, "protocol": "TCP"}]]
@@ -509,9 +457,9 @@ def test_network_policy(dev_settings: Settings, dev: Objects) -> None:
     assert len(policy["egress"]) == 5  # nothing else leaves the pod
 
 
-def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, dev_settings: Settings) -> None:
-    server = dev_settings.server.model_copy(update={"allowed_namespaces": ("notebooks",)})
-    objects = k8s_synth(dev_settings.model_copy(update={"server": server}))
+def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, gke_settings: Settings) -> None:
+    server = gke_settings.server.model_copy(update={"allowed_namespaces": ("notebooks",)})
+    objects = k8s_synth(gke_settings.model_copy(update={"server": server}))
     policy = _one(objects, "NetworkPolicy")["spec"]
     values = [
         p["namespaceSelector"]["matchExpressions"][0]["values"]
@@ -523,61 +471,17 @@ def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, dev_settings: Set
 
 
 def test_config_change_rolls_the_pods(
-    k8s_synth: Synth, dev_settings: Settings, dev: Objects
+    k8s_synth: Synth, gke_settings: Settings, gke: Objects
 ) -> None:
     def checksum(objects: Objects) -> str:
         meta = _one(objects, "Deployment")["spec"]["template"]["metadata"]
         return str(meta["annotations"]["checksum/config"])
 
-    ingress = dev_settings.ingress.model_copy(update={"host": "tracking.example.org"})
-    changed = k8s_synth(dev_settings.model_copy(update={"ingress": ingress}))
-    assert _config(changed) != _config(dev)
-    assert checksum(changed) != checksum(dev)
-    assert len(checksum(dev)) == 64
-
-
-@pytest.mark.integration
-def test_local_entry_point_fails_cleanly_without_the_key_file(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from settings import REPO_ROOT
-
-    config = yaml.safe_load((REPO_ROOT / "config" / "local.yaml").read_text())
-    config["local"]["key_file"] = str(tmp_path / "no-such-key.json")
-    (tmp_path / "local.yaml").write_text(yaml.safe_dump(config))
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "k8s.main"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DEPLOY_ENV": "local", "DEPLOY_CONFIG_DIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("error: local.key_file: ")
-    assert "no-such-key.json" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not out.exists()
-
-
-def test_local_synth_publishes_the_secret_files(
-    local_settings: Settings, tmp_path: Path, clean_env: pytest.MonkeyPatch
-) -> None:
-    from k8s.app import synth
-
-    published = synth(local_settings, outdir=tmp_path)
-    assert sorted(p.name for p in published) == [
-        "00-namespace.k8s.yaml",
-        "10-config.k8s.yaml",
-        "20-server.k8s.yaml",
-    ]
-    docs = list(yaml.safe_load_all((tmp_path / "10-config.k8s.yaml").read_text()))
-    (creds,) = [d for d in docs if d["metadata"]["name"] == "mlflow-server-credentials"]
-    assert base64.b64decode(creds["data"]["db-password"]).decode() == LOCAL_DB_PASSWORD
+    ingress = gke_settings.ingress.model_copy(update={"host": "tracking.example.org"})
+    changed = k8s_synth(gke_settings.model_copy(update={"ingress": ingress}))
+    assert _config(changed) != _config(gke)
+    assert checksum(changed) != checksum(gke)
+    assert len(checksum(gke)) == 64
 
 
 def test_proxy_defaults_are_the_secure_ones() -> None:
@@ -586,5 +490,5 @@ def test_proxy_defaults_are_the_secure_ones() -> None:
     args = proxy_args(connection_name="p:r:i")
     assert "--private-ip" in args
     assert not [a for a in args if a.startswith("--credentials-file")]
-    with pytest.raises(ValueError, match=r"credentials_file '/etc/key\.json' must be under"):
+    with pytest.raises(ValueError, match=r"credentials_file '/etc/key\.json' must be inside"):
         proxy_container(connection_name="p:r:i", image="i:1", credentials_file="/etc/key.json")

@@ -1,11 +1,14 @@
-"""dist/ against external checkers: Kubernetes schemas, the project's CRD schemas, checkov."""
+"""Every environment's manifests against external checkers: Kubernetes and CRD schemas, checkov.
+
+"Every environment": each config/*.yaml's committed output (dist/, dist/<env>/) and each fixture
+config's (tests/conftest.py manifest_sets).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from settings import REPO_ROOT, Settings
+from settings import REPO_ROOT
 
 DIST = REPO_ROOT / "dist"
 CRDS = REPO_ROOT / "k8s" / "crds"
@@ -21,10 +24,10 @@ BIN = REPO_ROOT / ".venv" / "bin"
 KUBERNETES_VERSIONS = [f"1.{minor}.0" for minor in range(30, 37)]
 
 
-def _dist_objects() -> list[dict[str, Any]]:
+def _objects(folder: Path) -> list[dict[str, Any]]:
     return [
         doc
-        for path in sorted(DIST.glob("*.k8s.yaml"))
+        for path in sorted(folder.rglob("*.k8s.yaml"))
         for doc in yaml.safe_load_all(path.read_text())
         if doc
     ]
@@ -46,17 +49,27 @@ def _is_custom(obj: dict[str, Any], schemas: dict[tuple[str, str], Any]) -> bool
 
 
 @pytest.fixture(scope="module")
-def core_objects_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def core_objects_files(tmp_path_factory: pytest.TempPathFactory, manifest_sets: Path) -> list[Path]:
+    """One file of core (non-custom) objects per environment."""
     schemas = _crd_schemas()
-    core = [o for o in _dist_objects() if not _is_custom(o, schemas)]
-    path = tmp_path_factory.mktemp("core") / "core.yaml"
-    path.write_text(yaml.safe_dump_all(core, sort_keys=False))
-    return path
+    folder = tmp_path_factory.mktemp("core")
+    files = []
+    for env in sorted(p for p in manifest_sets.iterdir() if p.is_dir()):
+        core = [o for o in _objects(env) if not _is_custom(o, schemas)]
+        files.append(folder / f"{env.name}.yaml")
+        files[-1].write_text(yaml.safe_dump_all(core, sort_keys=False))
+    return files
 
 
-def _validate(path: Path, version: str) -> str:
+def _validate(paths: list[Path], version: str) -> str:
     result = subprocess.run(
-        [str(BIN / "kubernetes-validate"), "--strict", "--kubernetes-version", version, str(path)],
+        [
+            str(BIN / "kubernetes-validate"),
+            "--strict",
+            "--kubernetes-version",
+            version,
+            *map(str, paths),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -69,9 +82,17 @@ def _validate(path: Path, version: str) -> str:
 
 @pytest.mark.tools
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
-def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -> None:
-    output = _validate(core_objects_file, version)
-    kinds = {
+def test_core_objects_validate_strictly(version: str, core_objects_files: list[Path]) -> None:
+    output = _validate(core_objects_files, version)
+    total = sum(len(list(yaml.safe_load_all(p.read_text()))) for p in core_objects_files)
+    assert output.count("passed for resource") == total, output
+    assert "WARN" not in output, output
+    assert "ERROR" not in output, output
+
+
+def test_the_gke_output_has_every_core_kind(manifest_sets: Path) -> None:
+    kinds = {o["kind"] for o in _objects(manifest_sets / "fixture-gke")}
+    assert kinds >= {
         "Namespace",
         "ServiceAccount",
         "ConfigMap",
@@ -81,32 +102,11 @@ def test_core_objects_validate_strictly(version: str, core_objects_file: Path) -
         "Ingress",
         "NetworkPolicy",
     }
-    passed = output.count("passed for resource")
-    assert passed == len(kinds), output
-    assert "WARN" not in output, output
-    assert "ERROR" not in output, output
 
 
-@pytest.mark.tools
-@pytest.mark.parametrize("version", [KUBERNETES_VERSIONS[0], KUBERNETES_VERSIONS[-1]])
-def test_local_profile_validates_strictly(
-    version: str,
-    local_settings: Settings,
-    k8s_synth: Callable[[Settings], dict[str, list[dict[str, Any]]]],
-    tmp_path: Path,
-) -> None:
-    """dist/local/ is never committed, so it is validated from a synth here."""
-    charts = k8s_synth(local_settings)
-    objects = [o for chart_id in sorted(charts) for o in charts[chart_id]]
-    path = tmp_path / "local.yaml"
-    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
-    output = _validate(path, version)
-    assert output.count("passed for resource") == len(objects), output
-
-
-def test_every_custom_resource_in_dist_matches_its_crd_schema() -> None:
+def test_every_custom_resource_matches_its_crd_schema(manifest_sets: Path) -> None:
     schemas = _crd_schemas()
-    custom = [o for o in _dist_objects() if _is_custom(o, schemas)]
+    custom = [o for o in _objects(manifest_sets) if _is_custom(o, schemas)]
     assert {o["kind"] for o in custom} == {
         "SecretProviderClass",
         "PodMonitoring",
@@ -118,19 +118,19 @@ def test_every_custom_resource_in_dist_matches_its_crd_schema() -> None:
         jsonschema.validate(obj, schemas[(obj["apiVersion"], obj["kind"])])
 
 
-def test_crd_schemas_reject_a_misspelled_field() -> None:
+def test_crd_schemas_reject_a_misspelled_field(manifest_sets: Path) -> None:
     """The schemas are strict (additionalProperties: false), so a typo cannot slip through."""
     schemas = _crd_schemas()
-    backend = next(o for o in _dist_objects() if o["kind"] == "BackendConfig")
+    backend = next(o for o in _objects(manifest_sets) if o["kind"] == "BackendConfig")
     broken = {**backend, "spec": {**backend["spec"], "timeoutSecs": 600}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schemas[("cloud.google.com/v1", "BackendConfig")])
 
 
-def test_every_non_core_kind_has_a_crd() -> None:
+def test_every_non_core_kind_has_a_crd(manifest_sets: Path) -> None:
     core_groups = {"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1"}
     schemas = _crd_schemas()
-    for obj in _dist_objects():
+    for obj in _objects(manifest_sets):
         assert obj["apiVersion"] in core_groups or _is_custom(obj, schemas), obj["kind"]
 
 
@@ -196,12 +196,13 @@ def _checkov(folder: Path) -> dict[str, Any]:
 
 
 @pytest.mark.tools
-def test_checkov_kubernetes_passes_on_dist() -> None:
+def test_checkov_kubernetes_passes_on_every_environment(manifest_sets: Path) -> None:
     """0 failed with the project config; without its 3 k8s skips, CKV_K8S_11/15/43 fail."""
-    report = _checkov(DIST)
-    failed = [c["check_id"] for c in report["results"]["failed_checks"]]
+    report = _checkov(manifest_sets)
+    failed = [(c["check_id"], c["file_path"]) for c in report["results"]["failed_checks"]]
     assert report["summary"]["failed"] == 0, failed
-    assert report["summary"]["passed"] > 50
+    environments = [p for p in manifest_sets.iterdir() if p.is_dir()]
+    assert report["summary"]["passed"] > 50 * len(environments)
 
 
 @pytest.mark.tools
@@ -222,7 +223,7 @@ def test_only_known_keys_carry_the_detect_secrets_pragma() -> None:
     assert marked[0].endswith(PRAGMA)
     assert marked[1] == "  password: hunter2"
     assert marked[2].endswith(PRAGMA)
-    for path in sorted(DIST.glob("*.k8s.yaml")):
+    for path in sorted(DIST.rglob("*.k8s.yaml")):
         for line in path.read_text().splitlines():
             if PRAGMA in line:
                 key = line.strip().removeprefix("- ").split(":", 1)[0]

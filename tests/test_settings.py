@@ -9,41 +9,47 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import CONFIG_DIR, ConfigError, Platform, Settings, load_settings, parse_settings
+from settings import ConfigError, Platform, Settings, load_settings, parse_settings
+from tests.conftest import FIXTURES, fixture_settings
 
-DEV = yaml.safe_load((CONFIG_DIR / "dev.yaml").read_text())
+GKE = yaml.safe_load((FIXTURES / "gke.yaml").read_text())
 
 
-def test_dev_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dev_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dev.yaml").write_text((FIXTURES / "gke.yaml").read_text())
+    (tmp_path / "laptop.yaml").write_text((FIXTURES / "keyed.yaml").read_text())
+    monkeypatch.setenv("DEPLOY_CONFIG_DIR", str(tmp_path))
     monkeypatch.delenv("DEPLOY_ENV", raising=False)
     assert load_settings().environment == "dev"
-    monkeypatch.setenv("DEPLOY_ENV", "local")
+    monkeypatch.setenv("DEPLOY_ENV", "laptop")
     assert load_settings().platform is Platform.LOCAL
 
 
-def test_settings_are_frozen(dev_settings: Settings) -> None:
+def test_settings_are_frozen(gke_settings: Settings) -> None:
     with pytest.raises(Exception, match="frozen"):
-        dev_settings.region = "us-central1"  # type: ignore[misc]
+        gke_settings.region = "us-central1"  # type: ignore[misc]
 
 
-def test_names_are_derived_once_and_deterministic(dev_settings: Settings) -> None:
-    n = dev_settings.names
-    assert n == load_settings("dev").names
-    assert n.bucket == "my-mlflow-project-mlflow-dev-artifacts"
-    assert n.connection_name == "my-mlflow-project:europe-west1:mlflow-dev-pg"
-    assert n.workload_sa_email == "mlflow-dev-server@my-mlflow-project.iam.gserviceaccount.com"
+def test_names_are_derived_once_and_deterministic(gke_settings: Settings) -> None:
+    n = gke_settings.names
+    assert n == fixture_settings("gke").names
+    assert n.bucket == "acme-ml-platform-mlf-gke-artifacts"
+    assert n.connection_name == "acme-ml-platform:us-central1:mlf-gke-pg"
+    assert n.workload_sa_email == "mlf-gke-server@acme-ml-platform.iam.gserviceaccount.com"
     assert n.workload_identity_member == (
-        "serviceAccount:my-mlflow-project.svc.id.goog[mlflow-dev/mlflow-server]"
+        "serviceAccount:acme-ml-platform.svc.id.goog[mlf-gke/mlflow-server]"
     )
-    assert n.image == (
-        "europe-west1-docker.pkg.dev/my-mlflow-project/mlflow-dev/mlflow-server:3.17.2-1"
+    assert n.image == ("us-central1-docker.pkg.dev/acme-ml-platform/mlf-gke/mlflow-server:3.17.2-1")
+    assert n.artifact_destination == "gs://acme-ml-platform-mlf-gke-artifacts/artifacts"
+    assert n.federation_audience == (
+        "//iam.googleapis.com/projects/987654321098/locations/global/workloadIdentityPools/"
+        "mlf-gke-k8s/providers/mlf-gke-oidc"
     )
-    assert n.artifact_destination == "gs://my-mlflow-project-mlflow-dev-artifacts/artifacts"
 
 
-def test_environments_never_share_a_name(dev_settings: Settings) -> None:
-    local = load_settings("local")
-    dev_names, local_names = vars(dev_settings.names), vars(local.names)
+def test_environments_never_share_a_name(gke_settings: Settings, local_settings: Settings) -> None:
+    local = local_settings
+    dev_names, local_names = vars(gke_settings.names), vars(local.names)
     shared = {k for k in dev_names if dev_names[k] == local_names[k] and k not in SHARED_BY_DESIGN}
     assert not shared
 
@@ -56,6 +62,8 @@ SHARED_BY_DESIGN = {
     "ksa",
     "service",
     "workload_pool",
+    "gcp_credentials_config_map",
+    "credentials_secret",
 }
 
 
@@ -103,7 +111,7 @@ BAD_VALUES = [
     ("cluster.machine_type", "e2-micro", "shared-core"),
     ("cluster.min_nodes", 0, "greater than 0"),
     ("cluster.max_nodes", -1, "greater than 0"),
-    ("cluster.location", "us-central1-a", "must be the region"),
+    ("cluster.location", "europe-west1-b", "must be the region"),
     ("cluster.release_channel", "BETA", "'RAPID'"),
     ("server.replicas", 0, "greater than 0"),
     ("server.workers", 1.5, "valid integer"),
@@ -114,13 +122,15 @@ BAD_VALUES = [
     ("ingress.host", "MLflow.Example.com", "DNS-1123 subdomain"),
     ("ingress.iap_members", ["allUsers"], "never allUsers"),
     ("ingress.iap_members", ["alice@example.com"], "user:"),
-    ("network.pods_cidr", "10.10.0.0/20", "overlaps"),
+    ("network.pods_cidr", "10.40.0.0/20", "overlaps"),
     ("network.subnet_cidr", "8.8.8.0/24", "private (RFC 1918)"),
     ("network.subnet_cidr", "10.10.0.1/20", "host bits zero"),
     ("network.master_cidr", "172.16.0.0/24", "must be a /28"),
     ("network.private_services_cidr", "10.30.0.0/26", "/24 or larger"),
     ("bucket.soft_delete_days", 120, "less than or equal to 90"),
-    ("local", {"key_file": "k.json"}, "only applies to platform 'local'"),
+    ("local", {"credentials": "service_account_key"}, "only applies to platform 'local'"),
+    ("project_number", "0123", "digits only"),
+    ("project_number", 987654321098, "valid string"),
     ("surprise", 1, "unknown setting"),
 ]
 
@@ -131,7 +141,7 @@ BAD_VALUES = [
     ids=[f"{f}={v!r}"[:60] for f, v, _ in BAD_VALUES],
 )
 def test_bad_value_names_file_field_value_and_rule(field: str, value: Any, rule: str) -> None:
-    text = yaml.safe_dump(_set(DEV, field, value))
+    text = yaml.safe_dump(_set(GKE, field, value))
     with pytest.raises(ConfigError) as caught:
         parse_settings(text, env="dev", source="config/dev.yaml")
     message = str(caught.value)
@@ -145,21 +155,21 @@ def test_bad_value_names_file_field_value_and_rule(field: str, value: Any, rule:
 
 def test_derived_names_fit_by_construction_and_are_still_checked() -> None:
     # The longest prefix, environment and project id still give valid names ...
-    longest = {**DEV, "project_id": "a" * 30, "prefix": "m" * 12}
+    longest = {**GKE, "project_id": "a" * 30, "prefix": "m" * 12}
     names = parse_settings(yaml.safe_dump(longest), env="e" * 8, source="x.yaml").names
     assert len(names.bucket) <= 63
     assert len(names.workload_sa_id) <= 30
     # ... and a derived name that breaks a service's rule names the inputs to change.
-    text = yaml.safe_dump({**DEV, "prefix": "googleml"})
+    text = yaml.safe_dump({**GKE, "prefix": "googleml"})
     with pytest.raises(ConfigError, match=r"derived name bucket: .*'google'.*prefix, environment"):
         parse_settings(text, env="dev", source="config/dev.yaml")
 
 
 def test_local_platform_needs_its_section_and_a_public_ip() -> None:
-    no_section = {**DEV, "platform": "local", "database": {"allow_public_ip": True}}
+    no_section = {**GKE, "platform": "local", "database": {"allow_public_ip": True}}
     with pytest.raises(ConfigError, match="needs a 'local' section"):
         parse_settings(yaml.safe_dump(no_section), env="local", source="x.yaml")
-    private = {**DEV, "platform": "local", "local": {}}
+    private = {**GKE, "platform": "local", "local": {"credentials": "service_account_key"}}
     with pytest.raises(ConfigError, match="allow_public_ip: true"):
         parse_settings(yaml.safe_dump(private), env="local", source="x.yaml")
 
@@ -170,7 +180,7 @@ def test_local_platform_needs_its_section_and_a_public_ip() -> None:
         ("project_id: [unclosed", "not valid YAML"),
         ("- a\n- list\n", "top level must be a mapping"),
         ("project_id: p\n  bad: indent\n", "not valid YAML"),
-        (yaml.safe_dump({**DEV, "environment": "prod"}), "set by the file name"),
+        (yaml.safe_dump({**GKE, "environment": "prod"}), "set by the file name"),
     ],
 )
 def test_malformed_file(text: str, rule: str) -> None:
@@ -180,18 +190,22 @@ def test_malformed_file(text: str, rule: str) -> None:
 
 @pytest.mark.parametrize(
     ("env", "rule"),
-    [("staging", "no config file config/staging.yaml"), ("../dev", "DEPLOY_ENV"), ("Prod", "1-8")],
+    [
+        ("staging", "no config file tests/configs/staging.yaml"),
+        ("../dev", "DEPLOY_ENV"),
+        ("Prod", "1-16"),
+    ],
 )
 def test_unknown_or_invalid_deploy_env(env: str, rule: str) -> None:
     with pytest.raises(ConfigError, match=rule) as caught:
-        load_settings(env)
+        load_settings(env, folder=FIXTURES)
     if "no config file" in rule:
-        assert "known environments: dev, local" in str(caught.value)
+        assert "known environments: gke, keyed, local" in str(caught.value)
 
 
 def test_config_dir_can_live_outside_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "prod.yaml").write_text(yaml.safe_dump({**DEV, "project_id": "acme-ml-prod"}))
+    (tmp_path / "prod.yaml").write_text(yaml.safe_dump({**GKE, "project_id": "acme-ml-prod"}))
     monkeypatch.setenv("DEPLOY_CONFIG_DIR", str(tmp_path))
-    assert load_settings("prod").names.bucket == "acme-ml-prod-mlflow-prod-artifacts"
+    assert load_settings("prod").names.bucket == "acme-ml-prod-mlf-prod-artifacts"

@@ -30,60 +30,51 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def test_dist_is_what_synth_produces(dev_settings: Settings, tmp_path: Path, clean_env) -> None:
-    from k8s.app import synth
-    from settings.load import DIST
-
-    synth(dev_settings, outdir=tmp_path)
-    fresh = {k: v for k, v in _tree(tmp_path).items() if "/" not in k}
-    committed = {k: v for k, v in _tree(DIST).items() if "/" not in k}
-    assert fresh == committed, "dist/ is stale: run `make synth` and commit dist/"
-
-
-def test_k8s_synth_is_byte_identical(dev_settings: Settings, tmp_path: Path, clean_env) -> None:
+def test_k8s_synth_is_byte_identical(gke_settings: Settings, tmp_path: Path, clean_env) -> None:
     from k8s.app import synth
 
-    synth(dev_settings, outdir=tmp_path / "a")
-    synth(dev_settings, outdir=tmp_path / "b")
+    synth(gke_settings, outdir=tmp_path / "a")
+    synth(gke_settings, outdir=tmp_path / "b")
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
 def test_cdktf_synth_is_byte_identical_without_paths(
-    dev_settings: Settings, tmp_path: Path, clean_env
+    gke_settings: Settings, tmp_path: Path, clean_env
 ) -> None:
     from infra.app import synth
 
-    synth(dev_settings, outdir=tmp_path / "a")
-    synth(dev_settings, outdir=tmp_path / "b")
+    synth(gke_settings, outdir=tmp_path / "a")
+    synth(gke_settings, outdir=tmp_path / "b")
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
-    stack = tmp_path / "a" / "stacks" / dev_settings.names.terraform_stack / "cdk.tf.json"
+    stack = tmp_path / "a" / "stacks" / gke_settings.names.terraform_stack / "cdk.tf.json"
     text = stack.read_text()
     for path in (str(REPO_ROOT), str(tmp_path), "/tmp/", "/root/", "/home/"):
         assert path not in text
 
 
 def test_synth_keeps_terraform_working_files(
-    dev_settings: Settings, tmp_path: Path, clean_env
+    gke_settings: Settings, tmp_path: Path, clean_env
 ) -> None:
     from infra.app import synth
 
-    stack_dir = tmp_path / "stacks" / dev_settings.names.terraform_stack
+    stack_dir = tmp_path / "stacks" / gke_settings.names.terraform_stack
     (stack_dir / ".terraform").mkdir(parents=True)
     (stack_dir / ".terraform.lock.hcl").write_text("# provider lock\n")
     (tmp_path / "stacks" / "removed-stack").mkdir()
     (tmp_path / "stacks" / "removed-stack" / "cdk.tf.json").write_text("{}")
-    synth(dev_settings, outdir=tmp_path)
+    synth(gke_settings, outdir=tmp_path)
     assert (stack_dir / ".terraform.lock.hcl").read_text() == "# provider lock\n"
     assert (stack_dir / "cdk.tf.json").is_file()
-    assert not (tmp_path / "stacks" / "removed-stack" / "cdk.tf.json").exists()
+    # Another environment's stack is not this synth's to remove (`make synth-all` prunes).
+    assert (tmp_path / "stacks" / "removed-stack" / "cdk.tf.json").read_text() == "{}"
 
 
 @pytest.mark.parametrize("app", ["infra", "k8s"])
 def test_failure_mid_synth_leaves_output_untouched(
-    app: str, dev_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env
+    app: str, gke_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env
 ) -> None:
     module = __import__(f"{app}.app", fromlist=["synth", "build"])
-    module.synth(dev_settings, outdir=tmp_path)
+    module.synth(gke_settings, outdir=tmp_path)
     before = _tree(tmp_path)
 
     def broken_build(*args: object, **kwargs: object) -> None:
@@ -91,7 +82,7 @@ def test_failure_mid_synth_leaves_output_untouched(
 
     monkeypatch.setattr(module, "build", broken_build)
     with pytest.raises(RuntimeError):
-        module.synth(dev_settings, outdir=tmp_path)
+        module.synth(gke_settings, outdir=tmp_path)
     assert _tree(tmp_path) == before
     assert not list(tmp_path.parent.glob(f".{tmp_path.name}.staging-*"))
 
@@ -107,7 +98,7 @@ BAD_CONFIGS: dict[str, dict[str, object]] = {
 @pytest.mark.parametrize("case", [*BAD_CONFIGS, "missing file", "malformed YAML"])
 @pytest.mark.integration
 def test_entry_point_rejects_bad_config_cleanly(entry: str, case: str, tmp_path: Path) -> None:
-    dev = yaml.safe_load((REPO_ROOT / "config" / "dev.yaml").read_text())
+    dev = yaml.safe_load((REPO_ROOT / "tests" / "configs" / "gke.yaml").read_text())
     if case == "malformed YAML":
         (tmp_path / "dev.yaml").write_text("project_id: [unclosed\n")
     elif case != "missing file":
@@ -152,7 +143,9 @@ def test_no_end_of_life_node_banner(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-def test_the_clis_produce_what_make_synth_produces(dev_settings: Settings, tmp_path: Path) -> None:
+def test_the_clis_produce_what_make_synth_produces(
+    default_settings: Settings, tmp_path: Path
+) -> None:
     """`npx cdktf synth` and `npx cdk8s synth` (the CLIs from package.json) give the same files."""
     from infra.app import synth as cdktf_synth
 
@@ -174,8 +167,8 @@ def test_the_clis_produce_what_make_synth_produces(dev_settings: Settings, tmp_p
         return done.stdout + done.stderr
 
     cli("cdktf", tmp_path / "cli-tf")
-    cdktf_synth(dev_settings, outdir=tmp_path / "make-tf")
-    stack = f"stacks/{dev_settings.names.terraform_stack}/cdk.tf.json"
+    cdktf_synth(default_settings, outdir=tmp_path / "make-tf")
+    stack = f"stacks/{default_settings.names.terraform_stack}/cdk.tf.json"
     assert (tmp_path / "cli-tf" / stack).read_bytes() == (tmp_path / "make-tf" / stack).read_bytes()
 
     dist_before = _tree(REPO_ROOT / "dist")

@@ -72,12 +72,13 @@ def test_python_is_the_projects(steps: list[dict[str, Any]]) -> None:
 
 
 def test_synth_then_stale_check_then_make_test(steps: list[dict[str, Any]]) -> None:
-    synth = _index(steps, lambda s: s.get("run", "").strip() == "make synth")
+    synth = _index(steps, lambda s: s.get("run", "").strip() == "make synth-all")
     check = _index(steps, lambda s: "git diff --exit-code" in s.get("run", ""))
     test = _index(steps, lambda s: s.get("run", "").strip() == "make test")
     assert synth < check < test
     script = steps[check]["run"]
-    assert "-- dist/ tests/__snapshots__/" in script
+    assert 'reviewed="dist/ cdktf.out/stacks/ tests/__snapshots__/"' in script
+    assert "git diff --exit-code -- $reviewed" in script
     assert "--untracked-files=all" in script  # a new file synth wrote counts as a difference
 
 
@@ -113,7 +114,7 @@ def test_the_stale_check_fails_on_a_changed_manifest(
 
 @pytest.mark.integration
 def test_the_make_targets_it_calls_exist() -> None:
-    for target in ("synth", "test"):
+    for target in ("synth-all", "test"):
         subprocess.run(
             ["make", "-n", "-o", "install", target],
             cwd=REPO_ROOT,
@@ -122,7 +123,7 @@ def test_the_make_targets_it_calls_exist() -> None:
         )
 
 
-def test_uploads_what_synth_writes(steps: list[dict[str, Any]], dev_settings: Settings) -> None:
+def test_uploads_what_synth_writes(steps: list[dict[str, Any]], default_settings: Settings) -> None:
     from infra.app import DEFAULT_OUTDIR
     from settings.load import DIST, manifests_dir
 
@@ -130,9 +131,9 @@ def test_uploads_what_synth_writes(steps: list[dict[str, Any]], dev_settings: Se
     assert upload.get("if") == "${{ !cancelled() }}"  # also when a test failed: for review
     paths = upload["with"]["path"].split()
     stack_json = (
-        DEFAULT_OUTDIR / "stacks" / dev_settings.names.terraform_stack / "cdk.tf.json"
+        DEFAULT_OUTDIR / "stacks" / default_settings.names.terraform_stack / "cdk.tf.json"
     ).relative_to(REPO_ROOT)
     assert any(fnmatch.fnmatch(str(stack_json), p) for p in paths), paths
     assert f"{DIST.relative_to(REPO_ROOT)}/" in paths
-    assert manifests_dir(dev_settings) == DIST
+    assert manifests_dir(default_settings) == DIST
     assert upload["with"]["if-no-files-found"] == "error"

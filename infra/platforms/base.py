@@ -10,6 +10,7 @@ from cdktf import ITerraformDependable, TerraformOutput, TerraformStack
 from infra.apis import RequiredApis
 from infra.database import Database
 from infra.identity import ServiceAccount
+from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings import Settings
 
@@ -34,11 +35,18 @@ class InfraPlatform(ABC):
     #: APIs this platform needs beyond infra.apis.CORE_APIS.
     apis: tuple[str, ...] = ()
 
-    def __init__(self, stack: TerraformStack, settings: Settings, apis: RequiredApis) -> None:
+    def __init__(
+        self,
+        stack: TerraformStack,
+        settings: Settings,
+        apis: RequiredApis,
+        project: ProjectFacts,
+    ) -> None:
         self.stack = stack
         self.settings = settings
         self.names = settings.names
         self.required = apis
+        self.project = project
 
     @abstractmethod
     def database_network(self) -> DatabaseNetwork:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
-
 from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
 from infra.database import Database
@@ -91,9 +89,8 @@ class CreatedGke(InfraPlatform):
         # The Secret Manager add-on mounts the password with the pod's own identity. It
         # honours the KSA's link to the workload account; granting the KSA principal too
         # (Workload Identity Federation's direct form) keeps the mount working either way.
-        project = DataGoogleProject(self.stack, "project", project_id=s.project_id)
         database.grant_password_access(
-            f"principal://iam.googleapis.com/projects/{project.number}/locations/global/"
+            f"principal://iam.googleapis.com/projects/{self.project.number}/locations/global/"
             f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
             f"/sa/{names.ksa}",
             id="password-accessor-ksa",

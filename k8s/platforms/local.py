@@ -1,69 +1,166 @@
-"""A cluster outside Google Cloud (docker-desktop, kind): a key file, a LoadBalancer Service.
+"""A cluster outside Google Cloud (docker-desktop, kind): a LoadBalancer Service, no ingress.
 
-No Ingress or NetworkPolicy: docker-desktop's network does not enforce NetworkPolicy, and the
-proxy reaches Cloud SQL's public IP and the public googleapis.com addresses, which have no
-fixed range.
+The pods reach Google Cloud as the workload service account through Workload Identity
+Federation: a projected service-account token (audience: the federation provider) and a
+credential configuration file (no secret in it) in one projected volume; Google's client
+libraries and the Auth Proxy exchange the token at STS and impersonate the account. With
+`local.credentials: service_account_key` (an explicit opt-in) a key does the same.
+
+Nothing secret is synthesized: the database password (and the opt-in key) live in a Secret that
+`make local-secrets` creates straight from Secret Manager (and Terraform state) with kubectl.
+The NetworkPolicy limits ports only: Cloud SQL's public IP and the public googleapis.com
+addresses have no fixed range (k8s/policy.py).
 """
 
 from __future__ import annotations
 
-from cdk8s import Chart
+import json
+
+from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
 
 from k8s import proxy
-from k8s.meta import DB_PASSWORD_KEY, GCP_KEY_DIR, GCP_KEY_KEY
+from k8s.meta import DB_PASSWORD_KEY, GCP_CREDENTIALS_DIR
 from k8s.platforms.base import KubePlatform
-from k8s.secrets import DB_PASSWORD_SECRET_KEY, GCP_KEY_SECRET_KEY, local_secrets
+from k8s.policy import build_local_policy_chart
+from settings import Settings
 
 SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the proxy (+10001)
+CREDENTIALS_VOLUME = "gcp-credentials"
+# Keys of the Secret that `make local-secrets` creates (docs: README "The local profile").
+DB_PASSWORD_SECRET_KEY = "db-password"  # noqa: S105  # pragma: allowlist secret
+KEY_FILE = "key.json"  # pragma: allowlist secret
+# Federation: the projected token and the credential configuration, side by side.
+TOKEN_FILE = "token"  # noqa: S105 - a file name  # pragma: allowlist secret
+CREDENTIAL_CONFIG_FILE = "credential-configuration.json"
+STS_TOKEN_URL = "https://sts.googleapis.com/v1/token"  # noqa: S105  # pragma: allowlist secret
+IMPERSONATION_URL = "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{email}:generateAccessToken"
+
+
+def credential_configuration(
+    *, audience: str, service_account: str, token_file: str
+) -> dict[str, object]:
+    """The `external_account` file (what `gcloud iam workload-identity-pools create-cred-config
+    --credential-source-file=... --service-account=...` writes): the token comes from a file,
+    is exchanged at STS, then the workload service account is impersonated."""
+    return {
+        "type": "external_account",
+        "universe_domain": "googleapis.com",
+        "audience": audience,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",  # pragma: allowlist secret
+        "token_url": STS_TOKEN_URL,
+        "credential_source": {"file": token_file, "format": {"type": "text"}},
+        "service_account_impersonation_url": IMPERSONATION_URL.format(email=service_account),
+    }
 
 
 class LocalPlatform(KubePlatform):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        assert settings.local is not None  # the settings model requires the section
+        self.local = settings.local
+        self.names = settings.names
+
     @property
     def service_port(self) -> int:
-        assert self.settings.local is not None  # the settings model requires the section
-        return self.settings.local.service_port
+        return self.local.service_port
+
+    @property
+    def credentials_file(self) -> str:
+        name = CREDENTIAL_CONFIG_FILE if self.local.federated else KEY_FILE
+        return f"{GCP_CREDENTIALS_DIR}/{name}"
 
     def image_pull_secrets(self) -> list[str]:
-        return [self.workload.pull_secret]
+        # Federated pods cannot pull with their token: the node runs an image that the user
+        # pulled (docker-desktop) or loaded (kind) with their own credentials (README).
+        return [] if self.local.federated else [self.workload.pull_secret]
 
     def add_secret_objects(self, chart: Chart) -> None:
-        local_secrets(chart, self.settings)
-
-    def _secret_file(self, name: str, key: str, path: str) -> k8s.Volume:
-        return k8s.Volume(
-            name=name,
-            secret=k8s.SecretVolumeSource(
-                secret_name=self.workload.credentials_secret,
-                default_mode=SECRET_FILE_MODE,
-                items=[k8s.KeyToPath(key=key, path=path)],
-            ),
+        if not self.local.federated:
+            return
+        assert self.names.federation_audience is not None  # project_number is required
+        config = credential_configuration(
+            audience=self.names.federation_audience,
+            service_account=self.names.workload_sa_email,
+            token_file=f"{GCP_CREDENTIALS_DIR}/{TOKEN_FILE}",
+        )
+        k8s.KubeConfigMap(
+            chart,
+            "gcp-credentials",
+            metadata=k8s.ObjectMeta(name=self.names.gcp_credentials_config_map),
+            # One line, so that k8s/review.py can mark it for detect-secrets (`token_url`).
+            data={CREDENTIAL_CONFIG_FILE: json.dumps(config, sort_keys=True)},
         )
 
     def password_volume(self, name: str) -> k8s.Volume:
-        return self._secret_file(name, DB_PASSWORD_SECRET_KEY, DB_PASSWORD_KEY)
+        return k8s.Volume(
+            name=name,
+            secret=k8s.SecretVolumeSource(
+                secret_name=self.names.credentials_secret,
+                default_mode=SECRET_FILE_MODE,
+                items=[k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY)],
+            ),
+        )
 
     def credential_volumes(self) -> list[k8s.Volume]:
-        return [self._secret_file(proxy.GCP_KEY_VOLUME, GCP_KEY_SECRET_KEY, GCP_KEY_SECRET_KEY)]
-
-    def server_credential_mounts(self) -> list[k8s.VolumeMount]:
-        return [k8s.VolumeMount(name=proxy.GCP_KEY_VOLUME, mount_path=GCP_KEY_DIR, read_only=True)]
-
-    def server_env(self) -> list[k8s.EnvVar]:
-        # Only the server reads GCS, so only its container mounts the key and points to it.
+        if self.local.federated:
+            assert self.names.federation_audience is not None
+            sources = [
+                k8s.VolumeProjection(
+                    service_account_token=k8s.ServiceAccountTokenProjection(
+                        # The provider's own name, with https: (its default allowed audience).
+                        audience="https:" + self.names.federation_audience,
+                        expiration_seconds=self.local.token_expiration_seconds,
+                        path=TOKEN_FILE,
+                    )
+                ),
+                k8s.VolumeProjection(
+                    config_map=k8s.ConfigMapProjection(
+                        name=self.names.gcp_credentials_config_map,
+                        items=[
+                            k8s.KeyToPath(key=CREDENTIAL_CONFIG_FILE, path=CREDENTIAL_CONFIG_FILE)
+                        ],
+                    )
+                ),
+            ]
+            projected = k8s.ProjectedVolumeSource(sources=sources, default_mode=SECRET_FILE_MODE)
+            return [k8s.Volume(name=CREDENTIALS_VOLUME, projected=projected)]
         return [
-            k8s.EnvVar(name="GOOGLE_APPLICATION_CREDENTIALS", value=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}")
+            k8s.Volume(
+                name=CREDENTIALS_VOLUME,
+                secret=k8s.SecretVolumeSource(
+                    secret_name=self.names.credentials_secret,
+                    default_mode=SECRET_FILE_MODE,
+                    items=[k8s.KeyToPath(key=KEY_FILE, path=KEY_FILE)],
+                ),
+            )
         ]
 
+    def _credential_mount(self) -> k8s.VolumeMount:
+        return k8s.VolumeMount(
+            name=CREDENTIALS_VOLUME, mount_path=GCP_CREDENTIALS_DIR, read_only=True
+        )
+
+    def server_credential_mounts(self) -> list[k8s.VolumeMount]:
+        return [self._credential_mount()]
+
+    def server_env(self) -> list[k8s.EnvVar]:
+        # Application Default Credentials: google-auth reads a key or an external_account file.
+        return [k8s.EnvVar(name="GOOGLE_APPLICATION_CREDENTIALS", value=self.credentials_file)]
+
     def proxy_container(self) -> k8s.Container:
-        # Outside the VPC: the public IP (no authorized networks; the proxy's mTLS only), a key.
+        # Outside the VPC: the public IP (no authorized networks; the proxy's mTLS only).
         return proxy.proxy_container(
-            connection_name=self.settings.names.connection_name,
+            connection_name=self.names.connection_name,
             image=self.settings.server.proxy_image,
             private_ip=False,
-            credentials_file=f"{GCP_KEY_DIR}/{GCP_KEY_KEY}",
+            credentials_file=self.credentials_file,
+            credentials_mount=self._credential_mount(),
         )
 
     def service(self) -> tuple[str, dict[str, str]]:
         # docker-desktop publishes a LoadBalancer Service on localhost:<port>.
         return "LoadBalancer", {}
+
+    def extra_charts(self, app: App) -> list[Chart]:
+        return [build_local_policy_chart(app, self.settings)]

@@ -145,8 +145,8 @@ def _service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, 
 
 
 @pytest.fixture(scope="session")
-def cluster(dev_settings: Settings) -> Iterator[Cluster]:
-    names = dev_settings.names
+def cluster(default_settings: Settings) -> Iterator[Cluster]:
+    names = default_settings.names
     manifests = Manifests.load(MANIFESTS)
     deployments = manifests.of_kind("Deployment")
     assert deployments, f"no Deployment in {MANIFESTS} (run `make synth`)"
@@ -207,7 +207,7 @@ def cluster(dev_settings: Settings) -> Iterator[Cluster]:
         pod.overrides.update(overrides)
         started.append(pod)
         c = Cluster(
-            settings=dev_settings,
+            settings=default_settings,
             manifests=manifests,
             pod=pod,
             pg=pg,

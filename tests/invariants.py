@@ -1,0 +1,275 @@
+"""Security and consistency properties that every environment's output must have.
+
+Checked for every config/*.yaml (tests/test_environments.py), whatever values the team writes,
+and for the project's fixture configs. Each check raises InvariantError naming the invariant,
+so a failing config says which promise it breaks. They hold by construction of the code for any
+config the settings model accepts; they are checked anyway, on the real output, because a knob
+added tomorrow must not be able to quietly break one of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from settings import Settings
+
+Doc = dict[str, Any]
+Objects = list[dict[str, Any]]
+
+BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
+PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
+
+
+class InvariantError(AssertionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Output:
+    settings: Settings
+    terraform: Doc
+    objects: Objects
+
+    def resources(self, type_: str) -> dict[str, dict[str, Any]]:
+        return dict(self.terraform.get("resource", {}).get(type_, {}))
+
+    def one(self, type_: str) -> dict[str, Any]:
+        found = self.resources(type_)
+        if len(found) != 1:
+            raise InvariantError(f"expected one {type_}, found {len(found)}")
+        return next(iter(found.values()))
+
+    def kind(self, kind: str) -> Objects:
+        return [o for o in self.objects if o["kind"] == kind]
+
+    def pod(self) -> dict[str, Any]:
+        (deployment,) = self.kind("Deployment")
+        return dict(deployment["spec"]["template"]["spec"])
+
+    def containers(self) -> list[dict[str, Any]]:
+        pod = self.pod()
+        return [*pod.get("initContainers", []), *pod["containers"]]
+
+    def server_config(self) -> dict[str, str]:
+        names = {s["configMapRef"]["name"] for c in self.containers() for s in c.get("envFrom", [])}
+        (cm,) = [o for o in self.kind("ConfigMap") if o["metadata"]["name"] in names]
+        return dict(cm["data"])
+
+
+INVARIANTS: dict[str, Callable[[Output], None]] = {}
+
+
+def invariant(func: Callable[[Output], None]) -> Callable[[Output], None]:
+    INVARIANTS[func.__name__] = func
+    return func
+
+
+def check(output: Output) -> None:
+    """Every invariant; the first broken one raises, naming itself and the environment."""
+    for name, func in INVARIANTS.items():
+        try:
+            func(output)
+        except (AssertionError, KeyError, ValueError) as exc:
+            raise InvariantError(
+                f"environment {output.settings.environment!r} breaks invariant {name}: {exc}"
+            ) from exc
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvariantError(message)
+
+
+def _iam_members(doc: Doc) -> Iterator[tuple[str, str, str]]:
+    for type_, resources in doc.get("resource", {}).items():
+        if type_.endswith(("_iam_member", "_iam_binding")):
+            for address, r in resources.items():
+                for member in [r.get("member"), *r.get("members", [])]:
+                    if member:
+                        yield f"{type_}.{address}", str(r.get("role", "")), str(member)
+
+
+# --- Terraform ---------------------------------------------------------------------------------
+
+
+@invariant
+def nothing_is_public(out: Output) -> None:
+    for address, _, member in _iam_members(out.terraform):
+        _require(member not in PUBLIC_MEMBERS, f"{address} grants {member}")
+    bucket = out.one("google_storage_bucket")
+    _require(bucket["public_access_prevention"] == "enforced", "bucket public access prevention")
+    _require(bucket["uniform_bucket_level_access"] is True, "bucket uniform access")
+
+
+@invariant
+def no_basic_or_admin_role_project_wide(out: Output) -> None:
+    for address, r in out.resources("google_project_iam_member").items():
+        role = r["role"]
+        _require(
+            role not in BASIC_ROLES and "admin" not in role.lower(), f"{address} grants {role}"
+        )
+
+
+@invariant
+def database_admits_only_encrypted_iam_authorized_connections(out: Output) -> None:
+    sql = out.one("google_sql_database_instance")["settings"]
+    ip = sql["ip_configuration"]
+    _require(ip["ssl_mode"] == "ENCRYPTED_ONLY", "ssl_mode")
+    _require(not ip.get("authorized_networks"), "authorized networks are open")
+    _require(sql["connector_enforcement"] == "REQUIRED", "connector enforcement")
+    backups = sql["backup_configuration"]
+    _require(backups["enabled"] and backups["point_in_time_recovery_enabled"], "backups/PITR")
+
+
+@invariant
+def passwords_are_generated_never_written(out: Output) -> None:
+    text = json.dumps(out.terraform)
+    for key, value in re.findall(r'"(\w*(?:password|secret_data)\w*)": "([^"]*)"', text):
+        _require(value.startswith("${random_password."), f"{key} is a literal")
+    _require("random_password" not in json.dumps(out.terraform.get("output", {})), "output")
+
+
+@invariant
+def a_key_exists_only_when_opted_in(out: Output) -> None:
+    keyed = out.settings.local is not None and not out.settings.local.federated
+    keys = out.resources("google_service_account_key")
+    _require(bool(keys) == keyed, f"{len(keys)} service-account keys, opt-in: {keyed}")
+    for name, o in out.terraform.get("output", {}).items():
+        if "private_key" in json.dumps(o):
+            _require(o.get("sensitive") is True, f"output {name} carries a key unmarked")
+
+
+# --- Kubernetes ----------------------------------------------------------------------------------
+
+
+@invariant
+def no_secret_value_in_the_manifests(out: Output) -> None:
+    for obj in out.kind("Secret"):
+        raise InvariantError(f"Secret {obj['metadata']['name']} is synthesized")
+    for key in out.server_config():
+        looks_secret = re.search(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_KEY", key)
+        _require(not looks_secret or key.endswith(("_FILE", "_PATH")), f"ConfigMap holds {key}")
+    for c in out.containers():
+        for env in c.get("env", []):
+            _require(
+                "value" not in env or not re.search(r"PASSWORD|SECRET|TOKEN", env["name"]),
+                f"{c['name']} env {env['name']} holds a value",
+            )
+
+
+@invariant
+def every_container_runs_restricted(out: Output) -> None:
+    pod = out.pod()
+    _require(pod["securityContext"]["runAsNonRoot"] is True, "pod runAsNonRoot")
+    _require(pod["automountServiceAccountToken"] is False, "pod mounts the API token")
+    for c in out.containers():
+        sc = c["securityContext"]
+        name = c["name"]
+        _require(sc["runAsNonRoot"] and sc["readOnlyRootFilesystem"], f"{name} root/rw")
+        _require(sc["allowPrivilegeEscalation"] is False, f"{name} privilege escalation")
+        _require(sc["capabilities"]["drop"] == ["ALL"], f"{name} capabilities")
+        _require(sc["seccompProfile"]["type"] == "RuntimeDefault", f"{name} seccomp")
+        _require("memory" in c["resources"]["requests"], f"{name} memory request")
+        _require("memory" in c["resources"]["limits"], f"{name} memory limit")
+        image = c["image"]
+        _require(
+            not image.endswith(":latest") and (":" in image.rsplit("/", 1)[-1] or "@" in image),
+            f"{name} image {image} is not pinned",
+        )
+
+
+@invariant
+def the_sides_name_the_same_resources(out: Output) -> None:
+    s, cfg = out.settings, out.server_config()
+    bucket = out.one("google_storage_bucket")["name"]
+    _require(cfg["MLFLOW_ARTIFACTS_DESTINATION"].startswith(f"gs://{bucket}/"), "bucket")
+    sql = out.one("google_sql_database_instance")
+    connection = f"{s.project_id}:{sql['region']}:{sql['name']}"
+    _require(cfg["CLOUD_SQL_CONNECTION_NAME"] == connection, "instance connection name")
+    proxy = next(c for c in out.containers() if c["name"] == "cloud-sql-proxy")
+    _require(proxy["args"][0] == connection, "the proxy's instance")
+    workload = next(
+        a
+        for a in out.resources("google_service_account").values()
+        if a["account_id"] == s.names.workload_sa_id
+    )
+    email = f"{workload['account_id']}@{s.project_id}.iam.gserviceaccount.com"
+    (sa,) = out.kind("ServiceAccount")
+    ns, ksa = sa["metadata"]["namespace"], sa["metadata"]["name"]
+    wi = sa["metadata"].get("annotations", {}).get("iam.gke.io/gcp-service-account")
+    members = {
+        m for _, role, m in _iam_members(out.terraform) if role.endswith("workloadIdentityUser")
+    }
+    if s.is_gke:
+        _require(wi == email, "the KSA's Workload Identity annotation")
+        _require(f"serviceAccount:{s.project_id}.svc.id.goog[{ns}/{ksa}]" in members, "WI grant")
+        (spc,) = out.kind("SecretProviderClass")
+        secret_id = out.one("google_secret_manager_secret")["secret_id"]
+        _require(f"/secrets/{secret_id}/versions/" in spc["spec"]["parameters"]["secrets"], "SPC")
+    elif s.local is not None and s.local.federated:
+        subject = f"system:serviceaccount:{ns}:{ksa}"
+        _require(any(m.endswith(f"/subject/{subject}") for m in members), "federation grant")
+        provider = out.one("google_iam_workload_identity_pool_provider")
+        _require(subject in provider["attribute_condition"], "provider condition")
+
+
+@invariant
+def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
+    if not out.settings.is_gke:
+        return
+    (ingress,) = out.kind("Ingress")
+    annotations = ingress["metadata"]["annotations"]
+    (address,) = [
+        a
+        for a in out.resources("google_compute_global_address").values()
+        if a.get("address_type") == "EXTERNAL"
+    ]
+    _require(annotations["kubernetes.io/ingress.global-static-ip-name"] == address["name"], "IP")
+    (frontend,) = out.kind("FrontendConfig")
+    _require(frontend["spec"]["sslPolicy"] == out.one("google_compute_ssl_policy")["name"], "TLS")
+    host = ingress["spec"]["rules"][0]["host"]
+    (cert,) = out.kind("ManagedCertificate")
+    _require(cert["spec"]["domains"] == [host], "certificate domains")
+    for r in out.resources("google_iap_web_iam_member").values():
+        _require(r["condition"]["expression"] == f'request.host == "{host}"', "IAP grant host")
+    (backend,) = out.kind("BackendConfig")
+    _require(backend["spec"]["iap"]["enabled"] is True, "IAP on the backend")
+    hosts = out.server_config()["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    _require(host in hosts, "the ingress host is an allowed Host header")
+    (policy,) = out.kind("NetworkPolicy")
+    _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
+
+
+# --- Across environments ------------------------------------------------------------------------
+
+
+def check_together(outputs: list[Output]) -> None:
+    """What separate environments must not share: a host, a namespace in one cluster."""
+    seen_hosts: dict[str, str] = {}
+    seen_namespaces: dict[tuple[str, str, str], str] = {}
+    for out in outputs:
+        s = out.settings
+        env = s.environment
+        if s.is_gke:
+            host = s.ingress.host
+            if host in seen_hosts:
+                raise InvariantError(
+                    f"environments {seen_hosts[host]!r} and {env!r} break invariant "
+                    f"distinct_ingress_hosts: both use ingress.host {host!r} (one certificate "
+                    "and one IAP grant condition per host)"
+                )
+            seen_hosts[host] = env
+        # A created cluster is the environment's own; every local one is "the current context".
+        cluster = s.names.cluster if s.is_gke else "local kubectl context"
+        key = (s.project_id if s.is_gke else "", cluster, s.names.namespace)
+        if key in seen_namespaces:
+            raise InvariantError(
+                f"environments {seen_namespaces[key]!r} and {env!r} break invariant "
+                f"distinct_namespaces: both deploy to namespace {s.names.namespace!r} of the "
+                "same cluster"
+            )
+        seen_namespaces[key] = env
