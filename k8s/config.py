@@ -69,7 +69,12 @@ def config_data(settings: Settings) -> dict[str, str]:
         # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
         # starts a job runner and huey consumers that idle and hold memory.
         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        # MLflow's own loggers and uvicorn's (access log at INFO).
+        "MLFLOW_LOGGING_LEVEL": settings.server.log_level.value,
+        "MLFLOW_UVICORN_OPTS": f"--log-level {settings.server.log_level.value.lower()}",
     }
+    # The team's own variables; the settings model refuses the names above (server_options).
+    data.update(settings.server.extra_env)
     return dict(sorted(data.items()))
 
 

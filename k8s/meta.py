@@ -7,20 +7,11 @@ from dataclasses import dataclass
 from cdk8s_plus_25 import k8s
 
 from settings import MLFLOW_VERSION, Settings
+from settings.workload import ContainerResources
 
-# Sizes, in one place, from bench/server_perf.py and the e2e run (2 vCPU): the server as configured
-# here (1 uvicorn worker, job runner off) peaks at 514-522 MiB RSS (~430 MiB PSS) under load and
-# after a training run; the request adds ~10 % headroom, the limit leaves room for large artifact
-# listings and transfers. No CPU limit anywhere: CFS quota throttles request latency, and the
+# Container sizes are settings (server.resources; defaults and their measurements in
+# settings/workload.py). No CPU limit by default: CFS quota throttles request latency, and the
 # requests alone already guarantee each container its share (.checkov.yaml, CKV_K8S_11).
-SERVER_REQUESTS = {"memory": "576Mi", "cpu": "250m"}
-SERVER_LIMITS = {"memory": "1Gi"}
-# `mlflow db upgrade` creating the schema on an empty database peaks at 231 MiB RSS, then exits.
-MIGRATE_REQUESTS = {"memory": "256Mi", "cpu": "100m"}
-MIGRATE_LIMITS = {"memory": "512Mi"}
-# Cloud SQL Auth Proxy v2: small requests; the limit bounds a connection burst.
-PROXY_REQUESTS = {"memory": "32Mi", "cpu": "50m"}
-PROXY_LIMITS = {"memory": "256Mi"}
 # MLflow spools a proxied artifact upload to /tmp before it copies it to GCS: the emptyDir must
 # hold the largest upload; the cap keeps one runaway upload from filling the node's disk.
 TMP_SIZE_LIMIT = "4Gi"
@@ -105,8 +96,8 @@ def restricted_security_context(*, uid: int, gid: int) -> k8s.SecurityContext:
     )
 
 
-def resources(requests: dict[str, str], limits: dict[str, str]) -> k8s.ResourceRequirements:
+def resources(sizes: ContainerResources) -> k8s.ResourceRequirements:
     return k8s.ResourceRequirements(
-        requests={k: k8s.Quantity.from_string(v) for k, v in requests.items()},
-        limits={k: k8s.Quantity.from_string(v) for k, v in limits.items()},
+        requests={k: k8s.Quantity.from_string(v) for k, v in sorted(sizes.requests.items())},
+        limits={k: k8s.Quantity.from_string(v) for k, v in sorted(sizes.limits.items())},
     )

@@ -7,14 +7,13 @@ from cdk8s_plus_25 import k8s
 from k8s.meta import (
     PROXY_ADDRESS,
     PROXY_HEALTH_PORT,
-    PROXY_LIMITS,
     PROXY_MAX_SIGTERM_DELAY_SECONDS,
     PROXY_PORT,
-    PROXY_REQUESTS,
     PROXY_UID,
     resources,
     restricted_security_context,
 )
+from settings.workload import ContainerResources, Resources
 
 NAME = "cloud-sql-proxy"
 
@@ -61,6 +60,7 @@ def proxy_container(
     private_ip: bool = True,
     credentials_file: str | None = None,
     credentials_mount: k8s.VolumeMount | None = None,
+    sizes: ContainerResources | None = None,
 ) -> k8s.Container:
     """The proxy's container, for initContainers[0] with `restartPolicy: Always` (a native
     sidecar: started, and /startup passed, before the migration runs; stopped only after the
@@ -73,6 +73,7 @@ def proxy_container(
     credentials_file: a key or an external_account credential configuration, inside
       `credentials_mount`. Default: none, the pod's Workload Identity.
     credentials_mount: the volume mount that holds credentials_file. Required with it.
+    sizes: requests and limits. Default: settings' default for the proxy.
     """
     mounts: list[k8s.VolumeMount] | None = None
     if credentials_file:
@@ -97,7 +98,7 @@ def proxy_container(
         # 10 s x 3. /startup turns 200 once the proxy has connected to the instance's API.
         startup_probe=_probe("/startup", period=1, failures=60, timeout=5),
         liveness_probe=_probe("/liveness", period=10, failures=3, timeout=10),
-        resources=resources(PROXY_REQUESTS, PROXY_LIMITS),
+        resources=resources(sizes or Resources.model_validate({}).proxy),
         security_context=restricted_security_context(uid=PROXY_UID, gid=PROXY_UID),
         volume_mounts=mounts,
     )

@@ -17,15 +17,12 @@ from cdk8s import App, Chart, JsonPatch
 from cdk8s_plus_25 import k8s
 from constructs import Construct
 
+from k8s.autoscaling import add_autoscaler
 from k8s.config import config_data
 from k8s.meta import (
     DB_PASSWORD_DIR,
     HTTP_PORT_NAME,
-    MIGRATE_LIMITS,
-    MIGRATE_REQUESTS,
     SERVER_GID,
-    SERVER_LIMITS,
-    SERVER_REQUESTS,
     SERVER_UID,
     TERMINATION_GRACE_SECONDS,
     TMP_DIR,
@@ -109,7 +106,7 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         # The entrypoint holds a Postgres advisory lock: replicas starting together don't race.
         args=["db", "upgrade"],
         env_from=_env_from(w),
-        resources=resources(MIGRATE_REQUESTS, MIGRATE_LIMITS),
+        resources=resources(settings.server.resources.migrate),
         security_context=server_context,
         volume_mounts=_mounts(platform, server=False),
     )
@@ -118,8 +115,9 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         image=image,
         image_pull_policy="IfNotPresent",
         command=ENTRYPOINT,
-        # Every option comes from the ConfigMap's MLFLOW_* variables (see k8s/config.py).
-        args=["server"],
+        # The project's options come from the ConfigMap's MLFLOW_* variables (k8s/config.py);
+        # server.extra_args adds the team's (those the project sets are refused).
+        args=["server", *settings.server.extra_args],
         env_from=_env_from(w),
         env=platform.server_env() or None,
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=settings.server.port)],
@@ -128,19 +126,29 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         startup_probe=_http_probe(period=5, failures=24),
         readiness_probe=_http_probe(period=10, failures=3),
         liveness_probe=_http_probe(period=20, failures=3),
-        resources=resources(SERVER_REQUESTS, SERVER_LIMITS),
+        resources=resources(settings.server.resources.server),
         security_context=server_context,
         volume_mounts=_mounts(platform, server=True),
     )
+    server_settings = settings.server
     spread = [
         k8s.TopologySpreadConstraint(
-            max_skew=1,
-            topology_key=key,
-            # ScheduleAnyway: a single-zone cluster or one node still runs every replica.
-            when_unsatisfiable="ScheduleAnyway",
+            max_skew=rule.max_skew,
+            topology_key=rule.topology_key,
+            when_unsatisfiable=rule.when_unsatisfiable,
             label_selector=k8s.LabelSelector(match_labels=w.selector),
         )
-        for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+        for rule in server_settings.topology_spread
+    ]
+    tolerations = [
+        k8s.Toleration(
+            key=t.key,
+            operator=t.operator,
+            value=t.value,
+            effect=t.effect,
+            toleration_seconds=t.toleration_seconds,
+        )
+        for t in server_settings.tolerations
     ]
     return k8s.PodSpec(
         service_account_name=w.service_account,
@@ -158,7 +166,9 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         init_containers=[platform.proxy_container(), migrate],
         containers=[server],
         volumes=_volumes(platform),
-        topology_spread_constraints=spread,
+        topology_spread_constraints=spread or None,
+        node_selector=dict(server_settings.node_selector) or None,
+        tolerations=tolerations or None,
     )
 
 
@@ -175,7 +185,9 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
         "deployment",
         metadata=k8s.ObjectMeta(name=w.name),
         spec=k8s.DeploymentSpec(
-            replicas=settings.server.replicas,
+            # With an autoscaler the HPA owns the count: a replicas field here would reset it on
+            # every `kubectl apply`.
+            replicas=None if settings.server.autoscaling.enabled else settings.server.replicas,
             revision_history_limit=5,
             selector=k8s.LabelSelector(match_labels=w.selector),
             strategy=k8s.DeploymentStrategy(
@@ -188,9 +200,12 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
             ),
             template=k8s.PodTemplateSpec(
                 metadata=k8s.ObjectMeta(
-                    labels=w.labels,
-                    # envFrom is read at container start: a changed ConfigMap rolls the pods.
-                    annotations={"checksum/config": _checksum(config_data(settings))},
+                    labels={**settings.server.pod_labels, **w.labels},
+                    annotations={
+                        **settings.server.pod_annotations,
+                        # envFrom is read at container start: a changed ConfigMap rolls the pods.
+                        "checksum/config": _checksum(config_data(settings)),
+                    },
                 ),
                 spec=pod_spec(settings, platform),
             ),
@@ -201,6 +216,12 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
     deployment.add_json_patch(
         JsonPatch.add("/spec/template/spec/initContainers/0/restartPolicy", "Always")
     )
+    if settings.server.affinity:
+        # As written in the config (camelCase, a pod spec's shape): no second schema to keep in
+        # step; kubernetes-validate checks the result in `make test`.
+        deployment.add_json_patch(
+            JsonPatch.add("/spec/template/spec/affinity", dict(settings.server.affinity))
+        )
     _service(chart, platform)
     k8s.KubePodDisruptionBudget(
         chart,
@@ -213,6 +234,8 @@ def build_server_chart(app: App, settings: Settings) -> Chart:
             selector=k8s.LabelSelector(match_labels=w.selector),
         ),
     )
+    if settings.server.autoscaling.enabled:
+        add_autoscaler(chart, settings.server.autoscaling, w)
     platform.add_server_extras(chart)
     return chart
 

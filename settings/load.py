@@ -84,22 +84,54 @@ def parse_settings(text: str, *, env: str, source: str) -> Settings:
         raise ConfigError(_format(exc, source)) from None
 
 
+# pydantic's error types, said in the project's words (the value itself is appended).
+_PLAIN = {
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping (key: value lines)",
+    "string_type": "must be text (quote it)",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number, not a fraction",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "model_type": "must be a section (indented key: value lines)",
+    "model_attributes_type": "must be a section (indented key: value lines)",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def _message(err: Any) -> str:
+    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown setting (not a field of the settings model{_did_you_mean(err['loc'])})"
+    if kind == "missing":
+        return "required setting is missing"
+    if kind in _PLAIN:
+        return f"{_PLAIN[kind]}, got {got!r}"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {ctx[key]}, got {got!r}"
+    if kind in ("enum", "literal_error"):
+        return f"must be one of {ctx['expected']}, got {got!r}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "value_error" or "must match" in msg:
+        return msg
+    return f"{msg}, got {got!r}"
+
+
 def _format(exc: ValidationError, source: str) -> str:
     lines = []
     for err in exc.errors(include_url=False):
         field = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = (
-                "unknown setting (not a field of the settings model"
-                + _did_you_mean(err["loc"])
-                + ")"
-            )
-        elif err["type"] == "missing":
-            msg = "required setting is missing"
-        elif "must match" not in msg and err["type"] != "value_error":
-            msg = f"{msg}, got {err['input']!r}"
-        lines.append(f"{source}: {field}: {msg}")
+        lines.append(f"{source}: {field}: {_message(err)}")
     return "\n".join(lines)
 
 

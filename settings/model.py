@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from settings import rules
+from settings.workload import WorkloadKnobs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +52,8 @@ PositiveInt = Annotated[int, Field(gt=0)]
 
 
 def _cidr(value: str) -> str:
+    if "/" not in value:
+        raise ValueError(f"{value!r} is an address, not a CIDR block: add its prefix length (/20)")
     try:
         net = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
@@ -171,10 +174,18 @@ class NetworkSettings(_Section):
                 "(Google's minimum for private services access)"
             )
         for cidr in self.master_authorized_cidrs:
+            if "/" not in cidr:
+                raise ValueError(
+                    f"master_authorized_cidrs entry {cidr!r} is an address, not a CIDR block: "
+                    f"add its prefix length ({cidr}/32 for that one address)"
+                )
             try:
                 ipaddress.ip_network(cidr, strict=True)
-            except ValueError:
-                raise ValueError(f"master_authorized_cidrs entry {cidr!r} is not a CIDR") from None
+            except ValueError as exc:
+                raise ValueError(
+                    f"master_authorized_cidrs entry {cidr!r} is not a CIDR block with its host "
+                    f"bits zero ({exc})"
+                ) from None
         return self
 
 
@@ -278,7 +289,7 @@ class ClusterSettings(_Section):
         return self
 
 
-class ServerSettings(_Section):
+class ServerSettings(WorkloadKnobs):
     """The MLflow tracking server workload."""
 
     image_tag: ImageTag = Field(
@@ -307,6 +318,15 @@ class ServerSettings(_Section):
     upload_timeout_seconds: PositiveInt = Field(
         600, description="Load balancer backend timeout: the longest artifact transfer."
     )
+
+    @model_validator(mode="after")
+    def _one_owner_of_the_replica_count(self) -> ServerSettings:
+        if self.autoscaling.enabled and "replicas" in self.model_fields_set:
+            raise ValueError(
+                "replicas and autoscaling.enabled are both set: the HorizontalPodAutoscaler "
+                "owns the replica count (autoscaling.min_replicas..max_replicas); remove replicas"
+            )
+        return self
 
 
 class RegistrySettings(_Section):

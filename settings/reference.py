@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import re
 import sys
 import types
 import typing
@@ -36,9 +37,19 @@ OUTPUT = REPO_ROOT / "docs" / "configuration.md"
 
 # Validators that are plain functions rather than a `rules.Rule`: what each one enforces.
 FUNCTION_RULES = {
-    "_cidr": "a private (RFC 1918) IPv4 CIDR block with its host bits zero",
+    "_cidr": "a private (RFC 1918) IPv4 CIDR block with its prefix length and its host bits zero",
     "_labels": "at most 60 entries; keys and values follow Google Cloud's label rules "
     f"(key `{rules.LABEL_KEY.pattern}`, value `{rules.LABEL_VALUE.pattern}`)",
+    "_quantities": "keys cpu, memory, ephemeral-storage; values Kubernetes quantities "
+    "(250m, 576Mi, 1Gi, ...)",
+    "_affinity": "keys nodeAffinity, podAffinity, podAntiAffinity, each a non-empty mapping in "
+    "a pod spec's shape",
+    "_pod_labels": "Kubernetes label keys and values; app.kubernetes.io/* are the project's",
+    "_annotations": "Kubernetes annotation keys; checksum/config is the project's",
+    "_extra_env": "environment variable names; not one the project sets (the message names "
+    "the setting that does), nor one that looks like a credential",
+    "_extra_args": "each --name or --name=value; not an option the project sets (the message "
+    "names the setting that does)",
 }
 
 # Model validators (checks across fields), per section: what each one enforces.
@@ -50,12 +61,22 @@ MODEL_RULES = {
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
     "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
-    "be a CIDR block.",
+    "be a CIDR block with its prefix length.",
     "DatabaseSettings._tier_matches_edition": "`db-custom-*` tiers need edition `ENTERPRISE`, "
     "`db-perf-optimized-N-*` tiers need `ENTERPRISE_PLUS`; a custom tier has 1 or an even "
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",
     "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
+    "ServerSettings._one_owner_of_the_replica_count": "`replicas` and `autoscaling.enabled` "
+    "are not set together: the HorizontalPodAutoscaler owns the replica count.",
+    "Resources._merge_defaults": "a container, `requests` or `limits` given in the config is "
+    "merged key by key into the defaults.",
+    "ContainerResources._limits_cover_requests": "`requests.memory` and `limits.memory` are "
+    "required; no limit is below its request.",
+    "Autoscaling._coherent": "`max_replicas` is not below `min_replicas`; an enabled "
+    "autoscaler has a cpu or a memory target.",
+    "Toleration._coherent": "`Exists` takes no value, `Equal` needs a key, "
+    "`toleration_seconds` only with effect `NoExecute`.",
     "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "
     "`jwks_file`, when set, must be a JWKS of public keys only; both are refused with "
     "`service_account_key`.",
@@ -93,7 +114,9 @@ def sections(model: type[BaseModel] = Settings, path: str = "") -> Iterator[Sect
         dotted = f"{path}.{name}" if path else name
         section = _section_model(info.annotation)
         if section is not None:
-            nested.append((dotted, section))
+            # The fields of a list's items: `server.tolerations[].key`.
+            is_list = typing.get_origin(_strip_annotated(info.annotation)[0]) is tuple
+            nested.append((f"{dotted}[]" if is_list else dotted, section))
         rows.append(_row(dotted, info))
     checks = []
     for validator in model.__pydantic_decorators__.model_validators:
@@ -151,6 +174,10 @@ def _type(annotation: Any) -> str:
     if inner is not None:
         return f"{_type(inner)} or null"
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if annotation is Any:
+        return "any"
+    if origin is typing.Literal:
+        return "enum"
     if origin is tuple:
         return f"list of {_type(args[0])}"
     if origin is dict:
@@ -178,6 +205,8 @@ def _rule(annotation: Any, metadata: list[Any]) -> str:
             parts.append(f"each item: {item}")
     elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         parts.append("one of " + ", ".join(f"`{m.value}`" for m in annotation))
+    elif typing.get_origin(annotation) is typing.Literal:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in typing.get_args(annotation)))
     return "; ".join(p for p in parts if p)
 
 
@@ -217,6 +246,9 @@ def _literal(value: Any) -> str:
     """A default as it would be written in the YAML config."""
     if isinstance(value, enum.Enum):
         value = value.value
+    if isinstance(value, BaseModel):
+        given = value.model_dump(exclude_defaults=True, mode="json")
+        return "`{" + ", ".join(f"{k}: {v}" for k, v in given.items()) + "}`"
     if value is None:
         text = "null"
     elif isinstance(value, bool):
@@ -336,7 +368,7 @@ def _heading(section: Section) -> str:
 
 def _anchor(section: Section) -> str:
     # GitHub's slug of the heading: lowercase, punctuation other than - and _ dropped.
-    return section.path.lower() if section.path else "top-level"
+    return re.sub(r"[^\w\- ]", "", _heading(section).lower()).replace(" ", "-")
 
 
 # ---------------------------------------------------------------- command line

@@ -124,3 +124,17 @@ IAM_MEMBER = Rule(
 )
 HH_MM = Rule(r"([01][0-9]|2[0-3]):[0-5][0-9]", "24-hour time HH:MM")
 DURATION = Rule(r"[0-9]+s", "a duration in seconds such as 30s")
+# Kubernetes label keys ([prefix/]name) and values; also annotation keys.
+# https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+K8S_LABEL_KEY = Rule(
+    r"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+    r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?",
+    "a Kubernetes label key: an optional DNS-subdomain prefix and '/', then at most 63 "
+    "letters, digits, '-', '_' or '.', starting and ending alphanumeric",
+)
+K8S_LABEL_VALUE = Rule(
+    r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?",
+    "a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending "
+    "alphanumeric",
+)
+ENV_NAME = Rule(r"[A-Za-z_][A-Za-z0-9_]*", "an environment variable name: letters, digits, _")

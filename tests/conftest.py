@@ -21,7 +21,7 @@ prefer_project_node()
 # The project's own test configurations: the tests never depend on the values in config/, which
 # belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
 FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed")
+FIXTURE_ENVS = ("gke", "local", "keyed", "knobs")
 
 
 def fixture_settings(env: str) -> Settings:
@@ -49,6 +49,12 @@ def local_settings() -> Settings:
 def keyed_settings() -> Settings:
     """The local profile with the service-account key opt-in (tests/configs/keyed.yaml)."""
     return fixture_settings("keyed")
+
+
+@pytest.fixture(scope="session")
+def knobs_settings() -> Settings:
+    """Every workload knob set (tests/configs/knobs.yaml)."""
+    return fixture_settings("knobs")
 
 
 @pytest.fixture(scope="session")

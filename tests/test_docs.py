@@ -347,7 +347,15 @@ def _render(target: str, env: str, config: Path, **variables: str) -> list[str]:
         check=True,
     )
     lines = proc.stdout.replace("\\\n", " ").splitlines()
-    skip = ("command -v ", ".venv/bin/python -c", "#", "true", "umask 077 && mkdir", "{ echo")
+    skip = (
+        "command -v ",
+        ".venv/bin/python -c",
+        ".venv/bin/python -m infra.preflight",  # a check, like command -v
+        "#",
+        "true",
+        "umask 077 && mkdir",
+        "{ echo",
+    )
     return [" ".join(line.split()) for line in lines if line.strip() and not line.startswith(skip)]
 
 
@@ -585,3 +593,42 @@ def test_destroy_refuses_while_deletion_protection_is_on(
     assert lifted.returncode != 0
     assert "deletion protection" not in lifted.stderr
     assert "error: 'kubectl' is not on PATH;" in lifted.stderr  # got past the guard
+
+
+def test_the_configuration_reference_renders_as_written() -> None:
+    """Rendered by a CommonMark renderer with GitHub's tables, the reference shows no entity
+    (`&lt;prefix&gt;`) where a reader should see `<prefix>`, and every table row keeps its
+    five cells (an unescaped `|` in a regular expression would split one)."""
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    html = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .render((DOCS / "configuration.md").read_text(encoding="utf-8"))
+    )
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.chunks: list[str] = []
+            self.rows: list[int] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "tr":
+                self.rows.append(0)
+            elif tag in ("td", "th") and self.rows:
+                self.rows[-1] += 1
+
+        def handle_data(self, data: str) -> None:
+            self.chunks.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    text = "".join(parser.chunks)
+    for entity in ("&lt;", "&gt;", "&amp;", "&#"):
+        assert entity not in text, f"the rendered reference shows {entity!r}"
+    assert "<prefix>-<environment>" in text
+    assert parser.rows
+    assert all(cells in (2, 5) for cells in parser.rows), set(parser.rows)

@@ -299,20 +299,6 @@ def test_security_context_on_pod_and_every_container(env: tuple[Settings, Object
         assert {"mountPath": "/tmp", "name": "tmp"} in _containers(pod)[name]["volumeMounts"]
 
 
-def test_resources_come_from_the_named_constants(gke: Objects) -> None:
-    from k8s import meta
-
-    containers = _containers(_pod(gke))
-    assert containers["mlflow"]["resources"] == {
-        "requests": meta.SERVER_REQUESTS,
-        "limits": meta.SERVER_LIMITS,
-    }
-    assert containers["cloud-sql-proxy"]["resources"] == {
-        "requests": meta.PROXY_REQUESTS,
-        "limits": meta.PROXY_LIMITS,
-    }
-
-
 # --- 5. Availability ---------------------------------------------------------------------------
 
 

@@ -89,10 +89,10 @@ BAD_VALUES = [
     ("project_id", "project-ending-", "does not end with a hyphen"),
     ("project_id", _DELETE, "required setting is missing"),
     ("region", "europe west1", "Google Cloud region"),
-    ("region", 42, "valid string"),
+    ("region", 42, "must be text (quote it), got 42"),
     ("prefix", "ML", "lowercase"),
     ("prefix", "averyveryverylongprefix", "1-12"),
-    ("platform", "eks", "'gke' or 'local'"),
+    ("platform", "eks", "must be one of 'gke' or 'local'"),
     ("labels", {"Team": "x"}, "label key"),
     ("labels", {"team": "Has Space"}, "label value"),
     ("state_bucket", "goog..bad", "3-63 characters"),
@@ -101,21 +101,21 @@ BAD_VALUES = [
     ("database.tier", "db-custom-3-3840", "even number"),
     ("database.tier", "db-custom-1-1000", "multiple of 256 MiB"),
     ("database.tier", "db-perf-optimized-N-2", "needs ENTERPRISE_PLUS"),
-    ("database.disk_size_gb", 5, "greater than or equal to 10"),
-    ("database.disk_size_gb", "ten", "valid integer"),
-    ("database.availability", "MULTI", "'ZONAL' or 'REGIONAL'"),
+    ("database.disk_size_gb", 5, "must be at least 10, got 5"),
+    ("database.disk_size_gb", "ten", "must be a whole number, got 'ten'"),
+    ("database.availability", "MULTI", "must be one of 'ZONAL' or 'REGIONAL'"),
     ("database.backup_start_time", "25:00", "HH:MM"),
-    ("database.maintenance_day", 8, "less than or equal to 7"),
+    ("database.maintenance_day", 8, "must be at most 7, got 8"),
     ("database.user", "MLflow_User", "DNS-1123 label"),
     ("database.tyer", "db-custom-1-3840", "did you mean 'tier'?"),
     ("cluster.machine_type", "e2-micro", "shared-core"),
-    ("cluster.min_nodes", 0, "greater than 0"),
-    ("cluster.max_nodes", -1, "greater than 0"),
+    ("cluster.min_nodes", 0, "must be more than 0"),
+    ("cluster.max_nodes", -1, "must be more than 0"),
     ("cluster.location", "europe-west1-b", "must be the region"),
     ("cluster.release_channel", "BETA", "'RAPID'"),
-    ("server.replicas", 0, "greater than 0"),
-    ("server.workers", 1.5, "valid integer"),
-    ("server.port", 80, "greater than or equal to 1024"),
+    ("server.replicas", 0, "must be more than 0"),
+    ("server.workers", 1.5, "must be a whole number, not a fraction"),
+    ("server.port", 80, "must be at least 1024"),
     ("server.proxy_image", "gcr.io/cloud-sql-connectors/cloud-sql-proxy", "registry/path:tag"),
     ("server.image", "mlflow:latest", "with a registry host"),
     ("server.namespace", "Bad_NS", "DNS-1123 label"),
@@ -125,12 +125,17 @@ BAD_VALUES = [
     ("network.pods_cidr", "10.40.0.0/20", "overlaps"),
     ("network.subnet_cidr", "8.8.8.0/24", "private (RFC 1918)"),
     ("network.subnet_cidr", "10.10.0.1/20", "host bits zero"),
+    ("network.subnet_cidr", "10.10.0.0", "add its prefix length"),
+    ("network.master_authorized_cidrs", ["203.0.113.7"], "203.0.113.7/32"),
+    ("network.master_authorized_cidrs", "203.0.113.0/24", "must be a list"),
+    ("server.replicas", "two", "must be a whole number"),
+    ("cluster.spot", "maybe", "must be true or false"),
     ("network.master_cidr", "172.16.0.0/24", "must be a /28"),
     ("network.private_services_cidr", "10.30.0.0/26", "/24 or larger"),
-    ("bucket.soft_delete_days", 120, "less than or equal to 90"),
+    ("bucket.soft_delete_days", 120, "must be at most 90"),
     ("local", {"credentials": "service_account_key"}, "only applies to platform 'local'"),
     ("project_number", "0123", "digits only"),
-    ("project_number", 987654321098, "valid string"),
+    ("project_number", 987654321098, "must be text (quote it)"),
     ("surprise", 1, "unknown setting"),
 ]
 
@@ -200,7 +205,7 @@ def test_unknown_or_invalid_deploy_env(env: str, rule: str) -> None:
     with pytest.raises(ConfigError, match=rule) as caught:
         load_settings(env, folder=FIXTURES)
     if "no config file" in rule:
-        assert "known environments: gke, keyed, local" in str(caught.value)
+        assert "known environments: gke, keyed, knobs, local" in str(caught.value)
 
 
 def test_config_dir_can_live_outside_the_repository(

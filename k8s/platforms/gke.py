@@ -49,6 +49,7 @@ class GkePlatform(KubePlatform):
         return proxy.proxy_container(
             connection_name=self.settings.names.connection_name,
             image=self.settings.server.proxy_image,
+            sizes=self.settings.server.resources.proxy,
         )
 
     def service(self) -> tuple[str, dict[str, str]]:

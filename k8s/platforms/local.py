@@ -153,6 +153,7 @@ class LocalPlatform(KubePlatform):
         return proxy.proxy_container(
             connection_name=self.names.connection_name,
             image=self.settings.server.proxy_image,
+            sizes=self.settings.server.resources.proxy,
             private_ip=False,
             credentials_file=self.credentials_file,
             credentials_mount=self._credential_mount(),

@@ -1,0 +1,55 @@
+"""The values the Makefile's lifecycle targets use, as `KEY=value` words on one line.
+
+    DEPLOY_ENV=dev .venv/bin/python -m settings.makevars
+
+The Makefile reads them once (`_settings`). On bad input it prints the config error instead and
+exits 2, and the Makefile stops with that message, `make -n` included: a target never renders a
+command with an empty name.
+"""
+
+from __future__ import annotations
+
+import os
+
+from settings.errors import ConfigError
+from settings.load import load_settings, manifests_dir
+
+
+def values() -> dict[str, object]:
+    s = load_settings()
+    n, local = s.names, s.local
+    protected = s.database.deletion_protection or (s.is_gke and s.cluster.deletion_protection)
+    return {
+        "PLATFORM": s.platform.value,
+        "PROJECT": s.project_id,
+        "REGION": s.region,
+        "TF_STACK": n.terraform_stack,
+        "OUTDIR": os.path.relpath(manifests_dir(s)),
+        "NAMESPACE": n.namespace,
+        "SERVICE": n.service,
+        "CLUSTER": n.cluster,
+        "CLUSTER_LOCATION": s.cluster_location,
+        "IMAGE_TAG": s.server.image_tag,
+        "CUSTOM_IMAGE": s.server.image or "",
+        "REPOSITORY": n.registry_repository,
+        "DB_PASSWORD_SECRET": n.db_password_secret,
+        "LOCAL_KEYED": "yes" if local and not local.federated else "no",
+        "JWKS_FILE": (local.jwks_file or "") if local else "",
+        "OIDC_ISSUER": (local.oidc_issuer or "") if local else "",
+        "SERVICE_PORT": local.service_port if local else s.server.port,
+        "PROTECTED": "yes" if protected else "no",
+    }
+
+
+def main() -> int:
+    try:
+        print(" ".join(f"{k}={v}" for k, v in values().items()))
+    except ConfigError as exc:
+        # One line: make joins $(shell) output; the message names file, field, value and rule.
+        print(f"config error: {' / '.join(str(exc).splitlines())}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""What the project itself sets on the server, and which setting owns each.
+
+k8s/config.py writes these environment variables (tests/test_k8s_manifests.py checks that
+every key of the ConfigMap is listed here), and `mlflow server` reads its options from them, so
+`server.extra_env` and `server.extra_args` refuse them with the reason.
+"""
+
+from __future__ import annotations
+
+OWNED_ENV: dict[str, str] = {
+    # The image's entry point builds the backend store URI from these (mlflow_server/).
+    "DB_HOST": "the Auth Proxy sidecar's address",
+    "DB_PORT": "the Auth Proxy sidecar's port",
+    "DB_NAME": "database.database_name",
+    "DB_USER": "database.user",
+    "DB_PASSWORD_FILE": "the mounted Secret Manager secret",  # pragma: allowlist secret
+    "MLFLOW_BACKEND_STORE_URI": "built at start from DB_* and the password file",
+    "CLOUD_SQL_CONNECTION_NAME": "derived from project_id, region and the instance name",
+    "GOOGLE_CLOUD_PROJECT": "project_id",
+    "GOOGLE_APPLICATION_CREDENTIALS": "the platform's credentials (Workload Identity, "
+    "federation or the local key)",
+    "MLFLOW_HOST": "the pod's interface",
+    "MLFLOW_PORT": "server.port",
+    "MLFLOW_WORKERS": "server.workers",
+    "MLFLOW_SERVE_ARTIFACTS": "the artifact proxy (clients need no GCS credentials)",
+    "MLFLOW_ARTIFACTS_DESTINATION": "the bucket and bucket.artifact_prefix",
+    "MLFLOW_DEFAULT_ARTIFACT_ROOT": "proxied artifacts (mlflow-artifacts:/)",
+    "MLFLOW_SERVER_ALLOWED_HOSTS": "the Service names, ingress.host and localhost",
+    "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": "https://<ingress.host> and the port-forward forms",
+    "MLFLOW_EXPOSE_PROMETHEUS": "/metrics for Managed Prometheus",
+    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "off: no job runner in the tracking server",
+    "MLFLOW_LOGGING_LEVEL": "server.log_level",
+    "MLFLOW_UVICORN_OPTS": "server.log_level",
+    "MLFLOW_GUNICORN_OPTS": "uvicorn serves (the security middleware needs it)",
+}
+
+# `mlflow server` options -> why the project owns them. The env-var ones are the same settings.
+OWNED_OPTIONS: dict[str, str] = {
+    "--host": OWNED_ENV["MLFLOW_HOST"],
+    "-h": OWNED_ENV["MLFLOW_HOST"],
+    "--port": OWNED_ENV["MLFLOW_PORT"],
+    "-p": OWNED_ENV["MLFLOW_PORT"],
+    "--workers": OWNED_ENV["MLFLOW_WORKERS"],
+    "-w": OWNED_ENV["MLFLOW_WORKERS"],
+    "--backend-store-uri": OWNED_ENV["MLFLOW_BACKEND_STORE_URI"],
+    "--registry-store-uri": "the backend store (one database)",
+    "--default-artifact-root": OWNED_ENV["MLFLOW_DEFAULT_ARTIFACT_ROOT"],
+    "--artifacts-destination": OWNED_ENV["MLFLOW_ARTIFACTS_DESTINATION"],
+    "--serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
+    "--no-serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
+    "--artifacts-only": "one server for tracking and artifacts",
+    "--allowed-hosts": OWNED_ENV["MLFLOW_SERVER_ALLOWED_HOSTS"],
+    "--cors-allowed-origins": OWNED_ENV["MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"],
+    "--disable-security-middleware": "the Host and Origin checks stay on",
+    "--expose-prometheus": OWNED_ENV["MLFLOW_EXPOSE_PROMETHEUS"],
+    "--gunicorn-opts": OWNED_ENV["MLFLOW_GUNICORN_OPTS"],
+    "--waitress-opts": OWNED_ENV["MLFLOW_GUNICORN_OPTS"],
+    "--uvicorn-opts": OWNED_ENV["MLFLOW_UVICORN_OPTS"],
+    "--dev": "a production server",
+    "--static-prefix": "MLflow is served at the root of ingress.host; the probes and the load "
+    "balancer's health check ask for /health",
+    "--app-name": "the auth section (IAP identity and MLflow permissions)",
+}
+
+
+def owned_option_reason(option: str) -> str | None:
+    return OWNED_OPTIONS.get(option)
