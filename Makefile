@@ -149,7 +149,7 @@ format: install-test ## Format the project's Python code.
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
-.PHONY: docs names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
+.PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
 	port-forward train destroy local-oidc
 
 # The values the targets below use (settings/makevars.py), read in one Python start on first
@@ -183,6 +183,10 @@ CDKTF_ARGS ?=
 # to the current context (docker-desktop, kind-...) otherwise; KUBE_CONTEXT=... overrides both.
 KUBE_CONTEXT ?= $(if $(filter gke,$(PLATFORM)),gke_$(PROJECT)_$(call setting,CLUSTER_LOCATION)_$(call setting,CLUSTER))
 KUBECTL = kubectl$(if $(KUBE_CONTEXT), --context $(KUBE_CONTEXT))
+
+refresh-gcp-lists: install ## Rewrite settings/data/gcp_locations.json from gcloud (regions, zones, machine types).
+	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	$(PY) -m settings.refresh_gcp_lists --project=$(PROJECT)
 
 docs: install ## Regenerate docs/configuration.md from the settings model.
 	$(PY) -m settings.reference

@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import sys
 
+from settings import locations
 from settings.load import DEFAULT_ENV
 from settings.model import Settings
 
 
 def advice(settings: Settings) -> list[str]:
-    notes = []
+    notes = [
+        note
+        for note in (
+            locations.region_note(settings.region),
+            locations.bucket_location_note(
+                settings.bucket.location or settings.region, settings.region
+            ),
+        )
+        if note
+    ]
+    if settings.is_gke:
+        zone = settings.cluster_location
+        if zone != settings.region:
+            notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
+        note = locations.machine_type_note(settings.cluster.machine_type, settings.region)
+        notes += [note] if note else []
     if settings.state_bucket is None and settings.environment != DEFAULT_ENV:
         notes.append(
             f"config/{settings.environment}.yaml has no state_bucket: its Terraform state, which "

@@ -202,15 +202,20 @@ class DatabaseSettings(_Section):
         description="Machine tier; dedicated core (1 vCPU, 3.75 GiB holds MLflow's metadata "
         "for hundreds of thousands of runs).",
     )
+    # PD_SSD: at least 10 GB (provider docs, sql_database_instance.disk_size); at most 64 TB
+    # (https://cloud.google.com/sql/docs/quotas, "storage capacity to 64 TB").
     disk_size_gb: int = Field(10, ge=10, le=65536, description="SSD size; grows automatically.")
     disk_autoresize_limit_gb: int = Field(
-        100, ge=0, description="Upper bound for automatic growth (0: no limit)."
+        100, ge=0, le=65536, description="Upper bound for automatic growth (0: no limit)."
     )
     availability: Availability = Field(Availability.ZONAL, description="ZONAL or REGIONAL (HA).")
     backup_start_time: HhMm = Field("03:00", description="Daily backup window start (UTC).")
-    retained_backups: PositiveInt = Field(14, description="Automated backups kept.")
+    # "from 1 to 365" (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups).
+    retained_backups: int = Field(14, ge=1, le=365, description="Automated backups kept.")
+    # 1-7 days on Enterprise, 1-35 on Enterprise Plus (provider docs,
+    # backup_configuration.transaction_log_retention_days; checked with the edition below).
     transaction_log_retention_days: int = Field(
-        7, ge=1, le=7, description="Point-in-time recovery window in days."
+        7, ge=1, le=35, description="Point-in-time recovery window in days (Enterprise: <= 7)."
     )
     maintenance_day: int = Field(7, ge=1, le=7, description="Maintenance day, 1=Monday..7=Sunday.")
     maintenance_hour: int = Field(4, ge=0, le=23, description="Maintenance hour (UTC).")
@@ -227,6 +232,16 @@ class DatabaseSettings(_Section):
 
     @model_validator(mode="after")
     def _tier_matches_edition(self) -> DatabaseSettings:
+        if self.edition is SqlEdition.ENTERPRISE and self.transaction_log_retention_days > 7:
+            raise ValueError(
+                f"transaction_log_retention_days {self.transaction_log_retention_days}: "
+                "Enterprise keeps at most 7 days of logs (Enterprise Plus: 35)"
+            )
+        if 0 < self.disk_autoresize_limit_gb < self.disk_size_gb:
+            raise ValueError(
+                f"disk_autoresize_limit_gb {self.disk_autoresize_limit_gb} is below "
+                f"disk_size_gb {self.disk_size_gb} (0 means no limit)"
+            )
         perf = self.tier.startswith("db-perf-optimized-")
         if perf != (self.edition is SqlEdition.ENTERPRISE_PLUS):
             raise ValueError(
@@ -249,16 +264,33 @@ class DatabaseSettings(_Section):
 class BucketSettings(_Section):
     """The GCS bucket that holds MLflow artifacts."""
 
-    location: str = Field("", description="Bucket location; empty means the deployment's region.")
+    location: Annotated[str, _rule(rules.GCS_LOCATION)] | None = Field(
+        None,
+        description="Bucket location: a region, a dual-region (EUR4) or a multi-region (EU); "
+        "none means the deployment's region. One that does not include the region is warned "
+        "about (the server copies every artifact across regions).",
+    )
     artifact_prefix: Dns1123Label = Field(
         "artifacts", description="Objects live under gs://<bucket>/<artifact_prefix>/."
     )
     noncurrent_version_days: PositiveInt = Field(
         30, description="Days a replaced or deleted object version is kept before deletion."
     )
+    # "between 604800 (7 days) and 7776000 (90 days) ... To disable ... set to 0" (provider
+    # docs, storage_bucket.soft_delete_policy; https://cloud.google.com/storage/docs/soft-delete).
     soft_delete_days: int = Field(
-        7, ge=0, le=90, description="Soft-delete retention (0 turns soft delete off)."
+        7, ge=0, le=90, description="Soft-delete retention: 0 (off) or 7-90 days."
     )
+
+    @model_validator(mode="after")
+    def _soft_delete_range(self) -> BucketSettings:
+        if 0 < self.soft_delete_days < 7:
+            raise ValueError(
+                f"soft_delete_days {self.soft_delete_days}: Cloud Storage keeps soft-deleted "
+                "objects 7 to 90 days, or not at all (0)"
+            )
+        return self
+
     force_destroy_with_objects: bool = Field(
         False, description="Let `destroy` delete a bucket that still holds artifacts."
     )
@@ -276,9 +308,13 @@ class ClusterSettings(_Section):
         description="Node machine type: 2 vCPU / 8 GiB fits two MLflow pods, their proxies "
         "and GKE's system pods.",
     )
-    min_nodes: PositiveInt = Field(1, description="Autoscaler minimum per zone.")
-    max_nodes: PositiveInt = Field(3, description="Autoscaler maximum per zone.")
-    disk_size_gb: int = Field(50, ge=10, description="Node boot disk (pd-balanced).")
+    # At least one node stays up for the server; GKE caps a pool at 1,000 nodes per zone
+    # (https://cloud.google.com/kubernetes-engine/quotas).
+    min_nodes: int = Field(1, ge=1, le=1000, description="Autoscaler minimum per zone.")
+    max_nodes: int = Field(3, ge=1, le=1000, description="Autoscaler maximum per zone.")
+    # GKE's NodeConfig.diskSizeGb: at least 12 GB, 15 GB from GKE 1.36.3-gke.1480000 (the
+    # container/v1 API reference); at most Compute Engine's 64 TiB persistent disk.
+    disk_size_gb: int = Field(50, ge=15, le=65536, description="Node boot disk (pd-balanced), GB.")
     spot: bool = Field(False, description="Use Spot VMs for the pool (cheaper, preemptible).")
     deletion_protection: bool = Field(True, description="Refuse `destroy` of the cluster.")
 
@@ -315,8 +351,12 @@ class ServerSettings(WorkloadKnobs):
         (),
         description="Namespaces whose pods may call the server in-cluster (NetworkPolicy).",
     )
-    upload_timeout_seconds: PositiveInt = Field(
-        600, description="Load balancer backend timeout: the longest artifact transfer."
+    # The backend service's timeoutSec: "from 1 through 2,147,483,647 seconds" (Compute API).
+    upload_timeout_seconds: int = Field(
+        600,
+        ge=1,
+        le=2_147_483_647,
+        description="Load balancer backend timeout: the longest artifact transfer.",
     )
 
     @model_validator(mode="after")

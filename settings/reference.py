@@ -62,7 +62,10 @@ MODEL_RULES = {
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
     "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
     "be a CIDR block with its prefix length.",
-    "DatabaseSettings._tier_matches_edition": "`db-custom-*` tiers need edition `ENTERPRISE`, "
+    "BucketSettings._soft_delete_range": "`soft_delete_days` is 0 (off) or 7 to 90.",
+    "DatabaseSettings._tier_matches_edition": "`transaction_log_retention_days` is at most 7 on "
+    "`ENTERPRISE`; `disk_autoresize_limit_gb` is 0 or at least `disk_size_gb`; "
+    "`db-custom-*` tiers need edition `ENTERPRISE`, "
     "`db-perf-optimized-N-*` tiers need `ENTERPRISE_PLUS`; a custom tier has 1 or an even "
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",

@@ -48,6 +48,13 @@ WORKLOAD_IDENTITY_POOL_ID = Rule(
 # https://cloud.google.com/compute/docs/regions-zones
 REGION = Rule(r"[a-z]+-[a-z]+[0-9]+", "a Google Cloud region such as europe-west1")
 ZONE = Rule(r"[a-z]+-[a-z]+[0-9]+-[a-z]", "a Google Cloud zone such as europe-west1-b")
+# https://cloud.google.com/storage/docs/locations: a region, a dual-region (EUR4), a
+# multi-region (EU); either case. settings/locations.py knows the current names.
+GCS_LOCATION = Rule(
+    r"[A-Za-z]+[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+",
+    "a Cloud Storage location: a region (europe-west1), a dual-region (EUR4) or a "
+    "multi-region (EU)",
+)
 # https://cloud.google.com/storage/docs/buckets#naming (dots need domain verification: refused)
 BUCKET = Rule(
     r"[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]",
