@@ -149,7 +149,7 @@ format: install-test ## Format the project's Python code.
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
-.PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials local-secrets apply \
+.PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
 	port-forward train destroy local-oidc
 
 # The values the targets below use (settings/makevars.py), read in one Python start on first
@@ -225,8 +225,12 @@ tf-apply: settings-ok ## Plain Terraform/OpenTofu without cdktf: init and apply 
 image: settings-ok ## Build the server image with Cloud Build and push it to Artifact Registry.
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(if $(call setting,CUSTOM_IMAGE),{ echo "error: server.image is set in config/$(DEPLOY_ENV).yaml: the deployment runs that image and this build would not be used" >&2; exit 2; },true)
+	@# As the project's own build account (a secure-by-default organization gives the default
+	@# one no roles), with the source staged in that account's bucket.
 	gcloud builds submit mlflow_server --project=$(PROJECT) \
 	  --config=mlflow_server/cloudbuild.yaml \
+	  --service-account=projects/$(PROJECT)/serviceAccounts/$(call setting,BUILD_SA) \
+	  --gcs-source-staging-dir=gs://$(call setting,BUILD_BUCKET)/source \
 	  --substitutions=TAG_NAME=$(call setting,IMAGE_TAG),_REGION=$(REGION),_REPOSITORY=$(call setting,REPOSITORY)
 
 credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud container clusters get-credentials).
@@ -236,14 +240,13 @@ credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud cont
 	gcloud container clusters get-credentials $(call setting,CLUSTER) \
 	  --location=$(call setting,CLUSTER_LOCATION) --project=$(PROJECT)
 
-local-secrets: settings-ok ## Local profile: put the DB password (and an opt-in key) into the cluster's Secrets.
-	@$(call only,local,; run it as make local-secrets DEPLOY_ENV=local)
+secrets: settings-ok ## Put the Secrets the manifests name (local: DB password, opt-in key; a custom IAP OAuth client) into the cluster.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(if $(filter yes,$(call setting,LOCAL_KEYED)),$(call require,$(TF),install Terraform or OpenTofu (TF=tofu)),true)
 	@# The values go from Secret Manager (and Terraform state) through a pipe into the cluster.
 	$(KUBECTL) apply -f $(OUTDIR)/00-namespace.k8s.yaml
-	$(PY) -m k8s.local_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
+	$(PY) -m k8s.cluster_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
 
 local-oidc: settings-ok ## Local profile: read the cluster's token issuer and write its public keys (JWKS).
 	@$(call only,local,; run it as make local-oidc DEPLOY_ENV=local)

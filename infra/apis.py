@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from cdktf_cdktf_provider_google.project_service import ProjectService
 from constructs import Construct
 
-# Every platform: the bucket, Cloud SQL (+ its Auth Proxy, which calls sqladmin), the service
+# Every platform: the bucket (on by default in a new project; enabled anyway, so the bucket
+# has an API to wait for), Cloud SQL (+ its Auth Proxy, which calls sqladmin), the service
 # account (+ token minting), the registry and its image build, the password secret, and the
 # project IAM policy that the cloudsql.* grants edit (cloudresourcemanager).
 CORE_APIS = (
+    "storage.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
@@ -29,6 +31,21 @@ GKE_APIS = (
     "dns.googleapis.com",
     "binaryauthorization.googleapis.com",
 )
+
+# Google-managed service accounts that exist only once their API is enabled.
+SERVICE_AGENT_DOMAINS = {
+    "@cloudbuild.gserviceaccount.com": "cloudbuild",
+    "@gcp-sa-cloudbuild.iam.gserviceaccount.com": "cloudbuild",
+    "-compute@developer.gserviceaccount.com": "compute",
+    "@compute-system.iam.gserviceaccount.com": "compute",
+    "@container-engine-robot.iam.gserviceaccount.com": "container",
+}
+
+
+def service_agent_apis(member: str) -> list[str]:
+    """The APIs whose enabling creates the service account a member names (none for others)."""
+    return [api for domain, api in SERVICE_AGENT_DOMAINS.items() if member.endswith(domain)]
+
 
 # A cluster outside Google Cloud exchanges its tokens at the Security Token Service.
 FEDERATION_APIS = ("sts.googleapis.com",)

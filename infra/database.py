@@ -88,6 +88,8 @@ class Database(Construct):
       deletion_protection: refuse to delete the instance and the secret. Default: True.
       labels: GCP labels on the instance (user_labels). Default: none.
       depends_on: resources to create first (APIs, the private services connection).
+      iam_depends_on: what the project-level IAM grants wait for (the Cloud Resource Manager
+        API, whose project policy they edit). Default: none.
     """
 
     def __init__(
@@ -119,8 +121,10 @@ class Database(Construct):
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
+        iam_depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
+        self._iam_depends_on = list(iam_depends_on)
         if not database_version.startswith("POSTGRES_"):
             raise ValueError(f"database_version {database_version!r} must be POSTGRES_<major>")
         if private_network is None and not public_ip:
@@ -246,6 +250,7 @@ class Database(Construct):
             role=role,
             member=member,
             condition=self._instance_condition(role),
+            depends_on=self._iam_depends_on or None,
         )
 
     def grant_client(self, member: str, *, id: str = "client") -> ProjectIamMember:
@@ -280,13 +285,22 @@ class Database(Construct):
         )
 
     def grant_password_access(
-        self, member: str, *, id: str = "password-accessor"
+        self,
+        member: str,
+        *,
+        id: str = "password-accessor",
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> SecretManagerSecretIamMember:
-        """Read the user's password (roles/secretmanager.secretAccessor on that one secret)."""
+        """Read the user's password (roles/secretmanager.secretAccessor on that one secret).
+
+        depends_on: what must exist first, e.g. the cluster whose Workload Identity pool a
+        Kubernetes principal belongs to.
+        """
         return SecretManagerSecretIamMember(
             self,
             id,
             secret_id=self.password_secret.id,
             role="roles/secretmanager.secretAccessor",
             member=member,
+            depends_on=list(depends_on) or None,
         )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, Postcondition, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.compute_global_address import ComputeGlobalAddress
 from cdktf_cdktf_provider_google.compute_ssl_policy import ComputeSslPolicy
+from cdktf_cdktf_provider_google.data_google_project_ancestry import DataGoogleProjectAncestry
 from cdktf_cdktf_provider_google.iap_web_iam_member import (
     IapWebIamMember,
     IapWebIamMemberCondition,
@@ -39,6 +40,8 @@ class Edge(Construct):
       iap_members: principals granted roles/iap.httpsResourceAccessor: `group:`, `user:`,
         `domain:` or workforce identity federation `principalSet://` / `principal://`.
         Default: none (nobody passes IAP).
+      project_id: checked at plan time to lie inside an organization, which Google's managed
+        OAuth client needs. Default: None (a custom OAuth client: no check).
       depends_on: resources to create first (compute and IAP APIs). Default: none.
     """
 
@@ -52,6 +55,7 @@ class Edge(Construct):
         host: str,
         tls_profile: str = "MODERN",
         iap_members: Sequence[str] = (),
+        project_id: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -99,6 +103,31 @@ class Edge(Construct):
             )
             for member in iap_members
         ]
+        if project_id is not None:
+            # "Google-managed OAuth clients can only be used to manage access for internal users
+            # that are within an organization" (cloud.google.com/iap/docs/custom-oauth-
+            # configuration). Outside one, deploy and apply succeed and nobody can sign in: fail
+            # the plan instead. The ancestry's org_id is set under folders too (google_project's
+            # is not).
+            DataGoogleProjectAncestry(
+                self,
+                "organization",
+                project=project_id,
+                depends_on=deps,
+                lifecycle=TerraformResourceLifecycle(
+                    postcondition=[
+                        Postcondition(
+                            condition='${self.org_id != ""}',
+                            error_message=(
+                                f"project {project_id} is not inside a Google Cloud "
+                                "organization, and IAP's Google-managed OAuth client admits "
+                                "nobody there: set ingress.oauth_client to a custom OAuth "
+                                "client (README: IAP without an organization)"
+                            ),
+                        )
+                    ]
+                ),
+            )
         self.static_ip_name = self.static_ip.name
         self.static_ip_address = self.static_ip.address
         self.ssl_policy_name = self.ssl_policy.name

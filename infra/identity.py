@@ -42,6 +42,8 @@ class ServiceAccount(Construct):
       display_name: shown in the console. Required.
       description: what uses it. Default: "".
       depends_on: resources to create first (the IAM API). Default: none.
+      iam_depends_on: what its project-level grants wait for (the Cloud Resource Manager API).
+        Default: none.
     """
 
     def __init__(
@@ -53,8 +55,10 @@ class ServiceAccount(Construct):
         display_name: str,
         description: str = "",
         depends_on: Sequence[ITerraformDependable] = (),
+        iam_depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
+        self._iam_depends_on = list(iam_depends_on)
         self.account = GoogleServiceAccount(
             self,
             "account",
@@ -78,6 +82,7 @@ class ServiceAccount(Construct):
             role=check_project_role(role),
             member=self.member,
             condition=condition,
+            depends_on=self._iam_depends_on or None,
         )
 
     def grant_workload_identity_user(
@@ -128,6 +133,7 @@ class NodeServiceAccount(ServiceAccount):
         *,
         account_id: str,
         depends_on: Sequence[ITerraformDependable] = (),
+        iam_depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(
             scope,
@@ -136,5 +142,6 @@ class NodeServiceAccount(ServiceAccount):
             display_name="MLflow GKE nodes",
             description="Least-privilege identity of the GKE nodes (not the workload)",
             depends_on=depends_on,
+            iam_depends_on=iam_depends_on,
         )
         self.node_role = self.grant_project_role(self.NODE_ROLE, id="default-node-role")

@@ -90,12 +90,25 @@ class ImageRepository(Construct):
         return self._grant("roles/artifactregistry.reader", member, id)
 
     def grant_writer(
-        self, member: str, *, id: str = "writer"
+        self,
+        member: str,
+        *,
+        id: str = "writer",
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> ArtifactRegistryRepositoryIamMember:
-        """Push images to this repository only (roles/artifactregistry.writer)."""
-        return self._grant("roles/artifactregistry.writer", member, id)
+        """Push images to this repository only (roles/artifactregistry.writer).
 
-    def _grant(self, role: str, member: str, id: str) -> ArtifactRegistryRepositoryIamMember:
+        depends_on: what must exist first, e.g. the API that creates a Google-managed member.
+        """
+        return self._grant("roles/artifactregistry.writer", member, id, depends_on)
+
+    def _grant(
+        self,
+        role: str,
+        member: str,
+        id: str,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> ArtifactRegistryRepositoryIamMember:
         return ArtifactRegistryRepositoryIamMember(
             self,
             id,
@@ -103,4 +116,5 @@ class ImageRepository(Construct):
             repository=self.repository.name,
             role=role,
             member=member,
+            depends_on=list(depends_on) or None,
         )

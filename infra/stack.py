@@ -7,8 +7,9 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
-from infra.apis import CORE_APIS, RequiredApis
+from infra.apis import CORE_APIS, RequiredApis, service_agent_apis
 from infra.bucket import ArtifactBucket
+from infra.build import ImageBuild
 from infra.database import Database
 from infra.identity import ServiceAccount
 from infra.platforms import PLATFORMS
@@ -63,6 +64,7 @@ class MlflowStack(TerraformStack):
             noncurrent_version_days=settings.bucket.noncurrent_version_days,
             soft_delete_days=settings.bucket.soft_delete_days,
             force_destroy_with_objects=settings.bucket.force_destroy_with_objects,
+            depends_on=[apis["storage"]],
         )
 
         self.workload = ServiceAccount(
@@ -83,7 +85,25 @@ class MlflowStack(TerraformStack):
             depends_on=[apis["artifactregistry"]],
         )
         for i, writer in enumerate(settings.registry.writers):
-            self.registry.grant_writer(writer, id=f"writer-{i}")
+            # A Google-managed account (Cloud Build's, Compute Engine's) exists only once its API
+            # is on: the grant waits for it.
+            self.registry.grant_writer(
+                writer,
+                id=f"writer-{i}",
+                depends_on=[apis[api] for api in service_agent_apis(writer)],
+            )
+        self.build = ImageBuild(
+            self,
+            "build",
+            account_id=names.build_sa_id,
+            bucket_name=names.build_bucket,
+            location=settings.region.upper(),
+            repository=self.registry,
+            builders=settings.registry.builders,
+            builder_role_id=names.builder_role,
+            depends_on=[apis["iam"], apis["cloudbuild"], apis["storage"]],
+            iam_depends_on=[apis["cloudresourcemanager"]],
+        )
 
         network = platform.database_network()
         db = settings.database
@@ -113,6 +133,7 @@ class MlflowStack(TerraformStack):
             deletion_protection=db.deletion_protection,
             labels=settings.common_labels,
             depends_on=[apis["sqladmin"], apis["secretmanager"], *network.depends_on],
+            iam_depends_on=[apis["cloudresourcemanager"]],
         )
 
         # The workload's access, each on the resource itself.
@@ -138,4 +159,5 @@ class MlflowStack(TerraformStack):
         out("workload_sa_email", self.workload.email, "The MLflow server's service account")
         out("db_password_secret_id", self.database.password_secret.id, "Secret Manager secret")
         out("registry_uri", self.registry.uri, "Docker repository for the server image")
+        out("build_service_account", self.build.email, "Cloud Build runs `make image` as it")
         self.platform.add_outputs(self.database)

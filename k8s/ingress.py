@@ -17,6 +17,7 @@ from imports.backendconfig.com.google.cloud import (
     BackendConfigSpecHealthCheck,
     BackendConfigSpecHealthCheckType,
     BackendConfigSpecIap,
+    BackendConfigSpecIapOauthclientCredentials,
     BackendConfigSpecLogging,
 )
 from imports.frontendconfig.io.gke.networking import (
@@ -56,9 +57,16 @@ def build_ingress_chart(app: App, settings: Settings) -> Chart:
                 healthy_threshold=1,
                 unhealthy_threshold=2,
             ),
-            # No oauthclientCredentials: IAP uses the Google-managed OAuth client (the IAP
-            # OAuth Admin API that created custom clients is shut down).
-            iap=BackendConfigSpecIap(enabled=True),
+            # Google's managed OAuth client by default (no oauthclientCredentials); a custom one
+            # from a Secret that `make secrets` fills from Secret Manager, never from dist/.
+            iap=BackendConfigSpecIap(
+                enabled=True,
+                oauthclient_credentials=(
+                    BackendConfigSpecIapOauthclientCredentials(secret_name=names.iap_oauth_secret)
+                    if settings.ingress.oauth_client
+                    else None
+                ),
+            ),
             logging=BackendConfigSpecLogging(enable=True, sample_rate=1),
         ),
     )

@@ -2,7 +2,7 @@
 
 No Secret object at all: a SecretProviderClass tells the add-on to mount the password as a
 file; the CSI driver fetches it with the pod's Workload Identity, so dist/ never holds a value.
-(`local`: k8s/local_secrets.py, run by `make local-secrets`.)
+(`local`, a custom IAP OAuth client: k8s/cluster_secrets.py, run by `make secrets`.)
 """
 
 from __future__ import annotations

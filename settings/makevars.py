@@ -32,6 +32,8 @@ def values() -> dict[str, object]:
         "IMAGE_TAG": s.server.image_tag,
         "CUSTOM_IMAGE": s.server.image or "",
         "REPOSITORY": n.registry_repository,
+        "BUILD_SA": n.build_sa_email,
+        "BUILD_BUCKET": n.build_bucket,
         "DB_PASSWORD_SECRET": n.db_password_secret,
         "LOCAL_KEYED": "yes" if local and not local.federated else "no",
         "JWKS_FILE": (local.jwks_file or "") if local else "",

@@ -374,8 +374,28 @@ class RegistrySettings(_Section):
 
     writers: tuple[IamMember, ...] = Field(
         (),
-        description="Principals allowed to push images (roles/artifactregistry.writer on this "
-        "repository only), e.g. the service account Cloud Build runs as.",
+        description="Other principals allowed to push images (roles/artifactregistry.writer on "
+        "this repository only), e.g. a CI system's service account. `make image` builds as the "
+        "project's own Cloud Build account, which may push already.",
+    )
+    builders: tuple[IamMember, ...] = Field(
+        (),
+        description="Principals who may run `make image` without being project owners: they "
+        "get roles/cloudbuild.builds.editor, act-as on the build service account and upload "
+        "rights on its staging bucket only.",
+    )
+
+
+class OAuthClient(_Section):
+    """A custom OAuth client for IAP, instead of Google's managed one (which admits only the
+    internal users of projects inside an organization)."""
+
+    client_id: Annotated[str, _rule(rules.OAUTH_CLIENT_ID)] = Field(
+        description="The client's ID (not a secret): <number>-<id>.apps.googleusercontent.com."
+    )
+    secret: Annotated[str, _rule(rules.SECRET_ID)] = Field(
+        description="The Secret Manager secret (in project_id) that holds the client secret; "
+        "`make secrets` copies it into the cluster's Secret that the BackendConfig names."
     )
 
 
@@ -389,6 +409,11 @@ class IngressSettings(_Section):
         (),
         description="Principals granted roles/iap.httpsResourceAccessor: groups, users, or "
         "workforce identity federation principalSets (Active Directory / Entra ID users).",
+    )
+    oauth_client: OAuthClient | None = Field(
+        None,
+        description="A custom OAuth client for IAP. None: Google's managed client, which works "
+        "only for a project inside an organization (Terraform checks at plan time).",
     )
 
 
@@ -592,6 +617,10 @@ class Names:
     db_password_secret: str
     workload_sa_id: str
     workload_sa_email: str
+    build_sa_id: str
+    build_sa_email: str
+    build_bucket: str
+    builder_role: str
     node_sa_id: str
     node_sa_email: str
     network: str
@@ -616,6 +645,7 @@ class Names:
     federation_subject: str
     federation_audience: str | None
     gcp_credentials_config_map: str
+    iap_oauth_secret: str
     credentials_secret: str
     terraform_stack: str
 
@@ -646,6 +676,11 @@ class Names:
             db_password_secret=f"{base}-db-password",
             workload_sa_id=workload_sa_id,
             workload_sa_email=f"{workload_sa_id}@{p}.iam.gserviceaccount.com",
+            build_sa_id=f"{base}-build",
+            build_sa_email=f"{base}-build@{p}.iam.gserviceaccount.com",
+            build_bucket=f"{p}-{base}-build",
+            # Custom role IDs allow letters, digits, _ and . only.
+            builder_role=f"{s.prefix}_{s.environment}_image_builder",
             node_sa_id=node_sa_id,
             node_sa_email=f"{node_sa_id}@{p}.iam.gserviceaccount.com",
             network=f"{base}-vpc",
@@ -675,6 +710,7 @@ class Names:
                 else None
             ),
             gcp_credentials_config_map="mlflow-server-gcp-credentials",
+            iap_oauth_secret="mlflow-server-iap-oauth",  # noqa: S106  # pragma: allowlist secret
             credentials_secret="mlflow-server-credentials",  # noqa: S106  # pragma: allowlist secret
             terraform_stack=base,
         )
@@ -684,6 +720,8 @@ class Names:
         why = "derived from prefix, environment and project_id; shorten one of them"
         checks = [
             ("bucket", self.bucket, rules.BUCKET),
+            ("build_bucket", self.build_bucket, rules.BUCKET),
+            ("build_sa_id", self.build_sa_id, rules.SERVICE_ACCOUNT_ID),
             ("sql_instance", self.sql_instance, rules.SQL_INSTANCE),
             ("workload_sa_id", self.workload_sa_id, rules.SERVICE_ACCOUNT_ID),
             ("node_sa_id", self.node_sa_id, rules.SERVICE_ACCOUNT_ID),

@@ -129,6 +129,11 @@ IAM_MEMBER = Rule(
     "user:|group:|serviceAccount:|domain:<id>, or a principal:// / principalSet:// "
     "workforce or workload identity; never allUsers or allAuthenticatedUsers",
 )
+# https://cloud.google.com/iap/docs/custom-oauth-configuration
+OAUTH_CLIENT_ID = Rule(
+    r"[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com",
+    "an OAuth client ID: <project number>-<id>.apps.googleusercontent.com",
+)
 HH_MM = Rule(r"([01][0-9]|2[0-3]):[0-5][0-9]", "24-hour time HH:MM")
 DURATION = Rule(r"[0-9]+s", "a duration in seconds such as 30s")
 # Kubernetes label keys ([prefix/]name) and values; also annotation keys.

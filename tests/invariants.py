@@ -100,9 +100,10 @@ def _iam_members(doc: Doc) -> Iterator[tuple[str, str, str]]:
 def nothing_is_public(out: Output) -> None:
     for address, _, member in _iam_members(out.terraform):
         _require(member not in PUBLIC_MEMBERS, f"{address} grants {member}")
-    bucket = out.one("google_storage_bucket")
-    _require(bucket["public_access_prevention"] == "enforced", "bucket public access prevention")
-    _require(bucket["uniform_bucket_level_access"] is True, "bucket uniform access")
+    for address, bucket in out.resources("google_storage_bucket").items():
+        prevention = bucket["public_access_prevention"]
+        _require(prevention == "enforced", f"{address}: public access prevention {prevention}")
+        _require(bucket["uniform_bucket_level_access"] is True, f"{address}: uniform access")
 
 
 @invariant
@@ -185,8 +186,9 @@ def every_container_runs_restricted(out: Output) -> None:
 @invariant
 def the_sides_name_the_same_resources(out: Output) -> None:
     s, cfg = out.settings, out.server_config()
-    bucket = out.one("google_storage_bucket")["name"]
-    _require(cfg["MLFLOW_ARTIFACTS_DESTINATION"].startswith(f"gs://{bucket}/"), "bucket")
+    buckets = {b["name"] for b in out.resources("google_storage_bucket").values()}
+    bucket = cfg["MLFLOW_ARTIFACTS_DESTINATION"].removeprefix("gs://").split("/", 1)[0]
+    _require(bucket in buckets, f"the artifact destination's bucket {bucket} is not Terraform's")
     sql = out.one("google_sql_database_instance")
     connection = f"{s.project_id}:{sql['region']}:{sql['name']}"
     _require(cfg["CLOUD_SQL_CONNECTION_NAME"] == connection, "instance connection name")

@@ -214,7 +214,7 @@ def test_relative_links_and_anchors_resolve() -> None:
     assert checked >= 10
 
 
-# Paths that synth, Terraform or `make local-secrets` create: they need not exist in a clone.
+# Paths that synth, Terraform or `make secrets` create: they need not exist in a clone.
 GENERATED = ("cdktf.out/", "dist/local", "secrets/", "terraform.", "cdk8s.out")
 
 
@@ -316,12 +316,13 @@ EXAMPLE_LOCAL: dict[str, Any] = {
     "project_number": "123456789012",
     "local": {
         "oidc_issuer": "https://kubernetes.default.svc.cluster.local",
+        "jwks_file": "config/local.jwks.json",
         "service_port": 8080,
     },
 }
 LIFECYCLE = ["deploy", "plan", "tf-plan", "image", "credentials", "apply", "port-forward"]
 LIFECYCLE += ["train", "destroy"]
-LOCAL_LIFECYCLE = ["deploy", "local-secrets", "apply", "port-forward", "destroy"]
+LOCAL_LIFECYCLE = ["deploy", "local-oidc", "secrets", "apply", "port-forward", "destroy"]
 
 
 @pytest.fixture(scope="module")
@@ -394,6 +395,8 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
     assert f"-chdir=cdktf.out/stacks/{n.terraform_stack} plan" in out["tf-plan"]
     assert (
         f"--project={s.project_id} --config=mlflow_server/cloudbuild.yaml "
+        f"--service-account=projects/{s.project_id}/serviceAccounts/{n.build_sa_email} "
+        f"--gcs-source-staging-dir=gs://{n.build_bucket}/source "
         f"--substitutions=TAG_NAME={s.server.image_tag},_REGION={s.region},"
         f"_REPOSITORY={n.registry_repository}"
     ) in out["image"]
@@ -460,7 +463,7 @@ def test_a_missing_tool_stops_the_target_early(target: str, tool: str, tmp_path:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(("target", "env"), [("credentials", "local"), ("local-secrets", "dev")])
+@pytest.mark.parametrize(("target", "env"), [("credentials", "local"), ("local-oidc", "dev")])
 @pytest.mark.integration
 def test_a_target_refuses_the_other_platform(target: str, env: str, tmp_path: Path) -> None:
     proc = _run_without_tools(target, env, tmp_path)
@@ -489,7 +492,7 @@ def test_local_secrets_reads_the_stacks_sensitive_key_output(
     tf_synth: Any, keyed_settings: Settings
 ) -> None:
     from infra.platforms.external import KEY_OUTPUT as TERRAFORM_OUTPUT
-    from k8s.local_secrets import KEY_OUTPUT
+    from k8s.cluster_secrets import KEY_OUTPUT
 
     assert KEY_OUTPUT == TERRAFORM_OUTPUT
     output = tf_synth(keyed_settings)["output"].get(KEY_OUTPUT)

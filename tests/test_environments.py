@@ -115,7 +115,12 @@ def _first(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:
 
 
 def _bucket(tf: dict[str, Any]) -> dict[str, Any]:
-    return next(iter(tf["resource"]["google_storage_bucket"].values()))
+    """The artifact bucket (the one without a lifecycle age rule: the build's staging has one)."""
+    return next(
+        b
+        for b in tf["resource"]["google_storage_bucket"].values()
+        if b["name"].endswith("-artifacts")
+    )
 
 
 def _sql(tf: dict[str, Any]) -> dict[str, Any]:

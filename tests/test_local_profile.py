@@ -2,7 +2,7 @@
 
 Both sides: the Terraform federation (pool, provider, impersonation grant) and the manifests
 (projected token, credential configuration, mounts, proxy flags); the credential configuration
-is parsed by google-auth itself; the Secrets `make local-secrets` pipes into the cluster; and
+is parsed by google-auth itself; the Secrets `make secrets` pipes into the cluster; and
 `make local-oidc`'s JWKS writer.
 """
 
@@ -244,7 +244,7 @@ def test_local_oidc_writes_the_keys_and_checks_the_issuer(tmp_path: Path) -> Non
     assert json.loads(target.read_text()) == json.loads(jwks)  # the good file stays
 
 
-# --- make local-secrets -----------------------------------------------------------------------
+# --- make secrets -----------------------------------------------------------------------------
 
 
 def _fake_tools(folder: Path, *, password: str, key: str, fail: str = "") -> dict[str, str]:
@@ -261,7 +261,7 @@ def _fake_tools(folder: Path, *, password: str, key: str, fail: str = "") -> dic
 
 def _local_secrets(env: str, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "k8s.local_secrets"],
+        [sys.executable, "-m", "k8s.cluster_secrets"],
         cwd=REPO_ROOT,
         env={**environ, "DEPLOY_ENV": env, "DEPLOY_CONFIG_DIR": str(REPO_ROOT / "tests/configs")},
         capture_output=True,

@@ -64,6 +64,7 @@ SHARED_BY_DESIGN = {
     "workload_pool",
     "gcp_credentials_config_map",
     "credentials_secret",
+    "iap_oauth_secret",
 }
 
 

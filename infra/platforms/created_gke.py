@@ -55,7 +55,11 @@ class CreatedGke(InfraPlatform):
     ) -> None:
         s, names, apis = self.settings, self.names, self.required
         nodes = NodeServiceAccount(
-            self.stack, "nodes", account_id=names.node_sa_id, depends_on=[apis["iam"]]
+            self.stack,
+            "nodes",
+            account_id=names.node_sa_id,
+            depends_on=[apis["iam"]],
+            iam_depends_on=[apis["cloudresourcemanager"]],
         )
         registry.grant_reader(nodes.member, id="node-reader")
         self.cluster = GkeCluster(
@@ -94,7 +98,9 @@ class CreatedGke(InfraPlatform):
             f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
             f"/sa/{names.ksa}",
             id="password-accessor-ksa",
-        ).node.add_dependency(self.cluster.cluster)
+            # IAM refuses the principal until the cluster has created the project's pool.
+            depends_on=[self.cluster.cluster],
+        )
         self.edge = Edge(
             self.stack,
             "edge",
@@ -102,7 +108,8 @@ class CreatedGke(InfraPlatform):
             ssl_policy_name=names.ssl_policy,
             host=s.ingress.host,
             iap_members=s.ingress.iap_members,
-            depends_on=[apis["compute"], apis["iap"]],
+            project_id=None if s.ingress.oauth_client else s.project_id,
+            depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
         )
 
     def add_outputs(self, database: Database) -> None:

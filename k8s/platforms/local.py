@@ -7,7 +7,7 @@ libraries and the Auth Proxy exchange the token at STS and impersonate the accou
 `local.credentials: service_account_key` (an explicit opt-in) a key does the same.
 
 Nothing secret is synthesized: the database password (and the opt-in key) live in a Secret that
-`make local-secrets` creates straight from Secret Manager (and Terraform state) with kubectl.
+`make secrets` creates straight from Secret Manager (and Terraform state) with kubectl.
 The NetworkPolicy limits ports only: Cloud SQL's public IP and the public googleapis.com
 addresses have no fixed range (k8s/policy.py).
 """
@@ -27,7 +27,7 @@ from settings import Settings
 
 SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the proxy (+10001)
 CREDENTIALS_VOLUME = "gcp-credentials"
-# Keys of the Secret that `make local-secrets` creates (docs: README "The local profile").
+# Keys of the Secret that `make secrets` creates (docs: README "The local profile").
 DB_PASSWORD_SECRET_KEY = "db-password"  # noqa: S105  # pragma: allowlist secret
 KEY_FILE = "key.json"  # pragma: allowlist secret
 # Federation: the projected token and the credential configuration, side by side.

@@ -1,16 +1,18 @@
-"""`make local-secrets`: the local profile's Secrets, from Secret Manager (and Terraform state).
+"""`make secrets`: the Secrets the manifests name but never hold, from Secret Manager (and
+Terraform state).
 
-    .venv/bin/python -m k8s.local_secrets [--terraform terraform] | kubectl apply -f -
+    .venv/bin/python -m k8s.cluster_secrets [--terraform terraform] | kubectl apply -f -
 
 Prints the Secret manifests on stdout for kubectl to apply, so that the values go from gcloud
 (and terraform) through a pipe into the cluster and are never written to a file or to dist/. It
 prints nothing unless every value was read, so a failed read never leaves an empty Secret.
 
-* `mlflow-server-credentials`: the database password (`db-password`) from Secret Manager and,
-  with `local.credentials: service_account_key`, the key (`key.json`) from the sensitive
-  Terraform output;
-* `artifact-registry-pull` (key only): an image pull secret for Artifact Registry, which accepts
-  a key as the password of the user `_json_key`.
+* local platform: `mlflow-server-credentials`, the database password (`db-password`) from
+  Secret Manager and, with `local.credentials: service_account_key`, the key (`key.json`) from
+  the sensitive Terraform output; with the key also `artifact-registry-pull`, an image pull
+  secret for Artifact Registry, which accepts a key as the password of the user `_json_key`;
+* `ingress.oauth_client` set: `mlflow-server-iap-oauth` with `client_id` (from the config) and
+  `client_secret` (from the Secret Manager secret it names), which the BackendConfig names.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def _read(argv: Sequence[str], what: str) -> str:
     return proc.stdout
 
 
-def _secret(name: str, namespace: str, data: dict[str, str], type_: str = "Opaque") -> dict:
+def _secret(
+    name: str, namespace: str, data: dict[str, str], type_: str = "Opaque"
+) -> dict[str, object]:
     return {
         "apiVersion": "v1",
         "kind": "Secret",
@@ -61,11 +65,8 @@ def docker_config(registry: str, key_json: str) -> str:
     return json.dumps({"auths": {registry: entry}}, sort_keys=True)
 
 
-def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict]:
-    if settings.local is None:
-        raise ConfigError("local secrets exist only for platform 'local'")
-    names = settings.names
-    password = _read(
+def _secret_manager(settings: Settings, secret: str, what: str) -> str:
+    return _read(
         [
             "gcloud",
             "secrets",
@@ -73,10 +74,34 @@ def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict]:
             "access",
             "latest",
             f"--project={settings.project_id}",
-            f"--secret={names.db_password_secret}",
+            f"--secret={secret}",
         ],
-        "the database password",
+        what,
     )
+
+
+def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict[str, object]]:
+    """Every out-of-band Secret the environment's manifests name (possibly none)."""
+    objects: list[dict[str, object]] = []
+    if settings.local is not None:
+        objects += _local_secrets(settings, terraform=terraform)
+    client = settings.ingress.oauth_client if settings.is_gke else None
+    if client is not None:
+        client_secret = _secret_manager(settings, client.secret, "the OAuth client secret")
+        objects.append(
+            _secret(
+                settings.names.iap_oauth_secret,
+                settings.names.namespace,
+                {"client_id": client.client_id, "client_secret": client_secret},
+            )
+        )
+    return objects
+
+
+def _local_secrets(settings: Settings, *, terraform: str) -> list[dict[str, object]]:
+    assert settings.local is not None
+    names = settings.names
+    password = _secret_manager(settings, names.db_password_secret, "the database password")
     data = {DB_PASSWORD_KEY: password}
     objects = []
     if not settings.local.federated:
@@ -103,7 +128,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--terraform", default="terraform", help="terraform or tofu")
     args = parser.parse_args(argv)
-    objects = secrets(load_settings(), terraform=args.terraform)
+    settings = load_settings()
+    objects = secrets(settings, terraform=args.terraform)
+    if not objects:
+        raise ConfigError(
+            f"config/{settings.environment}.yaml needs no Secret in the cluster: on GKE the "
+            "Secret Manager add-on mounts the database password (set ingress.oauth_client for "
+            "a custom IAP OAuth client)"
+        )
     sys.stdout.write(yaml.safe_dump_all(objects, sort_keys=True))
 
 
