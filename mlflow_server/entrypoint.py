@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import quote
 
-DRIVER = "postgresql+psycopg"  # psycopg 3: what SQLAlchemy 2.1 maps postgresql:// to as well
+# psycopg2, not psycopg 3 (SQLAlchemy 2.1's default for postgresql://): SQLAlchemy's psycopg
+# dialect renders a cast on every string parameter, and MLflow 3.17 compares the integer
+# experiments.experiment_id with string ids (SqlAlchemyStore.add_dataset_to_experiments:
+# `experiment_id.in_(["1", ...])`), which PostgreSQL then refuses: "operator does not exist:
+# integer = character varying". psycopg2 sends the value as an untyped literal that PostgreSQL
+# reads as an integer; it is also the driver MLflow's database tests run with.
+DRIVER = "postgresql+psycopg2"
 REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
 URI_ENV = "MLFLOW_BACKEND_STORE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.

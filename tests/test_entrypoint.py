@@ -44,7 +44,7 @@ def _env(tmp_path: Path, password: str = PLAIN, **over: str) -> dict[str, str]:
 def test_password_and_user_round_trip(tmp_path: Path, value: str) -> None:
     uri = backend_uri(_env(tmp_path, password=value, DB_USER=value))
     url = make_url(uri)
-    assert url.drivername == "postgresql+psycopg"
+    assert url.drivername == "postgresql+psycopg2"
     assert url.password == value
     assert url.username == value
     assert (url.host, url.port, url.database) == ("127.0.0.1", 5432, "mlflow")
@@ -59,7 +59,7 @@ def test_password_and_user_round_trip(tmp_path: Path, value: str) -> None:
 def test_iam_style_user_is_encoded(tmp_path: Path) -> None:
     user = "mlflow-dev-server@my-project.iam"
     uri = backend_uri(_env(tmp_path, DB_USER=user))
-    assert uri.startswith("postgresql+psycopg://mlflow-dev-server%40my-project.iam:")
+    assert uri.startswith("postgresql+psycopg2://mlflow-dev-server%40my-project.iam:")
     assert make_url(uri).username == user
 
 

@@ -91,7 +91,9 @@ def test_constraints_agree_with_requirements_and_lock() -> None:
     for name, version in constraints.items():
         assert lock.get(name) == version, f"{name}=={version} is not what requirements.lock pins"
     assert requirements["mlflow"] == "3.17.2"
-    assert "psycopg-binary" in constraints  # psycopg[binary]: libpq inside the wheel
+    # psycopg2-binary: libpq inside the wheel; psycopg 3 breaks the dataset APIs (entrypoint.py)
+    assert "psycopg2-binary" in constraints
+    assert "psycopg" not in constraints
 
 
 def test_base_is_slim_python_pinned_to_a_patch_release() -> None:
