@@ -87,8 +87,9 @@ class PostgresServer:
     Local (socket) connections trust the OS user; TCP connections need the password (scram).
     """
 
-    def __init__(self, *, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, *, port: int, host: str = "127.0.0.1", bin_dir: Path = PG_BIN) -> None:
         self.host, self.port = host, port
+        self.bin_dir = bin_dir
         self._as_postgres = os.geteuid() == 0
         self.root = Path(tempfile.mkdtemp(prefix="e2e-pg-", dir=self._base_dir()))
         self.data = self.root / "data"
@@ -124,7 +125,7 @@ class PostgresServer:
 
     def init(self) -> None:
         self._run(
-            str(PG_BIN / "initdb"),
+            str(self.bin_dir / "initdb"),
             "-D",
             str(self.data),
             "-U",
@@ -142,7 +143,7 @@ class PostgresServer:
 
     def start(self) -> None:
         self._run(
-            str(PG_BIN / "pg_ctl"),
+            str(self.bin_dir / "pg_ctl"),
             "-D",
             str(self.data),
             "-l",
@@ -157,7 +158,7 @@ class PostgresServer:
 
     def stop(self, mode: str = "fast") -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self) -> None:
         """`pg_ctl restart -m fast`: every connection is cut, as in a Cloud SQL failover."""
