@@ -102,11 +102,21 @@ def upgrade(uri: str) -> None:
                 sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
             try:
-                if utils._all_tables_exist(engine):
+                if utils._is_empty_database(engine):
+                    _log.info("empty database: creating the schema")
+                    utils._initialize_tables(engine)
+                elif utils._all_tables_exist(engine):
                     _log.info("migrating the schema to the head revision")
                     utils._upgrade_db(engine)
                 else:
-                    _log.info("empty database: creating the schema")
+                    # A schema that predates some of this MLflow's tables (a 1.x database, or
+                    # one a few releases old): what SqlAlchemyStore does on start-up, i.e. the
+                    # initial tables where missing, then alembic from the stored revision.
+                    _log.info(
+                        "schema at revision %s of an older MLflow: migrating it to the head "
+                        "revision",
+                        utils._get_schema_version(engine),
+                    )
                     utils._initialize_tables(engine)
                 utils._verify_schema(engine)
             finally:
