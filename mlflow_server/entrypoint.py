@@ -9,7 +9,11 @@ or in a log line, then either
   PostgreSQL advisory lock so that replicas (or a rollout's old and new pods) that start
   together run one migration after the other instead of racing; or
 * `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
-  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri).
+  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri); or
+* `mlflow-entrypoint rewrite-artifact-uris [options...]`: execs the image's second program,
+  rewrite_artifact_uris.py (next to this file), with the URI in the same variable: the
+  operator's tool for moving stored artifact locations to a new bucket (`kubectl exec` into
+  the server container, which has the proxy and the password file).
 
 Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
@@ -39,7 +43,13 @@ REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
 URI_ENV = "MLFLOW_BACKEND_STORE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
-USAGE = "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+USAGE = (
+    "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+    " | mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]"
+)
+# The image copies it next to mlflow-entrypoint (Dockerfile); in the repository it sits next to
+# entrypoint.py, so the same lookup finds it in both.
+REWRITE_TOOL = "rewrite_artifact_uris.py"
 
 _log = logging.getLogger("mlflow-entrypoint")
 
@@ -134,10 +144,17 @@ def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
     os.execve(sys.executable, argv, dict(env))  # noqa: S606 - no shell: argv is passed as is
 
 
+def exec_rewrite_tool(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
+    """Replace this process with the artifact-URI rewrite tool (its exit code is ours)."""
+    tool = str(Path(__file__).resolve().with_name(REWRITE_TOOL))
+    os.execve(sys.executable, [sys.executable, tool, *args], dict(env))  # noqa: S606
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in {"db", "server"}:
+    commands = {"db", "server", "rewrite-artifact-uris"}
+    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in commands:
         print(USAGE, file=sys.stderr)
         return 2
     env = dict(os.environ)
@@ -149,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[0] == "db":
         upgrade(env[URI_ENV])
         return 0
+    if args[0] == "rewrite-artifact-uris":
+        exec_rewrite_tool(args[1:], env)
     exec_server(args[1:], env)
 
 

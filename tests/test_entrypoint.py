@@ -167,3 +167,15 @@ def test_server_execs_mlflow_with_uri_in_env_not_argv(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "--backend-store-uri" in proc.stdout
     assert TRICKY not in proc.stdout + proc.stderr
+
+
+@pytest.mark.integration
+def test_rewrite_tool_gets_the_uri_in_env_not_argv(tmp_path: Path) -> None:
+    """`rewrite-artifact-uris` replaces the entrypoint with the tool next to it; the tool has
+    the URI (it asks for a mapping, not for MLFLOW_BACKEND_STORE_URI) and prints no secret."""
+    proc = _run(["rewrite-artifact-uris"], _env(tmp_path, password=TRICKY))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("rewrite-artifact-uris: give at least one --map"), proc.stderr
+    assert TRICKY not in proc.stdout + proc.stderr
+    help_text = _run(["rewrite-artifact-uris", "--help"], _env(tmp_path)).stdout
+    assert "usage: mlflow-entrypoint rewrite-artifact-uris" in help_text
