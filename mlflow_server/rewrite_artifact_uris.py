@@ -376,11 +376,19 @@ def run(argv: Sequence[str], env: Mapping[str, str], out: TextIO = sys.stdout) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import sqlalchemy.exc
+
     try:
         return run(sys.argv[1:] if argv is None else argv, os.environ)
     except Refused as exc:
         print(f"rewrite-artifact-uris: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except (sqlalchemy.exc.SQLAlchemyError, RuntimeError) as exc:
+        # The transaction is rolled back. The driver's message names host and port, never the
+        # password (which is only in the environment).
+        reason = getattr(exc, "orig", None) or exc
+        print(f"rewrite-artifact-uris: nothing was changed: {reason}".rstrip(), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

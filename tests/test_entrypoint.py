@@ -179,3 +179,13 @@ def test_rewrite_tool_gets_the_uri_in_env_not_argv(tmp_path: Path) -> None:
     assert TRICKY not in proc.stdout + proc.stderr
     help_text = _run(["rewrite-artifact-uris", "--help"], _env(tmp_path)).stdout
     assert "usage: mlflow-entrypoint rewrite-artifact-uris" in help_text
+
+
+@pytest.mark.integration
+def test_rewrite_tool_reports_an_unreachable_database_in_one_line(tmp_path: Path) -> None:
+    env = _env(tmp_path, password=TRICKY, DB_PORT="1")
+    proc = _run(["rewrite-artifact-uris", "--map", "gs://old-bucket=mlflow-artifacts:/"], env)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("rewrite-artifact-uris: nothing was changed: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert TRICKY not in proc.stderr
