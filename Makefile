@@ -89,9 +89,10 @@ lock: ## Re-pin requirements.lock from requirements.txt in a fresh virtualenv.
 	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
 	rm -rf .venv-lock
 
-bench: install ## Benchmarks with ratios: synth speed, then the server's throughput and memory.
+bench: install ## Benchmarks: synth speed, the server's throughput and memory, 10k/100k runs.
 	$(PY) bench/synth_speed.py
 	$(PY) bench/server_perf.py
+	$(PY) bench/tracking_scale.py
 
 lint: install ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/test_lint.py
