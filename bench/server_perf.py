@@ -269,7 +269,7 @@ def run_default(pg: PostgresServer, password: str, run: Callable[..., Result]) -
 
     names = load_settings("dev").names
     uri = (
-        f"postgresql+psycopg://{names.db_user}:{quote(password, safe='')}"
+        f"postgresql+psycopg2://{names.db_user}:{quote(password, safe='')}"
         f"@127.0.0.1:{pg.port}/mlflow_default"
     )
     port = free_port()

@@ -7,9 +7,14 @@ or in a log line, then either
 
 * `mlflow-entrypoint db upgrade`: creates or migrates the schema in-process, holding a
   PostgreSQL advisory lock so that replicas (or a rollout's old and new pods) that start
-  together run one migration after the other instead of racing; or
+  together run one migration after the other instead of racing, then applies the project's
+  tuning (PROJECT_INDEXES, PROJECT_SETTINGS) under the same lock; or
 * `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
-  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri).
+  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri); or
+* `mlflow-entrypoint rewrite-artifact-uris [options...]`: execs the image's second program,
+  rewrite_artifact_uris.py (next to this file), with the URI in the same variable: the
+  operator's tool for moving stored artifact locations to a new bucket (`kubectl exec` into
+  the server container, which has the proxy and the password file).
 
 Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
@@ -24,16 +29,56 @@ import os
 import sys
 import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote
 
-DRIVER = "postgresql+psycopg"  # psycopg 3: what SQLAlchemy 2.1 maps postgresql:// to as well
+# psycopg2, not psycopg 3 (SQLAlchemy 2.1's default for postgresql://): SQLAlchemy's psycopg
+# dialect renders a cast on every string parameter, and MLflow 3.17 compares the integer
+# experiments.experiment_id with string ids (SqlAlchemyStore.add_dataset_to_experiments:
+# `experiment_id.in_(["1", ...])`), which PostgreSQL then refuses: "operator does not exist:
+# integer = character varying". psycopg2 sends the value as an untyped literal that PostgreSQL
+# reads as an integer; it is also the driver MLflow's database tests run with.
+DRIVER = "postgresql+psycopg2"
 REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
 URI_ENV = "MLFLOW_BACKEND_STORE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
-USAGE = "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+USAGE = (
+    "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+    " | mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]"
+)
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    """An index MLflow's schema lacks, added after its migrations (bench/tracking_scale.py)."""
+
+    name: str  # project-prefixed, so that it never collides with one MLflow may add later
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def ddl(self) -> str:
+        return f"CREATE INDEX IF NOT EXISTS {self.name} ON {self.table} ({', '.join(self.columns)})"
+
+
+PROJECT_INDEXES = (
+    # runs.experiment_id is a foreign key, which PostgreSQL does not index by itself (MLflow
+    # indexed the run_uuid ones only: mlflow/mlflow#3785, #5443). Every runs/search is
+    # `WHERE experiment_id IN (...)`: without it each search reads the whole runs table.
+    ProjectIndex("mlflow_entrypoint_runs_experiment_id", "runs", ("experiment_id",)),
+)
+# Session defaults of the role MLflow connects as (ALTER ROLE CURRENT_USER SET: any role may
+# set its own). random_page_cost: PostgreSQL's 4 models spinning disks; its docs suggest 1.1
+# for SSDs, which Cloud SQL runs on. With 4, a filtered runs/search of one experiment scans
+# latest_metrics whole instead of looking its runs up (bench/tracking_scale.py).
+PROJECT_SETTINGS = (("random_page_cost", "1.1"),)
+
+# The image copies it next to mlflow-entrypoint (Dockerfile); in the repository it sits next to
+# entrypoint.py, so the same lookup finds it in both.
+REWRITE_TOOL = "rewrite_artifact_uris.py"
 
 _log = logging.getLogger("mlflow-entrypoint")
 
@@ -96,13 +141,24 @@ def upgrade(uri: str) -> None:
                 sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
             try:
-                if utils._all_tables_exist(engine):
+                if utils._is_empty_database(engine):
+                    _log.info("empty database: creating the schema")
+                    utils._initialize_tables(engine)
+                elif utils._all_tables_exist(engine):
                     _log.info("migrating the schema to the head revision")
                     utils._upgrade_db(engine)
                 else:
-                    _log.info("empty database: creating the schema")
+                    # A schema that predates some of this MLflow's tables (a 1.x database, or
+                    # one a few releases old): what SqlAlchemyStore does on start-up, i.e. the
+                    # initial tables where missing, then alembic from the stored revision.
+                    _log.info(
+                        "schema at revision %s of an older MLflow: migrating it to the head "
+                        "revision",
+                        utils._get_schema_version(engine),
+                    )
                     utils._initialize_tables(engine)
                 utils._verify_schema(engine)
+                apply_project_tuning(engine)
             finally:
                 lock_conn.execute(
                     sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
@@ -112,16 +168,41 @@ def upgrade(uri: str) -> None:
     _log.info("schema is at the head revision")
 
 
+def apply_project_tuning(engine: Any) -> None:
+    """PROJECT_INDEXES where missing and PROJECT_SETTINGS (idempotent; the caller holds the
+    migration lock). A plain CREATE INDEX blocks writes to its table while it builds: well
+    under a second for 100,000 runs, once. The settings apply to new sessions."""
+    import sqlalchemy
+
+    with engine.begin() as conn:
+        for index in PROJECT_INDEXES:
+            conn.execute(sqlalchemy.text(index.ddl))
+        for name, value in PROJECT_SETTINGS:
+            conn.execute(sqlalchemy.text(f"ALTER ROLE CURRENT_USER SET {name} = {value}"))
+    _log.info(
+        "project tuning applied: indexes %s; settings %s",
+        ", ".join(i.name for i in PROJECT_INDEXES),
+        ", ".join(f"{n}={v}" for n, v in PROJECT_SETTINGS),
+    )
+
+
 def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
     """Replace this process with `mlflow server` (PID 1 stays the server: signals reach it)."""
     argv = [sys.executable, "-m", "mlflow", "server", *args]
     os.execve(sys.executable, argv, dict(env))  # noqa: S606 - no shell: argv is passed as is
 
 
+def exec_rewrite_tool(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
+    """Replace this process with the artifact-URI rewrite tool (its exit code is ours)."""
+    tool = str(Path(__file__).resolve().with_name(REWRITE_TOOL))
+    os.execve(sys.executable, [sys.executable, tool, *args], dict(env))  # noqa: S606
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in {"db", "server"}:
+    commands = {"db", "server", "rewrite-artifact-uris"}
+    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in commands:
         print(USAGE, file=sys.stderr)
         return 2
     env = dict(os.environ)
@@ -133,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[0] == "db":
         upgrade(env[URI_ENV])
         return 0
+    if args[0] == "rewrite-artifact-uris":
+        exec_rewrite_tool(args[1:], env)
     exec_server(args[1:], env)
 
 

@@ -44,7 +44,7 @@ def _env(tmp_path: Path, password: str = PLAIN, **over: str) -> dict[str, str]:
 def test_password_and_user_round_trip(tmp_path: Path, value: str) -> None:
     uri = backend_uri(_env(tmp_path, password=value, DB_USER=value))
     url = make_url(uri)
-    assert url.drivername == "postgresql+psycopg"
+    assert url.drivername == "postgresql+psycopg2"
     assert url.password == value
     assert url.username == value
     assert (url.host, url.port, url.database) == ("127.0.0.1", 5432, "mlflow")
@@ -59,7 +59,7 @@ def test_password_and_user_round_trip(tmp_path: Path, value: str) -> None:
 def test_iam_style_user_is_encoded(tmp_path: Path) -> None:
     user = "mlflow-dev-server@my-project.iam"
     uri = backend_uri(_env(tmp_path, DB_USER=user))
-    assert uri.startswith("postgresql+psycopg://mlflow-dev-server%40my-project.iam:")
+    assert uri.startswith("postgresql+psycopg2://mlflow-dev-server%40my-project.iam:")
     assert make_url(uri).username == user
 
 
@@ -167,3 +167,25 @@ def test_server_execs_mlflow_with_uri_in_env_not_argv(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "--backend-store-uri" in proc.stdout
     assert TRICKY not in proc.stdout + proc.stderr
+
+
+@pytest.mark.integration
+def test_rewrite_tool_gets_the_uri_in_env_not_argv(tmp_path: Path) -> None:
+    """`rewrite-artifact-uris` replaces the entrypoint with the tool next to it; the tool has
+    the URI (it asks for a mapping, not for MLFLOW_BACKEND_STORE_URI) and prints no secret."""
+    proc = _run(["rewrite-artifact-uris"], _env(tmp_path, password=TRICKY))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("rewrite-artifact-uris: give at least one --map"), proc.stderr
+    assert TRICKY not in proc.stdout + proc.stderr
+    help_text = _run(["rewrite-artifact-uris", "--help"], _env(tmp_path)).stdout
+    assert "usage: mlflow-entrypoint rewrite-artifact-uris" in help_text
+
+
+@pytest.mark.integration
+def test_rewrite_tool_reports_an_unreachable_database_in_one_line(tmp_path: Path) -> None:
+    env = _env(tmp_path, password=TRICKY, DB_PORT="1")
+    proc = _run(["rewrite-artifact-uris", "--map", "gs://old-bucket=mlflow-artifacts:/"], env)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("rewrite-artifact-uris: nothing was changed: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert TRICKY not in proc.stderr

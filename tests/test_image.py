@@ -91,7 +91,9 @@ def test_constraints_agree_with_requirements_and_lock() -> None:
     for name, version in constraints.items():
         assert lock.get(name) == version, f"{name}=={version} is not what requirements.lock pins"
     assert requirements["mlflow"] == "3.17.2"
-    assert "psycopg-binary" in constraints  # psycopg[binary]: libpq inside the wheel
+    # psycopg2-binary: libpq inside the wheel; psycopg 3 breaks the dataset APIs (entrypoint.py)
+    assert "psycopg2-binary" in constraints
+    assert "psycopg" not in constraints
 
 
 def test_base_is_slim_python_pinned_to_a_patch_release() -> None:
@@ -126,6 +128,14 @@ def test_entrypoint_is_installed_on_path() -> None:
     assert first_line == "#!/usr/bin/env python3"
 
 
+def test_rewrite_tool_sits_next_to_the_entrypoint() -> None:
+    """mlflow-entrypoint runs the tool found next to itself: in the image as in the repository."""
+    from mlflow_server.entrypoint import REWRITE_TOOL
+
+    assert (SERVER_DIR / REWRITE_TOOL).is_file()
+    assert ("COPY", f"{REWRITE_TOOL} /opt/mlflow/bin/{REWRITE_TOOL}") in _instructions()
+
+
 def test_dockerignore_admits_only_the_build_inputs() -> None:
     lines = [
         line
@@ -135,11 +145,10 @@ def test_dockerignore_admits_only_the_build_inputs() -> None:
     assert lines[0] == "*"
     allowed = {line[1:] for line in lines[1:]}
     plugin = {f"gcs_not_found/{p.name}" for p in (SERVER_DIR / "gcs_not_found").iterdir()}
-    assert (
-        allowed == {"Dockerfile", "requirements.txt", "constraints.txt", "entrypoint.py"} | plugin
-    )
+    programs = {"entrypoint.py", "rewrite_artifact_uris.py"}
+    assert allowed == {"Dockerfile", "requirements.txt", "constraints.txt"} | programs | plugin
     copied = " ".join(a for w, a in _instructions() if w == "COPY" and "--from" not in a)
-    for name in ("requirements.txt", "constraints.txt", "entrypoint.py", "gcs_not_found"):
+    for name in ("requirements.txt", "constraints.txt", "gcs_not_found", *programs):
         assert name in copied
 
 
