@@ -151,7 +151,7 @@ format: install-test ## Format the project's Python code.
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
 .PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
-	port-forward train destroy local-oidc
+	port-forward train destroy destroy-infra local-oidc
 
 # The values the targets below use (settings/makevars.py), read in one Python start on first
 # use, then kept: `_settings` turns into a simple variable. DEPLOY_ENV is passed explicitly
@@ -268,11 +268,23 @@ port-forward: settings-ok ## Reach the server on http://localhost:5000 (local: 8
 train: $(EXAMPLES_STAMP) ## Log a training run to MLFLOW_TRACKING_URI (default: the port-forward's URL).
 	MLFLOW_TRACKING_URI=$(MLFLOW_TRACKING_URI) $(PY) examples/train.py
 
-destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, then every Google Cloud resource (cdktf destroy <stack>).
+destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, the load balancer's leftovers, then every Google Cloud resource.
 	@# Terraform would refuse too, but only after the manifests are gone: refuse before anything.
 	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
-	@# First: the GKE ingress controller's load balancer holds the static IP and the VPC.
-	$(KUBECTL) delete -f $(OUTDIR) --ignore-not-found --wait
+	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@# 1. The Ingress first: its finalizer waits until the controller removed the load balancer,
+	@#    which holds the static IP. 2. The rest: deleting the namespace waits for the NEGs.
+	$(if $(filter yes,$(call setting,HAS_INGRESS)),$(KUBECTL) delete -f $(OUTDIR)/30-ingress.k8s.yaml --ignore-not-found --wait --timeout=20m)
+	$(KUBECTL) delete -f $(OUTDIR) --ignore-not-found --wait --timeout=15m
+	$(MAKE) destroy-infra
+
+destroy-infra: settings-ok $(CLI_STAMP) ## The Google Cloud side of destroy alone (the cluster is gone already).
+	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
+	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
+	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@# 3. What the Ingress controller left behind (found by its naming). 4. Terraform, whose
+	@#    peering step waits until Cloud SQL releases the private services connection.
+	$(PY) -m infra.teardown
 	cdktf destroy $(TF_STACK) $(CDKTF_ARGS)

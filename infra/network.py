@@ -24,6 +24,8 @@ from cdktf_cdktf_provider_google.service_networking_connection import (
 )
 from constructs import Construct
 
+from infra.teardown_steps import PeeringCleanup
+
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 
@@ -35,6 +37,7 @@ class Network(Construct):
       network_name, subnet_name, router_name, nat_name, private_services_range_name: resource
         names. Required.
       region: the subnet's region. Required.
+      project_id: the VPC's project (for the teardown's peering removal). Required.
       subnet_cidr, pods_cidr, services_cidr: primary and secondary (VPC-native) ranges. Required.
       private_services_cidr: range peered to Google for Cloud SQL's private IP. Required.
       flow_log_sampling: share of subnet flows logged (0 turns flow logs off). Default: 0.5.
@@ -53,6 +56,7 @@ class Network(Construct):
         nat_name: str,
         private_services_range_name: str,
         region: str,
+        project_id: str,
         subnet_cidr: str,
         pods_cidr: str,
         services_cidr: str,
@@ -106,12 +110,26 @@ class Network(Construct):
             prefix_length=psa.prefixlen,
             network=self.network.id,
         )
+        # Teardown: deleting the connection fails while Cloud SQL's producer side still holds it,
+        # which lasts well after the instance is gone (terraform-provider-google #16275, #19908).
+        # So the connection is abandoned on destroy, and the step below removes the VPC peering
+        # it leaves behind (which would block deleting the network), retrying until Cloud SQL
+        # lets go. Destroy order: instance, connection, this step, network.
+        self.peering_cleanup = PeeringCleanup(
+            self,
+            "peering-cleanup",
+            project=project_id,
+            network_name=network_name,
+            depends_on=[self.network],
+        )
         self.private_services = ServiceNetworkingConnection(
             self,
             "private-services",
             network=self.network.id,
             service="servicenetworking.googleapis.com",
             reserved_peering_ranges=[self.private_services_range.name],
+            deletion_policy="ABANDON",
+            depends_on=[self.peering_cleanup.resource],
         )
         # Cloud NAT: private nodes pull public images (the Auth Proxy's) with no external IP.
         self.router = ComputeRouter(

@@ -40,6 +40,7 @@ def values() -> dict[str, object]:
         "OIDC_ISSUER": (local.oidc_issuer or "") if local else "",
         "SERVICE_PORT": local.service_port if local else s.server.port,
         "PROTECTED": "yes" if protected else "no",
+        "HAS_INGRESS": "yes" if s.is_gke else "no",
     }
 
 

@@ -357,7 +357,15 @@ def _render(target: str, env: str, config: Path, **variables: str) -> list[str]:
         "umask 077 && mkdir",
         "{ echo",
     )
-    return [" ".join(line.split()) for line in lines if line.strip() and not line.startswith(skip)]
+
+    def recursive_make(line: str) -> bool:  # $(MAKE) other-target: its own lines follow
+        return Path(line.split()[0]).name == "make"
+
+    return [
+        " ".join(line.split())
+        for line in lines
+        if line.strip() and not line.startswith(skip) and not recursive_make(line)
+    ]
 
 
 @pytest.mark.parametrize("target", LIFECYCLE)

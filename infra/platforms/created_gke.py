@@ -30,6 +30,7 @@ class CreatedGke(InfraPlatform):
             nat_name=names.nat,
             private_services_range_name=names.private_services_range,
             region=s.region,
+            project_id=s.project_id,
             subnet_cidr=s.network.subnet_cidr,
             pods_cidr=s.network.pods_cidr,
             services_cidr=s.network.services_cidr,

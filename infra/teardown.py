@@ -1,0 +1,139 @@
+"""`make destroy`, between the manifests and Terraform: remove what the GKE Ingress controller
+created and left behind, which would otherwise block deleting the static IP and the VPC.
+
+    .venv/bin/python -m infra.teardown [--dry-run]
+
+The Ingress's finalizer makes `kubectl delete --wait` wait until the controller has removed the
+load balancer, and deleting the namespace waits for the Service's network endpoint groups (NEGs).
+When that was cut short (a timeout, a cluster deleted first), the controller's resources stay.
+They are found by the controller's own naming (kubernetes/ingress-gce, pkg/utils/namer):
+`k8s2-<kind>-<uid8>-<namespace>-<ingress>-...` for the frontend, `k8s1-<uid8>-<namespace>-
+<service>-<port>-...` for backend services, health checks and NEGs, and deleted in dependency
+order. On a VPC this project created, the controller's firewall rules on it go too; on a VPC the
+team owns nothing outside the names of this deployment is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from settings import Platform, Settings, load_settings
+from settings.cli import run
+
+Runner = Callable[[Sequence[str]], str]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of Compute Engine resource: its gcloud group, how to find ours, its scope."""
+
+    group: str
+    name: str  # a regular expression on the resource's name
+    scope: str  # "global" or "zone"
+
+
+def kinds(settings: Settings) -> list[Kind]:
+    """The Ingress controller's resources of this deployment, in the order they can be deleted."""
+    names = settings.names
+    ns, service, ingress = names.namespace, names.service, names.service
+    uid = "[a-z0-9]{8}"
+
+    def frontend(prefix: str) -> str:
+        return f"^k8s2-{prefix}-{uid}-{ns}-{ingress}-"
+
+    backend = f"^k8s1-{uid}-{ns}-{service}-{settings.server.port}-"
+    found = [
+        Kind("forwarding-rules", frontend("f[rs]"), "global"),
+        Kind("target-https-proxies", frontend("ts"), "global"),
+        Kind("target-http-proxies", frontend("tp"), "global"),
+        Kind("url-maps", frontend("(um|rm)"), "global"),
+        Kind("backend-services", backend, "global"),
+        Kind("health-checks", backend, "global"),
+        Kind("network-endpoint-groups", backend, "zone"),
+    ]
+    if settings.platform is Platform.GKE:  # the VPC is this project's, and is deleted next
+        found.append(Kind("firewall-rules", "^(k8s-fw-l7--|k8s2-)", "global"))
+    return found
+
+
+def _gcloud(args: Sequence[str]) -> str:
+    return subprocess.run(
+        ["gcloud", *args], capture_output=True, text=True, check=True, timeout=300
+    ).stdout
+
+
+def leftovers(settings: Settings, kind: Kind, gcloud: Runner = _gcloud) -> list[tuple[str, str]]:
+    """(name, zone or "") of each resource of `kind` that is still there."""
+    fmt = "value(name,zone.basename())" if kind.scope == "zone" else "value(name)"
+    filters = [f"name~'{kind.name}'"]
+    if kind.group == "firewall-rules":
+        filters.append(f"network~'/{settings.names.network}$'")
+    out = gcloud(
+        [
+            "compute",
+            kind.group,
+            "list",
+            f"--project={settings.project_id}",
+            f"--filter={' AND '.join(filters)}",
+            f"--format={fmt}",
+        ]
+    )
+    rows = []
+    for line in out.splitlines():
+        if line.strip():
+            name, _, zone = line.partition("\t")
+            rows.append((name.strip(), zone.strip()))
+    return rows
+
+
+def clean_up(settings: Settings, *, dry_run: bool = False, gcloud: Runner = _gcloud) -> int:
+    """Delete the leftovers; return how many there were."""
+    if settings.platform is Platform.LOCAL:
+        print("nothing to clean up: no Google load balancer on platform local")
+        return 0
+    count = 0
+    for kind in kinds(settings):
+        for name, zone in leftovers(settings, kind, gcloud):
+            where = (
+                [f"--zone={zone}"]
+                if kind.scope == "zone"
+                else (
+                    ["--global"] if kind.group in ("forwarding-rules", "backend-services") else []
+                )
+            )
+            command = [
+                "compute",
+                kind.group,
+                "delete",
+                name,
+                *where,
+                f"--project={settings.project_id}",
+                "--quiet",
+            ]
+            print(("would run: " if dry_run else "") + "gcloud " + " ".join(command))
+            if not dry_run:
+                gcloud(command)
+            count += 1
+    print(f"{count} load balancer leftovers" + (" found" if dry_run else " removed"))
+    return count
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+    args = parser.parse_args(argv)
+    try:
+        clean_up(load_settings(), dry_run=args.dry_run)
+    except subprocess.CalledProcessError as exc:
+        print(
+            f"error: `gcloud {' '.join(exc.cmd[1:])}` failed: {exc.stderr.strip()}", file=sys.stderr
+        )
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    run(main)
