@@ -163,7 +163,7 @@ setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.
 require = command -v $(1) >/dev/null || { echo "error: '$(1)' is not on PATH; $(2)" >&2; exit 127; }
 # Refuse a target on the other platform. $(1): gke or local.
-only = $(if $(filter $(1),$(PLATFORM)),true,{ echo "error: make $@ is for platform $(1); config/$(DEPLOY_ENV).yaml has platform $(PLATFORM)$(2)" >&2; exit 2; })
+only = $(if $(filter $(1),$(PLATFORM)),true,{ echo "error: make $@ is for platform $(firstword $(1)); config/$(DEPLOY_ENV).yaml has platform $(PLATFORM)$(2)" >&2; exit 2; })
 
 PLATFORM = $(call setting,PLATFORM)
 PROJECT = $(call setting,PROJECT)
@@ -182,7 +182,7 @@ TF ?= terraform
 CDKTF_ARGS ?=
 # kubectl talks to the environment's own cluster on GKE (the context `make credentials` writes),
 # to the current context (docker-desktop, kind-...) otherwise; KUBE_CONTEXT=... overrides both.
-KUBE_CONTEXT ?= $(if $(filter gke,$(PLATFORM)),gke_$(PROJECT)_$(call setting,CLUSTER_LOCATION)_$(call setting,CLUSTER))
+KUBE_CONTEXT ?= $(call setting,KUBE_CONTEXT)
 KUBECTL = kubectl$(if $(KUBE_CONTEXT), --context $(KUBE_CONTEXT))
 
 refresh-gcp-lists: install ## Rewrite settings/data/gcp_locations.json from gcloud (regions, zones, machine types).
@@ -235,11 +235,11 @@ image: settings-ok ## Build the server image with Cloud Build and push it to Art
 	  --substitutions=TAG_NAME=$(call setting,IMAGE_TAG),_REGION=$(REGION),_REPOSITORY=$(call setting,REPOSITORY)
 
 credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud container clusters get-credentials).
-	@$(call only,gke,; use your own cluster's context (docker-desktop or kind-<name>))
+	@$(call only,gke gke-existing,; use your own cluster's context (docker-desktop or kind-<name>))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(call require,gke-gcloud-auth-plugin,gcloud components install gke-gcloud-auth-plugin)
 	gcloud container clusters get-credentials $(call setting,CLUSTER) \
-	  --location=$(call setting,CLUSTER_LOCATION) --project=$(PROJECT)
+	  --location=$(call setting,CLUSTER_LOCATION) --project=$(call setting,CLUSTER_PROJECT)
 
 secrets: settings-ok ## Put the Secrets the manifests name (local: DB password, opt-in key; a custom IAP OAuth client) into the cluster.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))

@@ -30,6 +30,7 @@ class PrivateGoogleApisZone(Construct):
       network_id: VPC that sees the zone. Required.
       vip_addresses: the private.googleapis.com addresses (A record). Required.
       ttl: seconds. Default: 300.
+      project: the zone's project: the VPC's (a shared VPC's host). Default: the provider's.
       depends_on: resources to create first (the DNS API). Default: none.
     """
 
@@ -42,6 +43,7 @@ class PrivateGoogleApisZone(Construct):
         network_id: str,
         vip_addresses: Sequence[str],
         ttl: int = 300,
+        project: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -51,6 +53,7 @@ class PrivateGoogleApisZone(Construct):
             self,
             "zone",
             name=zone_name,
+            project=project,
             dns_name=GOOGLEAPIS,
             description="Google APIs over Private Google Access (private.googleapis.com)",
             visibility="private",
@@ -63,6 +66,7 @@ class PrivateGoogleApisZone(Construct):
             self,
             "private",
             managed_zone=self.zone.name,
+            project=project,
             name=PRIVATE_HOST,
             type="A",
             ttl=ttl,
@@ -72,6 +76,7 @@ class PrivateGoogleApisZone(Construct):
             self,
             "wildcard",
             managed_zone=self.zone.name,
+            project=project,
             name=f"*.{GOOGLEAPIS}",
             type="CNAME",
             ttl=ttl,

@@ -40,8 +40,10 @@ class Edge(Construct):
       iap_members: principals granted roles/iap.httpsResourceAccessor: `group:`, `user:`,
         `domain:` or workforce identity federation `principalSet://` / `principal://`.
         Default: none (nobody passes IAP).
-      project_id: checked at plan time to lie inside an organization, which Google's managed
-        OAuth client needs. Default: None (a custom OAuth client: no check).
+      project: the project of the cluster whose Ingress builds the load balancer: the address,
+        the policy and the IAP grants must be in it. Default: None (the provider's project).
+      require_organization: check at plan time that the project lies inside an organization,
+        which Google's managed OAuth client needs. Default: True (False: a custom client).
       depends_on: resources to create first (compute and IAP APIs). Default: none.
     """
 
@@ -55,7 +57,8 @@ class Edge(Construct):
         host: str,
         tls_profile: str = "MODERN",
         iap_members: Sequence[str] = (),
-        project_id: str | None = None,
+        project: str | None = None,
+        require_organization: bool = True,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -71,6 +74,7 @@ class Edge(Construct):
             self,
             "static-ip",
             name=static_ip_name,
+            project=project,
             address_type="EXTERNAL",
             ip_version="IPV4",
             description="MLflow ingress",
@@ -80,6 +84,7 @@ class Edge(Construct):
             self,
             "ssl-policy",
             name=ssl_policy_name,
+            project=project,
             profile=tls_profile,
             min_tls_version="TLS_1_2",
             depends_on=deps,
@@ -92,6 +97,7 @@ class Edge(Construct):
                 self,
                 # Keyed by member, not position: reordering the list changes nothing.
                 f"iap-accessor-{_slug(member)}",
+                project=project,
                 role=IAP_ACCESSOR,
                 member=member,
                 condition=IapWebIamMemberCondition(
@@ -103,7 +109,7 @@ class Edge(Construct):
             )
             for member in iap_members
         ]
-        if project_id is not None:
+        if require_organization:
             # "Google-managed OAuth clients can only be used to manage access for internal users
             # that are within an organization" (cloud.google.com/iap/docs/custom-oauth-
             # configuration). Outside one, deploy and apply succeed and nobody can sign in: fail
@@ -112,14 +118,15 @@ class Edge(Construct):
             DataGoogleProjectAncestry(
                 self,
                 "organization",
-                project=project_id,
+                project=project,
                 depends_on=deps,
                 lifecycle=TerraformResourceLifecycle(
                     postcondition=[
                         Postcondition(
                             condition='${self.org_id != ""}',
                             error_message=(
-                                f"project {project_id} is not inside a Google Cloud "
+                                f"project {project or 'of the stack'} is not inside a "
+                                "Google Cloud "
                                 "organization, and IAP's Google-managed OAuth client admits "
                                 "nobody there: set ingress.oauth_client to a custom OAuth "
                                 "client (README: IAP without an organization)"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 
 from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_google.compute_global_address import ComputeGlobalAddress
 from cdktf_cdktf_provider_google.compute_network import ComputeNetwork
 from cdktf_cdktf_provider_google.compute_router import ComputeRouter
 from cdktf_cdktf_provider_google.compute_router_nat import (
@@ -19,12 +17,9 @@ from cdktf_cdktf_provider_google.compute_subnetwork import (
     ComputeSubnetworkLogConfig,
     ComputeSubnetworkSecondaryIpRange,
 )
-from cdktf_cdktf_provider_google.service_networking_connection import (
-    ServiceNetworkingConnection,
-)
 from constructs import Construct
 
-from infra.teardown_steps import PeeringCleanup
+from infra.private_services import add_private_services_access
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -67,7 +62,6 @@ class Network(Construct):
         super().__init__(scope, id)
         if not 0 <= flow_log_sampling <= 1:
             raise ValueError(f"flow_log_sampling {flow_log_sampling} must be within 0..1")
-        psa = ipaddress.ip_network(private_services_cidr)
         self.network = ComputeNetwork(
             self,
             "vpc",
@@ -100,37 +94,17 @@ class Network(Construct):
             else None,
         )
         # Private services access: Cloud SQL gets an address in this peered range, no public IP.
-        self.private_services_range = ComputeGlobalAddress(
+        psa = add_private_services_access(
             self,
-            "private-services-range",
-            name=private_services_range_name,
-            purpose="VPC_PEERING",
-            address_type="INTERNAL",
-            address=str(psa.network_address),
-            prefix_length=psa.prefixlen,
             network=self.network.id,
-        )
-        # Teardown: deleting the connection fails while Cloud SQL's producer side still holds it,
-        # which lasts well after the instance is gone (terraform-provider-google #16275, #19908).
-        # So the connection is abandoned on destroy, and the step below removes the VPC peering
-        # it leaves behind (which would block deleting the network), retrying until Cloud SQL
-        # lets go. Destroy order: instance, connection, this step, network.
-        self.peering_cleanup = PeeringCleanup(
-            self,
-            "peering-cleanup",
-            project=project_id,
             network_name=network_name,
-            depends_on=[self.network],
+            project=project_id,
+            range_name=private_services_range_name,
+            cidr=private_services_cidr,
+            network_dependency=[self.network],
         )
-        self.private_services = ServiceNetworkingConnection(
-            self,
-            "private-services",
-            network=self.network.id,
-            service="servicenetworking.googleapis.com",
-            reserved_peering_ranges=[self.private_services_range.name],
-            deletion_policy="ABANDON",
-            depends_on=[self.peering_cleanup.resource],
-        )
+        self.private_services_range = psa.range
+        self.private_services = psa.connection
         # Cloud NAT: private nodes pull public images (the Auth Proxy's) with no external IP.
         self.router = ComputeRouter(
             self, "router", name=router_name, region=region, network=self.network.id

@@ -84,6 +84,23 @@ def build_local_policy_chart(app: App, settings: Settings) -> Chart:
     return chart
 
 
+RFC1918 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+
+def _google_apis(settings: Settings) -> k8s.NetworkPolicyEgressRule:
+    """GCS, Secret Manager, SQL Admin, IAM: on the VIP that *.googleapis.com resolves to in the
+    VPC (a zone of infra/'s or the team's); without one (existing_cluster.google_apis: public),
+    on Google's public addresses, which have no fixed range: HTTPS outside the private ranges."""
+    if settings.google_apis_private:
+        return k8s.NetworkPolicyEgressRule(
+            to=[_cidr(PRIVATE_GOOGLE_APIS_CIDR)], ports=[_tcp(HTTPS_PORT)]
+        )
+    public = k8s.IpBlock(cidr="0.0.0.0/0", except_=list(RFC1918))
+    return k8s.NetworkPolicyEgressRule(
+        to=[k8s.NetworkPolicyPeer(ip_block=public)], ports=[_tcp(HTTPS_PORT)]
+    )
+
+
 def build_policy_chart(app: App, settings: Settings) -> Chart:
     w = Workload.of(settings)
     chart = Chart(app, "40-policy", namespace=w.namespace, labels=w.labels)
@@ -115,10 +132,9 @@ def build_policy_chart(app: App, settings: Settings) -> Chart:
             for cidr, port in METADATA_SERVER
         ),
         k8s.NetworkPolicyEgressRule(
-            to=[_cidr(settings.network.private_services_cidr)], ports=[_tcp(CLOUD_SQL_PORT)]
+            to=[_cidr(settings.private_services_cidr)], ports=[_tcp(CLOUD_SQL_PORT)]
         ),
-        # GCS, Secret Manager, SQL Admin API: infra/ resolves *.googleapis.com to this VIP.
-        k8s.NetworkPolicyEgressRule(to=[_cidr(PRIVATE_GOOGLE_APIS_CIDR)], ports=[_tcp(HTTPS_PORT)]),
+        _google_apis(settings),
     ]
     _policy(chart, w, ingress, egress)
     return chart

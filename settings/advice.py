@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from settings import locations
+from settings import autopilot, locations
 from settings.load import DEFAULT_ENV
-from settings.model import Settings
+from settings.model import Platform, Settings
 
 
 def advice(settings: Settings) -> list[str]:
@@ -24,7 +24,16 @@ def advice(settings: Settings) -> list[str]:
         )
         if note
     ]
-    if settings.is_gke:
+    existing = settings.existing_cluster
+    if existing is not None and existing.autopilot:
+        raised = autopilot.limit_notes(settings.server.resources)
+        if raised:
+            notes.append(
+                "on Autopilot without bursting (cgroup v2 and GKE 1.30.2 or later), limits are "
+                f"set to the requests, so these come down: {'; '.join(raised)}; request what a "
+                "pod may use"
+            )
+    if settings.platform is Platform.GKE:
         zone = settings.cluster_location
         if zone != settings.region:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]

@@ -130,8 +130,11 @@ def _message(err: Any) -> str:
 def _format(exc: ValidationError, source: str) -> str:
     lines = []
     for err in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        lines.append(f"{source}: {field}: {_message(err)}")
+        field = ".".join(str(part) for part in err["loc"])
+        # A check across fields has no one location: its message names the fields itself.
+        lines.append(
+            f"{source}: {field}: {_message(err)}" if field else f"{source}: {_message(err)}"
+        )
     return "\n".join(lines)
 
 

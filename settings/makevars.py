@@ -13,12 +13,15 @@ import os
 
 from settings.errors import ConfigError
 from settings.load import load_settings, manifests_dir
+from settings.model import Platform
 
 
 def values() -> dict[str, object]:
     s = load_settings()
     n, local = s.names, s.local
-    protected = s.database.deletion_protection or (s.is_gke and s.cluster.deletion_protection)
+    # A cluster this project creates has its own guard; the team's cluster is not ours to delete.
+    owns_cluster = s.platform is Platform.GKE
+    protected = s.database.deletion_protection or (owns_cluster and s.cluster.deletion_protection)
     return {
         "PLATFORM": s.platform.value,
         "PROJECT": s.project_id,
@@ -29,6 +32,8 @@ def values() -> dict[str, object]:
         "SERVICE": n.service,
         "CLUSTER": n.cluster,
         "CLUSTER_LOCATION": s.cluster_location,
+        "CLUSTER_PROJECT": s.cluster_project,
+        "KUBE_CONTEXT": s.kube_context or "",
         "IMAGE_TAG": s.server.image_tag,
         "CUSTOM_IMAGE": s.server.image or "",
         "REPOSITORY": n.registry_repository,

@@ -15,9 +15,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from settings import rules
+from settings import autopilot, rules
+from settings.existing_cluster import ExistingCluster, GoogleApisRoute
+from settings.types import Cidr, Section
 from settings.workload import WorkloadKnobs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,21 +53,6 @@ HhMm = Annotated[str, _rule(rules.HH_MM)]
 PositiveInt = Annotated[int, Field(gt=0)]
 
 
-def _cidr(value: str) -> str:
-    if "/" not in value:
-        raise ValueError(f"{value!r} is an address, not a CIDR block: add its prefix length (/20)")
-    try:
-        net = ipaddress.ip_network(value, strict=True)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a CIDR block with its host bits zero ({exc})") from None
-    if not (net.version == 4 and net.is_private):
-        raise ValueError(f"{value!r} must be a private (RFC 1918) IPv4 range")
-    return value
-
-
-Cidr = Annotated[str, AfterValidator(_cidr)]
-
-
 def _labels(value: dict[str, str]) -> dict[str, str]:
     for key, val in value.items():
         rules.LABEL_KEY.check(key)
@@ -82,7 +69,8 @@ class Platform(StrEnum):
     """Where the Kubernetes side runs."""
 
     GKE = "gke"  # the GKE cluster this project creates; Workload Identity, no keys
-    LOCAL = "local"  # any other cluster (docker-desktop, kind, minikube), with a key file
+    GKE_EXISTING = "gke-existing"  # a GKE cluster (Standard or Autopilot) the team already has
+    LOCAL = "local"  # any other cluster (docker-desktop, kind, minikube), keyless by default
 
 
 class DatabaseVersion(StrEnum):
@@ -118,11 +106,7 @@ class ReleaseChannel(StrEnum):
     EXTENDED = "EXTENDED"
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
-
-
-class NetworkSettings(_Section):
+class NetworkSettings(Section):
     """VPC-native networking. All ranges private and disjoint."""
 
     subnet_cidr: Cidr = Field(
@@ -189,7 +173,7 @@ class NetworkSettings(_Section):
         return self
 
 
-class DatabaseSettings(_Section):
+class DatabaseSettings(Section):
     """Cloud SQL for PostgreSQL."""
 
     version: DatabaseVersion = Field(
@@ -263,7 +247,7 @@ class DatabaseSettings(_Section):
         return self
 
 
-class BucketSettings(_Section):
+class BucketSettings(Section):
     """The GCS bucket that holds MLflow artifacts."""
 
     location: Annotated[str, _rule(rules.GCS_LOCATION)] | None = Field(
@@ -298,7 +282,7 @@ class BucketSettings(_Section):
     )
 
 
-class ClusterSettings(_Section):
+class ClusterSettings(Section):
     """GKE Standard cluster and its node pool (platform gke only)."""
 
     location: str = Field(
@@ -371,7 +355,7 @@ class ServerSettings(WorkloadKnobs):
         return self
 
 
-class RegistrySettings(_Section):
+class RegistrySettings(Section):
     """The Artifact Registry repository that holds the server image."""
 
     writers: tuple[IamMember, ...] = Field(
@@ -388,7 +372,7 @@ class RegistrySettings(_Section):
     )
 
 
-class OAuthClient(_Section):
+class OAuthClient(Section):
     """A custom OAuth client for IAP, instead of Google's managed one (which admits only the
     internal users of projects inside an organization)."""
 
@@ -401,7 +385,7 @@ class OAuthClient(_Section):
     )
 
 
-class IngressSettings(_Section):
+class IngressSettings(Section):
     """HTTPS entry on GKE: global static IP, managed certificate, IAP."""
 
     host: Hostname = Field(
@@ -428,7 +412,7 @@ class LocalCredentials(StrEnum):
     SERVICE_ACCOUNT_KEY = "service_account_key"  # pragma: allowlist secret
 
 
-class LocalSettings(_Section):
+class LocalSettings(Section):
     """A Kubernetes cluster outside Google Cloud (platform local): docker-desktop, kind."""
 
     credentials: LocalCredentials = Field(
@@ -516,7 +500,7 @@ def public_jwks(path: str) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
-class Settings(_Section):
+class Settings(Section):
     """One deployment environment. Load with `settings.load_settings()`."""
 
     environment: Annotated[str, _rule(rules.ENVIRONMENT)] = Field(
@@ -545,6 +529,9 @@ class Settings(_Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     ingress: IngressSettings = Field(default_factory=IngressSettings)
+    existing_cluster: ExistingCluster | None = Field(
+        None, description="Required when platform is gke-existing, refused otherwise."
+    )
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -567,6 +554,10 @@ class Settings(_Section):
                 )
         elif self.local is not None:
             raise ValueError("the 'local' section only applies to platform 'local'")
+        if self.platform is Platform.GKE_EXISTING:
+            self._check_existing_cluster()
+        elif self.existing_cluster is not None:
+            raise ValueError("the 'existing_cluster' section only applies to platform gke-existing")
         loc = self.cluster.location
         if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
             raise ValueError(
@@ -576,17 +567,78 @@ class Settings(_Section):
         self.names.check()
         return self
 
+    def _check_existing_cluster(self) -> None:
+        existing = self.existing_cluster
+        if existing is None:
+            raise ValueError(
+                "platform 'gke-existing' needs an 'existing_cluster' section (name, location, "
+                "network, pods_cidr, private_services)"
+            )
+        for section, instead in (
+            ("cluster", "existing_cluster (the cluster is the team's)"),
+            ("network", "existing_cluster.network, .pods_cidr and .private_services"),
+        ):
+            if section in self.model_fields_set:
+                raise ValueError(
+                    f"the '{section}' section configures a cluster this project creates; on "
+                    f"platform gke-existing use {instead}"
+                )
+        loc = existing.location
+        if loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
+            raise ValueError(
+                f"existing_cluster.location {loc!r} must be the region {self.region!r} or one "
+                "of its zones (the database and the bucket are in the region)"
+            )
+        if existing.autopilot:
+            found = autopilot.problems(self.server.resources, dict(self.server.node_selector))
+            if found:
+                raise ValueError(
+                    "server.resources, server.node_selector: on Autopilot, " + "; ".join(found)
+                )
+
     @property
     def names(self) -> Names:
         return Names.derive(self)
 
     @property
     def is_gke(self) -> bool:
-        return self.platform is Platform.GKE
+        """Any GKE cluster: Workload Identity, the Secret Manager add-on, the GKE Ingress."""
+        return self.platform in (Platform.GKE, Platform.GKE_EXISTING)
 
     @property
     def cluster_location(self) -> str:
+        if self.existing_cluster is not None:
+            return self.existing_cluster.location
         return self.cluster.location or f"{self.region}-b"
+
+    @property
+    def cluster_project(self) -> str:
+        """The project the cluster (and its load balancer and Workload Identity pool) is in."""
+        existing = self.existing_cluster
+        return (existing.project if existing else None) or self.project_id
+
+    @property
+    def pods_cidr(self) -> str:
+        existing = self.existing_cluster
+        return existing.pods_cidr if existing else self.network.pods_cidr
+
+    @property
+    def private_services_cidr(self) -> str:
+        existing = self.existing_cluster
+        return existing.private_services.cidr if existing else self.network.private_services_cidr
+
+    @property
+    def google_apis_private(self) -> bool:
+        """Pods reach Google APIs on private.googleapis.com (else by public addresses)."""
+        existing = self.existing_cluster
+        return existing is None or existing.google_apis is not GoogleApisRoute.PUBLIC
+
+    @property
+    def kube_context(self) -> str | None:
+        """The kubectl context `make credentials` writes (None: the current one, off GKE)."""
+        if not self.is_gke:
+            return None
+        return f"gke_{self.cluster_project}_{self.cluster_location}_{self.names.cluster}"
 
     @property
     def bucket_location(self) -> str:
@@ -660,6 +712,8 @@ class Names:
             f"{s.region}-docker.pkg.dev/{p}/{registry_repository}/mlflow-server:{s.server.image_tag}"
         )
         workload_sa_id = f"{base}-server"
+        existing = s.existing_cluster
+        cluster_project = (existing.project if existing else None) or p
         node_sa_id = f"{base}-nodes"
         namespace = s.server.namespace or base
         ksa = "mlflow-server"
@@ -685,13 +739,14 @@ class Names:
             builder_role=f"{s.prefix}_{s.environment}_image_builder",
             node_sa_id=node_sa_id,
             node_sa_email=f"{node_sa_id}@{p}.iam.gserviceaccount.com",
-            network=f"{base}-vpc",
+            network=existing.network_name if existing else f"{base}-vpc",
             subnet=f"{base}-gke",
             router=f"{base}-router",
             nat=f"{base}-nat",
-            private_services_range=f"{base}-psa",
+            private_services_range=(existing.private_services.range_name if existing else None)
+            or f"{base}-psa",
             private_dns_zone=f"{base}-googleapis",
-            cluster=f"{base}-gke",
+            cluster=existing.name if existing else f"{base}-gke",
             node_pool=f"{base}-pool",
             registry_repository=registry_repository,
             image=image,
@@ -700,8 +755,10 @@ class Names:
             namespace=namespace,
             ksa=ksa,
             service="mlflow-server",
-            workload_pool=f"{p}.svc.id.goog",
-            workload_identity_member=f"serviceAccount:{p}.svc.id.goog[{namespace}/{ksa}]",
+            workload_pool=f"{cluster_project}.svc.id.goog",
+            workload_identity_member=(
+                f"serviceAccount:{cluster_project}.svc.id.goog[{namespace}/{ksa}]"
+            ),
             federation_pool=f"{base}-k8s",
             federation_provider=f"{base}-oidc",
             federation_subject=f"system:serviceaccount:{namespace}:{ksa}",

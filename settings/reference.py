@@ -48,6 +48,7 @@ FUNCTION_RULES = {
     "_annotations": "Kubernetes annotation keys; checksum/config is the project's",
     "_extra_env": "environment variable names; not one the project sets (the message names "
     "the setting that does), nor one that looks like a credential",
+    "_network": "a network name, or projects/<host project>/global/networks/<name>",
     "_extra_args": "each --name or --name=value; not an option the project sets (the message "
     "names the setting that does)",
 }
@@ -56,7 +57,11 @@ FUNCTION_RULES = {
 MODEL_RULES = {
     "Settings._coherent": "platform `local` needs a `local` section and "
     "`database.allow_public_ip: true`, and `project_number` with workload identity "
-    "federation; the `local` section is refused on platform `gke`; "
+    "federation; platform `gke-existing` needs an `existing_cluster` section in the region "
+    "and refuses the `cluster` and `network` sections, and on Autopilot keeps Autopilot's "
+    "resource rules (a pod's requests at most 30 vCPU and 110 GiB, 1-6.5 GiB per vCPU, at "
+    "most 10 GiB of ephemeral storage; node_selector by compute class, spot, machine family, "
+    "architecture or zone only); each section is refused on the other platforms; "
     "`cluster.location` must be the region or one of its zones; every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
@@ -78,6 +83,7 @@ MODEL_RULES = {
     "required; no limit is below its request.",
     "Autoscaling._coherent": "`max_replicas` is not below `min_replicas`; an enabled "
     "autoscaler has a cpu or a memory target.",
+    "PrivateServices._existing_needs_a_name": "`range_name` is required with `create` false.",
     "Toleration._coherent": "`Exists` takes no value, `Equal` needs a key, "
     "`toleration_seconds` only with effect `NoExecute`.",
     "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "

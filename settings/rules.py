@@ -88,6 +88,12 @@ REGISTRY_REPOSITORY = Rule(
 )
 # https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create
 SECRET_ID = Rule(r"[a-zA-Z0-9_-]{1,255}", "letters, digits, hyphens, underscores; 1-255")
+SERVICE_ACCOUNT_EMAIL = Rule(
+    r"[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com"
+    r"|[0-9]+-compute@developer\.gserviceaccount\.com",
+    "a service account's email: <id>@<project>.iam.gserviceaccount.com, or the Compute "
+    "Engine default <number>-compute@developer.gserviceaccount.com",
+)
 # Kubernetes DNS-1123 label (namespaces, service names, ...).
 DNS1123_LABEL = Rule(
     r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",

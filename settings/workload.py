@@ -14,10 +14,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from settings import rules
 from settings.server_options import OWNED_ENV, owned_option_reason
+from settings.types import Section
 
 # Kubernetes quantities: https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
 _QUANTITY = re.compile(r"([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")
@@ -62,11 +63,7 @@ def _quantities(value: dict[str, str]) -> dict[str, str]:
 Quantities = Annotated[dict[str, str], AfterValidator(_quantities)]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
-
-
-class ContainerResources(_Section):
+class ContainerResources(Section):
     """Requests and limits of one container (Kubernetes quantities)."""
 
     requests: Quantities = Field(description="cpu, memory, ephemeral-storage requested.")
@@ -102,7 +99,7 @@ def _shown(sizes: dict[str, dict[str, str]]) -> str:
     )
 
 
-class Resources(_Section):
+class Resources(Section):
     """Per-container resources. A container, `requests` or `limits` given in the config is
     merged key by key into the defaults, so `server: {limits: {memory: 2Gi}}` changes one value."""
 
@@ -138,7 +135,7 @@ class Resources(_Section):
         return merged | {k: v for k, v in data.items() if k not in DEFAULT_RESOURCES}
 
 
-class Autoscaling(_Section):
+class Autoscaling(Section):
     """A HorizontalPodAutoscaler for the server (autoscaling/v2). Off: `server.replicas` pods."""
 
     enabled: bool = Field(False, description="Create the HorizontalPodAutoscaler.")
@@ -162,7 +159,7 @@ class Autoscaling(_Section):
         return self
 
 
-class Toleration(_Section):
+class Toleration(Section):
     """One pod toleration (e.g. for a dedicated, tainted node pool)."""
 
     key: Annotated[str, AfterValidator(rules.K8S_LABEL_KEY.check)] | None = Field(
@@ -190,7 +187,7 @@ class Toleration(_Section):
         return self
 
 
-class TopologySpread(_Section):
+class TopologySpread(Section):
     """One topologySpreadConstraint over the server's pods."""
 
     topology_key: Annotated[str, AfterValidator(rules.K8S_LABEL_KEY.check)] = Field(
@@ -273,7 +270,7 @@ class LogLevel(StrEnum):
     ERROR = "ERROR"
 
 
-class WorkloadKnobs(_Section):
+class WorkloadKnobs(Section):
     """Mixed into ServerSettings: the knobs a Helm chart's values.yaml offers."""
 
     resources: Resources = Field(

@@ -21,7 +21,7 @@ prefer_project_node()
 # The project's own test configurations: the tests never depend on the values in config/, which
 # belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
 FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed", "knobs")
+FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot")
 
 
 def fixture_settings(env: str) -> Settings:
@@ -55,6 +55,18 @@ def keyed_settings() -> Settings:
 def knobs_settings() -> Settings:
     """Every workload knob set (tests/configs/knobs.yaml)."""
     return fixture_settings("knobs")
+
+
+@pytest.fixture(scope="session")
+def shared_settings() -> Settings:
+    """platform gke-existing: a Standard cluster in a shared VPC (tests/configs/shared.yaml)."""
+    return fixture_settings("shared")
+
+
+@pytest.fixture(scope="session")
+def autopilot_settings() -> Settings:
+    """platform gke-existing: an Autopilot cluster (tests/configs/autopilot.yaml)."""
+    return fixture_settings("autopilot")
 
 
 @pytest.fixture(scope="session")

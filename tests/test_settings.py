@@ -93,7 +93,7 @@ BAD_VALUES = [
     ("region", 42, "must be text (quote it), got 42"),
     ("prefix", "ML", "lowercase"),
     ("prefix", "averyveryverylongprefix", "1-12"),
-    ("platform", "eks", "must be one of 'gke' or 'local'"),
+    ("platform", "eks", "must be one of 'gke', 'gke-existing' or 'local'"),
     ("labels", {"Team": "x"}, "label key"),
     ("labels", {"team": "Has Space"}, "label value"),
     ("state_bucket", "goog..bad", "3-63 characters"),
@@ -215,7 +215,9 @@ def test_unknown_or_invalid_deploy_env(env: str, rule: str) -> None:
     with pytest.raises(ConfigError, match=rule) as caught:
         load_settings(env, folder=FIXTURES)
     if "no config file" in rule:
-        assert "known environments: gke, keyed, knobs, local" in str(caught.value)
+        assert "known environments: autopilot, gke, keyed, knobs, local, shared" in str(
+            caught.value
+        )
 
 
 def test_config_dir_can_live_outside_the_repository(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.platforms.created_gke import CreatedGke
+from infra.platforms.existing_gke import ExistingGke
 from infra.platforms.external import ExternalCluster
 from settings import Platform
 
 PLATFORMS: dict[Platform, type[InfraPlatform]] = {
     Platform.GKE: CreatedGke,
+    Platform.GKE_EXISTING: ExistingGke,
     Platform.LOCAL: ExternalCluster,
 }
 

@@ -109,7 +109,8 @@ class CreatedGke(InfraPlatform):
             ssl_policy_name=names.ssl_policy,
             host=s.ingress.host,
             iap_members=s.ingress.iap_members,
-            project_id=None if s.ingress.oauth_client else s.project_id,
+            project=s.project_id,
+            require_organization=s.ingress.oauth_client is None,
             depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
         )
 

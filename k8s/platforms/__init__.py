@@ -15,6 +15,8 @@ from settings import Platform, Settings
 
 PLATFORMS: dict[Platform, type[KubePlatform]] = {
     Platform.GKE: GkePlatform,
+    # The team's own GKE cluster takes the same manifests.
+    Platform.GKE_EXISTING: GkePlatform,
     Platform.LOCAL: LocalPlatform,
 }
 

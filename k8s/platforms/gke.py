@@ -23,7 +23,7 @@ class GkePlatform(KubePlatform):
     def allowed_hosts(self) -> list[str]:
         host = self.settings.ingress.host
         # Managed Prometheus scrapes /metrics by pod IP: the pod range's addresses are hosts too.
-        return [host, f"{host}:443", *_ip_patterns(self.settings.network.pods_cidr)]
+        return [host, f"{host}:443", *_ip_patterns(self.settings.pods_cidr)]
 
     def service_account_annotations(self) -> dict[str, str]:
         # Workload Identity: the pods act as the workload GSA, no key anywhere.

@@ -1,0 +1,144 @@
+"""GKE that the team already runs (Standard or Autopilot), in its VPC, perhaps a shared one.
+
+Only what MLflow needs is created: the database reachable in that VPC (through its private
+services access, or one created for a VPC that has none), the Workload Identity binding, the
+static IP, the SSL policy and IAP, in the cluster's project. No network, cluster or node pool.
+At plan time the cluster and the network are read and checked (infra/cluster_lookup.py).
+"""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
+
+from infra.cluster_lookup import ExistingClusterLookup, ExistingPrivateServicesRange
+from infra.database import Database
+from infra.dns import PrivateGoogleApisZone
+from infra.edge import Edge
+from infra.identity import ServiceAccount
+from infra.platforms.base import DatabaseNetwork, InfraPlatform
+from infra.private_services import add_private_services_access
+from infra.registry import ImageRepository
+from settings.existing_cluster import ExistingCluster, GoogleApisRoute
+from settings.model import PRIVATE_GOOGLE_APIS_IPS
+
+
+class ExistingGke(InfraPlatform):
+    apis = (
+        "container.googleapis.com",
+        "servicenetworking.googleapis.com",
+        "iap.googleapis.com",
+        "dns.googleapis.com",
+    )
+
+    @property
+    def existing(self) -> ExistingCluster:
+        existing = self.settings.existing_cluster
+        assert existing is not None  # the settings model requires it on this platform
+        return existing
+
+    def database_network(self) -> DatabaseNetwork:
+        s, names, apis, existing = self.settings, self.names, self.required, self.existing
+        network_project = existing.network_project or s.cluster_project
+        self.lookup = ExistingClusterLookup(
+            self.stack,
+            "existing-cluster",
+            project=s.cluster_project,
+            name=existing.name,
+            location=existing.location,
+            network_project=network_project,
+            network_name=existing.network_name,
+            autopilot=existing.autopilot,
+            depends_on=[apis["container"], apis["compute"]],
+        )
+        network = self.lookup.network_self_link
+        if existing.google_apis is GoogleApisRoute.PRIVATE_CREATE:
+            PrivateGoogleApisZone(
+                self.stack,
+                "googleapis-dns",
+                zone_name=names.private_dns_zone,
+                network_id=network,
+                vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
+                project=network_project,
+                depends_on=[apis["dns"]],
+            )
+        psa = existing.private_services
+        if psa.create:
+            created = add_private_services_access(
+                self.stack,
+                network=network,
+                network_name=existing.network_name,
+                project=network_project,
+                range_name=names.private_services_range,
+                cidr=psa.cidr,
+                depends_on=[apis["compute"], apis["servicenetworking"]],
+            )
+            return DatabaseNetwork(
+                private_network=network,
+                allocated_ip_range=names.private_services_range,
+                depends_on=[created.connection],
+            )
+        checked = ExistingPrivateServicesRange(
+            self.stack,
+            "private-services-range",
+            project=network_project,
+            range_name=names.private_services_range,
+            cidr=psa.cidr,
+            depends_on=[apis["compute"]],
+        )
+        return DatabaseNetwork(
+            private_network=network,
+            allocated_ip_range=names.private_services_range,
+            depends_on=[checked.range],
+        )
+
+    def connect_workload(
+        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+    ) -> None:
+        s, names, apis, existing = self.settings, self.names, self.required, self.existing
+        if existing.node_service_account:
+            registry.grant_reader(
+                f"serviceAccount:{existing.node_service_account}", id="node-reader"
+            )
+        workload.grant_workload_identity_user(
+            names.workload_identity_member, depends_on=[self.lookup.cluster]
+        )
+        # The Secret Manager add-on's identity is the KSA itself (see created_gke.py); its pool
+        # is numbered by the cluster's project.
+        number = self.project.number
+        if s.cluster_project != s.project_id:
+            number = DataGoogleProject(
+                self.stack,
+                "cluster-project",
+                project_id=s.cluster_project,
+                depends_on=[apis["cloudresourcemanager"]],
+            ).number
+        database.grant_password_access(
+            f"principal://iam.googleapis.com/projects/{number}/locations/global/"
+            f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
+            f"/sa/{names.ksa}",
+            id="password-accessor-ksa",
+            depends_on=[self.lookup.cluster],
+        )
+        # The Ingress builds its load balancer in the cluster's project: the address, the TLS
+        # policy and the IAP grants go there.
+        self.edge = Edge(
+            self.stack,
+            "edge",
+            static_ip_name=names.static_ip,
+            ssl_policy_name=names.ssl_policy,
+            host=s.ingress.host,
+            iap_members=s.ingress.iap_members,
+            project=s.cluster_project,
+            require_organization=s.ingress.oauth_client is None,
+            depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
+        )
+
+    def add_outputs(self, database: Database) -> None:
+        self.output("database_private_ip", database.private_ip_address, "Cloud SQL private IP")
+        self.output(
+            "static_ip_address", self.edge.static_ip_address, "Point the host's A record here"
+        )
+        self.output("static_ip_name", self.edge.static_ip_name, "Named by the Ingress")
+        self.output("ssl_policy_name", self.edge.ssl_policy_name, "Named by the FrontendConfig")
+        self.output("cluster_name", self.lookup.cluster.name, "The team's GKE cluster")
+        self.output("cluster_location", self.lookup.cluster.location, "Its zone or region")

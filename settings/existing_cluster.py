@@ -1,0 +1,125 @@
+"""platform `gke-existing`: a GKE cluster (Standard or Autopilot) that the team already runs,
+in its own VPC, possibly a shared VPC whose host project is another one.
+
+The stack then creates only what MLflow needs (database, bucket, identities, the Workload
+Identity binding, static IP, SSL policy, IAP) and checks at plan time that the cluster has what
+the manifests rely on. This section says where the cluster is and what its network offers.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from settings import rules
+from settings.types import Cidr, Section
+
+_NETWORK_PATH = re.compile(
+    r"projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/global/networks/([a-z][-a-z0-9]*)"
+)
+
+
+def _network(value: str) -> str:
+    if _NETWORK_PATH.fullmatch(value) or re.fullmatch(rules.GCE_NAME.pattern, value):
+        return value
+    raise ValueError(
+        f"{value!r} must be a network name (in the cluster's project) or "
+        "projects/<host project>/global/networks/<name> (a shared VPC)"
+    )
+
+
+class GoogleApisRoute(StrEnum):
+    """How the cluster's pods reach Google APIs (the NetworkPolicy allows only that way)."""
+
+    # The VPC already resolves *.googleapis.com to private.googleapis.com (its own DNS zone).
+    PRIVATE_EXISTS = "private"
+    # The stack creates that private DNS zone for the VPC (like the gke platform does).
+    PRIVATE_CREATE = "private-create"
+    # By their public addresses (Cloud NAT): the policy then allows HTTPS to any address.
+    PUBLIC = "public"
+
+
+class PrivateServices(Section):
+    """Private services access in the cluster's VPC, which Cloud SQL's private IP comes from."""
+
+    create: bool = Field(
+        False,
+        description="Create the reserved range and the connection. Only for a VPC that has no "
+        "private services access yet: a VPC has one such connection, and this would own it "
+        "(and remove it on destroy).",
+    )
+    range_name: Annotated[str, AfterValidator(rules.GCE_NAME.check)] | None = Field(
+        None,
+        description="The reserved range: the existing one (create false, required), or the "
+        "name of the one to create (default <prefix>-<environment>-psa).",
+    )
+    cidr: Cidr = Field(
+        description="The range's CIDR: the NetworkPolicy lets the proxy reach Cloud SQL there; "
+        "an existing range is checked against it at plan time."
+    )
+
+    @model_validator(mode="after")
+    def _existing_needs_a_name(self) -> PrivateServices:
+        if not self.create and self.range_name is None:
+            raise ValueError(
+                "range_name is required with create false: the allocated range the VPC's "
+                "private services access uses (gcloud compute addresses list --global "
+                "--filter=purpose=VPC_PEERING)"
+            )
+        return self
+
+
+class ExistingCluster(Section):
+    """The team's GKE cluster (platform gke-existing)."""
+
+    name: Annotated[str, AfterValidator(rules.GKE_CLUSTER.check)] = Field(
+        description="The cluster's name."
+    )
+    location: str = Field(description="Its location: the region (regional) or a zone.")
+    project: Annotated[str, AfterValidator(rules.PROJECT_ID.check)] | None = Field(
+        None,
+        description="The cluster's project; default project_id. Its load balancer, static "
+        "IP, SSL policy and IAP grants live there, and its Workload Identity pool is "
+        "<project>.svc.id.goog.",
+    )
+    network: Annotated[str, AfterValidator(_network)] = Field(
+        description="The cluster's VPC: a name in the cluster's project, or "
+        "projects/<host project>/global/networks/<name> for a shared VPC."
+    )
+    pods_cidr: Cidr = Field(
+        description="The cluster's pod range (Managed Prometheus scrapes /metrics by pod IP, "
+        "so its addresses are allowed Host headers)."
+    )
+    private_services: PrivateServices = Field(description="Private services access.")
+    google_apis: GoogleApisRoute = Field(
+        GoogleApisRoute.PRIVATE_EXISTS,
+        description="How pods reach Google APIs: `private` (the VPC resolves googleapis.com "
+        "to private.googleapis.com already), `private-create` (the stack creates that DNS "
+        "zone) or `public` (by public addresses; the NetworkPolicy then allows HTTPS anywhere).",
+    )
+    autopilot: bool = Field(
+        False,
+        description="An Autopilot cluster: no node pool settings, Autopilot's resource rules "
+        "(checked here), Dataplane V2 and Workload Identity always on.",
+    )
+    node_service_account: (
+        Annotated[str, AfterValidator(rules.SERVICE_ACCOUNT_EMAIL.check)] | None
+    ) = Field(
+        None,
+        description="The nodes' service account, granted read on the image repository. "
+        "None: the nodes can already pull from it.",
+    )
+
+    @property
+    def network_project(self) -> str | None:
+        """The shared VPC's host project, when the network names one."""
+        match = _NETWORK_PATH.fullmatch(self.network)
+        return match[1] if match else None
+
+    @property
+    def network_name(self) -> str:
+        match = _NETWORK_PATH.fullmatch(self.network)
+        return match[2] if match else self.network
