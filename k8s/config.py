@@ -45,6 +45,20 @@ def allowed_hosts(settings: Settings) -> list[str]:
     return hosts
 
 
+def allowed_origins(settings: Settings) -> list[str]:
+    """Origins whose state-changing requests the server accepts (MLflow answers 403 to others).
+
+    Browsers send `Origin` on every POST, same-origin ones included, and the UI's searches,
+    creates and renames are POSTs to /ajax-api/. Exactly the origins users come from: the
+    ingress host over HTTPS (a browser omits the default port) and the localhost forms that
+    `make port-forward` (or the local profile's LoadBalancer) opens. No wildcard: MLflow treats
+    `*` as "no server-side check at all".
+    """
+    port = Workload.of(settings).service_port(settings)
+    origins = [f"https://{settings.ingress.host}"] if settings.is_gke else []
+    return [*origins, f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+
 def _ip_patterns(cidr: str) -> list[str]:
     """fnmatch patterns (MLflow's syntax) that cover a CIDR, one per octet-aligned block."""
     net = ipaddress.ip_network(cidr)
@@ -80,6 +94,7 @@ def config_data(settings: Settings) -> dict[str, str]:
         "MLFLOW_SERVE_ARTIFACTS": "true",
         "MLFLOW_ARTIFACTS_DESTINATION": names.artifact_destination,
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
+        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": ",".join(allowed_origins(settings)),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
         "MLFLOW_EXPOSE_PROMETHEUS": PROMETHEUS_DIR,
         # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
