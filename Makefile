@@ -37,17 +37,20 @@ help: ## Show this list.
 
 install: $(PY_STAMP) $(NODE_STAMP) ## Install the pinned toolchain into .venv and node_modules (idempotent).
 
-PLUGIN := mlflow_server/gcs_not_found
-$(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt $(wildcard $(PLUGIN)/*)
+PLUGINS := mlflow_server/gcs_not_found mlflow_server/iap_auth
+$(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt \
+  $(foreach p,$(PLUGINS),$(wildcard $(p)/* $(p)/*/*))
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@# (grep drops this machine's pip-config noise about missing local index folders)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock \
 	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	@# The image's MLflow plugin too, so the e2e tests run the server the image ships; built from
-	@# a copy, so that no build/ or egg-info folder lands in the source tree.
-	tmp=$$(mktemp -d) && cp -r $(PLUGIN) "$$tmp/" && \
-	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$tmp/$$(basename $(PLUGIN))" \
-	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; rm -rf "$$tmp"
+	@# The image's MLflow plugins too, so the e2e tests run the server the image ships; built
+	@# from a copy, so that no build/ or egg-info folder lands in the source tree.
+	for plugin in $(PLUGINS); do \
+	  tmp=$$(mktemp -d) && cp -r "$$plugin" "$$tmp/" && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$tmp/$$(basename $$plugin)" \
+	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; rm -rf "$$tmp"; \
+	done
 	@# For direct CLI use after `. .venv/bin/activate`: the same quiet environment as make's.
 	grep -q CHECKPOINT_DISABLE $(VENV)/bin/activate || printf '%s\n' \
 	  'export CHECKPOINT_DISABLE=1 CDK8S_CHECK_UPGRADE=false' >> $(VENV)/bin/activate

@@ -8,6 +8,7 @@ import cdk8s_plus_25 as kplus
 from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
 
+from k8s.auth import auth_mode
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
@@ -100,6 +101,7 @@ def config_data(settings: Settings) -> dict[str, str]:
         # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
         # starts a job runner and huey consumers that idle and hold memory.
         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        **auth_mode(settings).config(),
     }
     return dict(sorted(data.items()))
 

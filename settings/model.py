@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from settings import rules
+from settings.auth import AuthSettings
 
 # Versions pinned in one place: the tests and the image build read these too.
 MLFLOW_VERSION = "3.17.2"
@@ -357,6 +358,11 @@ class Settings(_Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     ingress: IngressSettings = Field(default_factory=IngressSettings)
+    auth: AuthSettings = Field(
+        default_factory=lambda: AuthSettings(enabled=False),
+        description="IAP identities inside MLflow (settings/auth.py). Absent: off; present: "
+        "`enabled` defaults to true.",
+    )
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -373,6 +379,11 @@ class Settings(_Section):
                 )
         elif self.local is not None:
             raise ValueError("the 'local' section only applies to platform 'local'")
+        if self.auth.enabled and not self.is_gke:
+            raise ValueError(
+                "auth.enabled needs platform 'gke': IAP signs the identities it verifies, and "
+                "the local profile has no IAP (set auth.enabled: false)"
+            )
         loc = self.cluster.location
         if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
             raise ValueError(
@@ -421,6 +432,7 @@ class Names:
     sql_instance: str
     connection_name: str
     database: str
+    auth_database: str
     db_user: str
     db_password_secret: str
     workload_sa_id: str
@@ -469,6 +481,8 @@ class Names:
             sql_instance=instance,
             connection_name=f"{p}:{s.region}:{instance}",
             database=s.database.database_name,
+            # MLflow's users and permissions, in the same instance (created by db-migrate).
+            auth_database=f"{s.database.database_name}_auth",
             db_user=s.database.user,
             db_password_secret=f"{base}-db-password",
             workload_sa_id=workload_sa_id,

@@ -45,7 +45,8 @@ FUNCTION_RULES = {
 MODEL_RULES = {
     "Settings._coherent": "platform `local` needs a `local` section and "
     "`database.allow_public_ip: true`; the `local` section is refused on platform `gke`; "
-    "`cluster.location` must be the region or one of its zones; every derived name (below) "
+    "`cluster.location` must be the region or one of its zones; `auth.enabled` needs platform "
+    "`gke`; every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
     "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
@@ -55,6 +56,8 @@ MODEL_RULES = {
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",
     "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
+    "AuthSettings._complete": "when `enabled`: `project_number` is required, `admins` names at "
+    "least one principal, and `port_forward_user` differs from `in_cluster_user`.",
 }
 
 

@@ -52,6 +52,7 @@ SHARED_BY_DESIGN = {
     "project_id",
     "region",
     "database",
+    "auth_database",  # a database of each environment's own instance, like `database`
     "db_user",
     "ksa",
     "service",

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT, Settings
+from tests.e2e.google_standin import GoogleStandIn, google_standin
 from tests.e2e.harness import (
     GcsEmulator,
     Manifests,
@@ -29,6 +30,7 @@ from tests.e2e.harness import (
     port_is_free,
     wait_http_ok,
 )
+from tests.e2e.ingress import IngressStandIn
 
 # The manifests under test: dist/ (E2E_MANIFESTS only to try a candidate folder by hand).
 MANIFESTS = Path(os.environ.get("E2E_MANIFESTS", REPO_ROOT / "dist"))
@@ -145,7 +147,14 @@ def _service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, 
 
 
 @pytest.fixture(scope="session")
-def cluster(dev_settings: Settings) -> Iterator[Cluster]:
+def google() -> Iterator[GoogleStandIn]:
+    """IAP's key set and Google's token endpoint, with keys made for this run."""
+    with google_standin() as standin:
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def cluster(dev_settings: Settings, google: GoogleStandIn) -> Iterator[Cluster]:
     names = dev_settings.names
     manifests = Manifests.load(MANIFESTS)
     deployments = manifests.of_kind("Deployment")
@@ -191,6 +200,9 @@ def cluster(dev_settings: Settings) -> Iterator[Cluster]:
         pg.init()
         pg.start()
         pg.create_database(name=names.database, user=names.db_user, password=password)
+        # As Cloud SQL's built-in users (cloudsqlsuperuser): db-migrate creates the auth database.
+        with pg.connect() as conn:
+            conn.execute(f'ALTER ROLE "{names.db_user}" CREATEDB')
 
         gcs = GcsEmulator(project=names.project_id)
         started.append(gcs)
@@ -202,7 +214,8 @@ def cluster(dev_settings: Settings) -> Iterator[Cluster]:
             deployment,
             secrets={},
             files={"DB_PASSWORD_FILE": password + "\n"},
-            extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
+            # Google's endpoints on loopback: the GCS emulator and IAP's key set.
+            extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
         )
         pod.overrides.update(overrides)
         started.append(pod)
@@ -233,6 +246,31 @@ def cluster(dev_settings: Settings) -> Iterator[Cluster]:
                     thing.server.stop()
             else:
                 thing.cleanup()
+
+
+# The audience a script's ID token names (IAP's OAuth client id); the stand-in checks it.
+CLIENT_AUDIENCE = "1234567890-e2e.apps.googleusercontent.com"
+# What the stand-in's assertions name: this project's number and a backend service id.
+BACKEND_SERVICE_ID = "4242424242424242"
+MEMBERS = ("alice@example.com", "bob@example.com", "ml-platform-admin@example.com")
+
+
+@pytest.fixture(scope="session")
+def ingress(cluster: Cluster, google: GoogleStandIn) -> Iterator[IngressStandIn]:
+    """The load balancer + IAP in front of the session's server (tests/e2e/ingress.py)."""
+    auth = cluster.settings.auth
+    standin = IngressStandIn(
+        google,
+        host=cluster.settings.ingress.host,
+        server_port=cluster.container_port,
+        audience=auth.audience or f"{auth.audience_prefix}{BACKEND_SERVICE_ID}",
+        client_audience=CLIENT_AUDIENCE,
+        members=MEMBERS,
+    )
+    try:
+        yield standin
+    finally:
+        standin.cleanup()
 
 
 def run_client(cluster: Cluster, script: Path, *args: str, timeout: float = 240) -> str:
