@@ -36,7 +36,7 @@ def test_bad_auth_settings_are_refused(auth: dict[str, object], message: str) ->
 def test_local_platform_refuses_auth() -> None:
     data = yaml.safe_load((REPO_ROOT / "config" / "local.yaml").read_text())
     data["auth"] = {"project_number": "123456789012", "admins": ["a@example.com"]}
-    with pytest.raises(ConfigError, match="auth.enabled needs platform 'gke'"):
+    with pytest.raises(ConfigError, match=r"auth\.enabled needs platform 'gke'"):
         parse_settings(yaml.safe_dump(data), env="local", source="local.yaml")
 
 
