@@ -37,15 +37,16 @@ help: ## Show this list.
 
 install: $(PY_STAMP) $(NODE_STAMP) ## Install the pinned toolchain into .venv and node_modules (idempotent).
 
-PLUGINS := mlflow_server/gcs_not_found mlflow_server/iap_auth
+# The image's MLflow plugins, and the client plugin for scripts through IAP (client/).
+PLUGINS := mlflow_server/gcs_not_found mlflow_server/iap_auth client
 $(PY_STAMP): requirements.txt requirements.lock mlflow_server/requirements.txt \
   $(foreach p,$(PLUGINS),$(wildcard $(p)/* $(p)/*/*))
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@# (grep drops this machine's pip-config noise about missing local index folders)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock \
 	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	@# The image's MLflow plugins too, so the e2e tests run the server the image ships; built
-	@# from a copy, so that no build/ or egg-info folder lands in the source tree.
+	@# The plugins too, so the e2e tests run the server the image ships and the client users
+	@# install; built from a copy, so that no build/ or egg-info folder lands in the source tree.
 	for plugin in $(PLUGINS); do \
 	  tmp=$$(mktemp -d) && cp -r "$$plugin" "$$tmp/" && \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$tmp/$$(basename $$plugin)" \

@@ -31,6 +31,8 @@ from google.auth import crypt, jwt
 IAP_ISSUER = "https://cloud.google.com/iap"
 GOOGLE_ISSUER = "https://accounts.google.com"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# google-auth addresses its assertion to Google's token endpoint, wherever it posts it.
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 # Assembled, so that this file does not match the key-material checks of tests/test_secrets.py.
 KEY_FIELD = "_".join(("private", "key"))
 KEY_TYPE = "_".join(("service", "account"))
@@ -157,7 +159,9 @@ class GoogleAccounts:
         if account is None:
             raise ValueError(f"unknown service account {unverified.get('iss')!r}")
         claims = jwt.decode(
-            form["assertion"], certs={account.kid: _pem_public(account.key)}, audience=token_uri
+            form["assertion"],
+            certs={account.kid: _pem_public(account.key)},
+            audience=[GOOGLE_TOKEN_URI, token_uri],
         )
         audience = claims.get("target_audience")
         if not audience:
