@@ -27,6 +27,7 @@ _known: set[str] = set()
 _known_lock = threading.Lock()
 _admins: frozenset[str] = frozenset()
 RUN_CREATE_PATHS = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+LOGGED_MODEL_CREATE_PATHS = ("/api/2.0/mlflow/logged-models", "/ajax-api/2.0/mlflow/logged-models")
 USER_TAG = "mlflow.user"
 
 
@@ -75,14 +76,17 @@ def authenticate() -> Authorization | Response:
 
 
 def attribute_run() -> None:
-    """Flask before_request hook, after the auth app's: the verified user owns new runs."""
-    if request.method != "POST" or request.path not in RUN_CREATE_PATHS:
+    """Flask before_request hook, after the auth app's: the verified user owns new runs and
+    logged models (MLflow 3's models: the UI's "Created by" is their mlflow.user tag)."""
+    is_run = request.path in RUN_CREATE_PATHS
+    if request.method != "POST" or not (is_run or request.path in LOGGED_MODEL_CREATE_PATHS):
         return
     name = _principal()
     body: Any = request.get_json(force=True, silent=True)
     if name is None or not isinstance(body, dict):
         return
     # Werkzeug caches the parsed body, so MLflow's handler reads this same dict.
-    body["user_id"] = name
+    if is_run:
+        body["user_id"] = name
     tags = [t for t in body.get("tags") or [] if isinstance(t, dict) and t.get("key") != USER_TAG]
     body["tags"] = [*tags, {"key": USER_TAG, "value": name}]
