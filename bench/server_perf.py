@@ -1,17 +1,26 @@
-"""Server performance: the server as dist/ configures it vs. `mlflow server` with its defaults.
+"""Server performance: the server as dist/ configures it, with and without IAP identities, vs.
+`mlflow server` with its defaults.
 
     .venv/bin/python bench/server_perf.py [--seconds 20] [--clients 4]
 
-Both run on this machine against the same throwaway PostgreSQL 15 and GCS emulator as the
+All run on this machine against the same throwaway PostgreSQL 15 and GCS emulator as the
 e2e tests (tests/e2e/harness.py):
 
-* project: the Deployment's `db-migrate` and `mlflow` containers from dist/, with their
-  command, args and environment as written there (the e2e harness's Pod);
+* project, IAP + permissions: the Deployment's `db-migrate` and `mlflow` containers from dist/,
+  with their command, args and environment as written there (the e2e harness's Pod): IAP's
+  signed header verified (keys from the e2e stand-in for Google's key set), MLflow's auth app
+  and permissions on. The clients connect from 127.0.0.2 (the load balancer's side) and send a
+  signed `x-goog-iap-jwt-assertion`, one per client, as IAP sends one per signed-in user; each
+  client is its own user, in an experiment it created (MANAGE);
+* project, auth off: the same pod with the auth mode switched off (SERVER_APP_NAME and
+  AUTH_DB_NAME empty): the configuration before IAP identities, the same workload;
 * default: `mlflow server --backend-store-uri <same PostgreSQL> --host 127.0.0.1 --port <p>`,
   i.e. uvicorn with 4 workers and MLflow's job runner (huey consumers) enabled.
 
-Load: N client threads, each with its own keep-alive connection and run, POST
-/api/2.0/mlflow/runs/log-metric back to back for the given time (after a warm-up). Memory: the
+Load: N client threads, each with its own keep-alive connection, experiment and run, POST
+/api/2.0/mlflow/runs/log-metric back to back (after a warm-up). All servers run at once and
+take turns, in --rounds slices in alternating order, so that the machine's background load
+weighs on each alike; the ratios come from one run. Memory: the
 server's whole process tree, sampled every 0.5 s: the sum of RSS (what `ps` shows, counting
 pages shared after fork once per process) and of PSS (shared pages split: what the container's
 cgroup is charged for). Prints a table and the ratio of throughputs; --json writes the figures.
@@ -41,6 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from settings import load_settings  # noqa: E402
+from tests.e2e.google_standin import GoogleStandIn, google_standin  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     GcsEmulator,
     Manifests,
@@ -99,20 +109,34 @@ def _memory(root: int) -> tuple[int, int, int]:
     return n, rss, pss
 
 
-def _load(url: str, host: str, seconds: float, clients: int) -> tuple[int, list[float], int]:
+@dataclass(frozen=True)
+class Caller:
+    """How the load's clients reach the server: from where, with which headers per client."""
+
+    source: str = "127.0.0.1"
+    headers: Callable[[int], dict[str, str]] = lambda i: {}
+
+
+def _load(
+    url: str, host: str, seconds: float, clients: int, caller: Caller
+) -> tuple[int, list[float], int]:
     """Back-to-back log-metric calls from `clients` threads; (ok, latencies s, errors).
 
     http.client on a keep-alive connection, not requests: the load generator shares the two
     CPUs with the server and must take as little of them as it can.
     """
     address = url.removeprefix("http://")
-    headers = {"Host": host, "Content-Type": "application/json"}
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
 
-    def post(conn: http.client.HTTPConnection, path: str, body: dict[str, object]) -> bytes:
+    def post(
+        conn: http.client.HTTPConnection,
+        path: str,
+        body: dict[str, object],
+        headers: dict[str, str],
+    ) -> bytes:
         conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
         resp = conn.getresponse()
         data = resp.read()
@@ -120,13 +144,22 @@ def _load(url: str, host: str, seconds: float, clients: int) -> tuple[int, list[
             raise RuntimeError(f"{path}: {resp.status} {data[:300]!r}")
         return data
 
-    def client() -> None:
-        conn = http.client.HTTPConnection(address, timeout=30)
+    def client(index: int) -> None:
+        host_name, port = address.rsplit(":", 1)
+        conn = http.client.HTTPConnection(
+            host_name, int(port), timeout=30, source_address=(caller.source, 0)
+        )
+        headers = {"Host": host, "Content-Type": "application/json", **caller.headers(index)}
+        name = f"bench-{index}-{secrets.token_hex(4)}"
+        experiment = json.loads(
+            post(conn, "/api/2.0/mlflow/experiments/create", {"name": name}, headers)
+        )["experiment_id"]
         run = json.loads(
             post(
                 conn,
                 "/api/2.0/mlflow/runs/create",
-                {"experiment_id": "0", "start_time": int(time.time() * 1000)},
+                {"experiment_id": experiment, "start_time": int(time.time() * 1000)},
+                headers,
             )
         )
         run_id = run["run"]["info"]["run_id"]
@@ -141,7 +174,7 @@ def _load(url: str, host: str, seconds: float, clients: int) -> tuple[int, list[
             }
             t0 = time.perf_counter()
             try:
-                post(conn, "/api/2.0/mlflow/runs/log-metric", body)
+                post(conn, "/api/2.0/mlflow/runs/log-metric", body, headers)
                 ok += 1
             except RuntimeError as exc:
                 bad += 1
@@ -155,7 +188,7 @@ def _load(url: str, host: str, seconds: float, clients: int) -> tuple[int, list[
             counts["ok"] += ok
             counts["errors"] += bad
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -163,39 +196,69 @@ def _load(url: str, host: str, seconds: float, clients: int) -> tuple[int, list[
     return counts["ok"], latencies, counts["errors"]
 
 
-def measure(name: str, root_pid: int, url: str, host: str, seconds: float, clients: int) -> Result:
+@dataclass(frozen=True)
+class Target:
+    """A running server under test and how the load reaches it."""
+
+    name: str
+    root_pid: int
+    url: str
+    host: str
+    caller: Caller
+
+
+def measure(targets: list[Target], seconds: float, clients: int, rounds: int) -> list[Result]:
+    """Each target gets `seconds` of load in `rounds` slices, the targets taking turns (in
+    alternating order), so that a change in the machine's background load hits all alike."""
     time.sleep(3)  # let the workers and job consumers finish starting
-    _load(url, host, 3, clients)  # warm-up: imports, connection pools, first queries
+    idle: dict[str, tuple[int, int, int]] = {}
+    for t in targets:
+        _load(t.url, t.host, 3, clients, t.caller)  # warm-up: imports, pools, first queries
     time.sleep(1)
-    n, idle_rss, idle_pss = _memory(root_pid)
-    peak = [idle_rss, idle_pss]
-    done = threading.Event()
+    for t in targets:
+        idle[t.name] = _memory(t.root_pid)
+    totals = {t.name: {"ok": 0, "errors": 0, "elapsed": 0.0} for t in targets}
+    latencies: dict[str, list[float]] = {t.name: [] for t in targets}
+    peak = {t.name: [idle[t.name][1], idle[t.name][2]] for t in targets}
+    for r in range(rounds):
+        for t in targets if r % 2 == 0 else list(reversed(targets)):
+            done = threading.Event()
 
-    def sample() -> None:
-        while not done.wait(0.5):
-            _, rss, pss = _memory(root_pid)
-            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            def sample(t: Target = t, done: threading.Event = done) -> None:
+                while not done.wait(0.5):
+                    _, rss, pss = _memory(t.root_pid)
+                    mine = peak[t.name]
+                    mine[0], mine[1] = max(mine[0], rss), max(mine[1], pss)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    t0 = time.monotonic()
-    ok, latencies, errors = _load(url, host, seconds, clients)
-    elapsed = time.monotonic() - t0
-    done.set()
-    sampler.join()
-    latencies.sort()
-    return Result(
-        name=name,
-        requests_per_s=ok / elapsed,
-        p50_ms=statistics.median(latencies) * 1000,
-        p95_ms=latencies[int(len(latencies) * 0.95)] * 1000,
-        errors=errors,
-        processes=n,
-        idle_rss_mib=idle_rss / MIB,
-        peak_rss_mib=peak[0] / MIB,
-        idle_pss_mib=idle_pss / MIB,
-        peak_pss_mib=peak[1] / MIB,
-    )
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            t0 = time.monotonic()
+            ok, lat, errors = _load(t.url, t.host, seconds / rounds, clients, t.caller)
+            totals[t.name]["elapsed"] += time.monotonic() - t0
+            done.set()
+            sampler.join()
+            totals[t.name]["ok"] += ok
+            totals[t.name]["errors"] += errors
+            latencies[t.name] += lat
+    results = []
+    for t in targets:
+        lat = sorted(latencies[t.name])
+        n, idle_rss, idle_pss = idle[t.name]
+        results.append(
+            Result(
+                name=t.name,
+                requests_per_s=totals[t.name]["ok"] / totals[t.name]["elapsed"],
+                p50_ms=statistics.median(lat) * 1000,
+                p95_ms=lat[int(len(lat) * 0.95)] * 1000,
+                errors=int(totals[t.name]["errors"]),
+                processes=n,
+                idle_rss_mib=idle_rss / MIB,
+                peak_rss_mib=peak[t.name][0] / MIB,
+                idle_pss_mib=idle_pss / MIB,
+                peak_pss_mib=peak[t.name][1] / MIB,
+            )
+        )
+    return results
 
 
 @contextlib.contextmanager
@@ -210,6 +273,8 @@ def backing_services() -> Iterator[tuple[PostgresServer, GcsEmulator, str]]:
         pg.start()
         pg.create_database(name=names.database, user=names.db_user, password=password)
         pg.create_database(name="mlflow_default", user=names.db_user)
+        with pg.connect() as conn:  # as Cloud SQL's built-in user: db-migrate creates mlflow_auth
+            conn.execute(f'ALTER ROLE "{names.db_user}" CREATEDB')
         gcs.start()
         gcs.create_bucket(names.bucket)
         yield pg, gcs, password
@@ -218,14 +283,37 @@ def backing_services() -> Iterator[tuple[PostgresServer, GcsEmulator, str]]:
         pg.cleanup()
 
 
-def run_project(
+AUTH_OFF = {"SERVER_APP_NAME": "", "AUTH_DB_NAME": ""}
+
+
+def iap_caller(google: GoogleStandIn, audience_prefix: str) -> Caller:
+    """The load balancer's side (127.0.0.2), one signed assertion per client (a user each)."""
+    assertions: dict[int, str] = {}
+
+    def headers(index: int) -> dict[str, str]:
+        if index not in assertions:
+            assertions[index] = google.iap.assertion(
+                email=f"bench-{index}@example.com",
+                user_id=str(1000 + index),
+                audience=f"{audience_prefix}4242424242424242",
+            )
+        return {"x-goog-iap-jwt-assertion": assertions[index]}
+
+    return Caller(source="127.0.0.2", headers=headers)
+
+
+@contextlib.contextmanager
+def project_server(
     manifests_dir: Path,
     pg: PostgresServer,
     gcs: GcsEmulator,
+    google: GoogleStandIn,
     password: str,
-    run: Callable[..., Result],
     variant: dict[str, str],
-) -> Result:
+    *,
+    name: str,
+    caller: Caller,
+) -> Iterator[Target]:
     settings = load_settings("dev")
     names = settings.names
     manifests = Manifests.load(manifests_dir)
@@ -235,7 +323,7 @@ def run_project(
         deployment,
         secrets={},
         files={"DB_PASSWORD_FILE": password + "\n"},
-        extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
+        extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
         # Free ports for PostgreSQL and the server: the bench may run beside the e2e tests.
         # Clients still send the Service's Host header, which the server's allowed hosts name.
         overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **variant},
@@ -248,23 +336,21 @@ def run_project(
         if migrate.returncode:
             raise RuntimeError(migrate.stderr[-3000:])
         peak_kib = re.findall(r"^maxrss_kib=(\d+)$", migrate.stderr, flags=re.M)
-        print(
-            f"db-migrate (schema creation on an empty database): peak RSS "
-            f"{int(peak_kib[-1]) / 1024:.0f} MiB"
-        )
+        print(f"db-migrate, {name}: peak RSS {int(peak_kib[-1]) / 1024:.0f} MiB")
         server = pod.start("mlflow")
         port = int(server.container.env["MLFLOW_PORT"])
         url = f"http://127.0.0.1:{port}"
         wait_http_ok(f"{url}/health", timeout=120)
         host = f"{names.service}.{names.namespace}.svc.cluster.local:{settings.server.port}"
-        return run("project (dist/)" + (" +variant" if variant else ""), server.proc.pid, url, host)
+        yield Target(name, server.proc.pid, url, host, caller)
     finally:
         if server is not None:
             server.stop()
         pod.cleanup()
 
 
-def run_default(pg: PostgresServer, password: str, run: Callable[..., Result]) -> Result:
+@contextlib.contextmanager
+def default_server(pg: PostgresServer, password: str) -> Iterator[Target]:
     from urllib.parse import quote
 
     names = load_settings("dev").names
@@ -298,7 +384,7 @@ def run_default(pg: PostgresServer, password: str, run: Callable[..., Result]) -
         try:
             url = f"http://127.0.0.1:{port}"
             wait_http_ok(f"{url}/health", timeout=180)
-            return run("mlflow server defaults", proc.pid, url, f"127.0.0.1:{port}")
+            yield Target("mlflow server defaults", proc.pid, url, f"127.0.0.1:{port}", Caller())
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, 15)
@@ -327,18 +413,36 @@ def main() -> int:
         help="Try a variant: override an env var of the project's containers (repeatable).",
     )
     parser.add_argument("--skip-default", action="store_true", help="Measure the project only.")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="Slices per server, taking turns (default 4)."
+    )
     args = parser.parse_args()
 
-    def run(name: str, pid: int, url: str, host: str) -> Result:
-        return measure(name, pid, url, host, args.seconds, args.clients)
-
-    with backing_services() as (pg, gcs, password):
+    auth = load_settings("dev").auth
+    with contextlib.ExitStack() as stack:
+        pg, gcs, password = stack.enter_context(backing_services())
+        google = stack.enter_context(google_standin())
         variant = dict(item.split("=", 1) for item in args.set)
-        project = run_project(args.manifests, pg, gcs, password, run, variant)
-        if args.skip_default:
-            print(asdict(project))
-            return 0
-        default = run_default(pg, password, run)
+        common = (args.manifests, pg, gcs, google, password)
+        targets = [
+            stack.enter_context(
+                project_server(
+                    *common,
+                    variant,
+                    name="project, IAP + perms",
+                    caller=iap_caller(google, auth.audience_prefix),
+                )
+            ),
+            stack.enter_context(
+                project_server(
+                    *common, {**variant, **AUTH_OFF}, name="project, auth off", caller=Caller()
+                )
+            ),
+        ]
+        if not args.skip_default:
+            targets.append(stack.enter_context(default_server(pg, password)))
+        results = measure(targets, args.seconds, args.clients, args.rounds)
+    iap, anonymous = results[0], results[1]
     print(
         f"log-metric load: {args.clients} keep-alive clients x {args.seconds:.0f} s, "
         f"{os.cpu_count()} CPUs"
@@ -348,22 +452,32 @@ def main() -> int:
         f"{'RSS idle':>10}{'RSS peak':>10}{'PSS idle':>10}{'PSS peak':>10}  (MiB)"
     )
     print(header)
-    for r in (project, default):
+    for r in results:
         print(
             f"{r.name:<24}{r.requests_per_s:>8.1f}{r.p50_ms:>8.1f}{r.p95_ms:>8.1f}{r.errors:>7}"
             f"{r.processes:>6}{r.idle_rss_mib:>10.0f}{r.peak_rss_mib:>10.0f}"
             f"{r.idle_pss_mib:>10.0f}{r.peak_pss_mib:>10.0f}"
         )
-    ratio = project.requests_per_s / default.requests_per_s
-    print(f"throughput ratio project/default: {ratio:.2f}x (target >= 2x)")
+    ratios = {"iap_vs_auth_off": iap.requests_per_s / anonymous.requests_per_s}
     print(
-        f"peak memory, project: {project.peak_rss_mib:.0f} MiB RSS, "
-        f"{project.peak_pss_mib:.0f} MiB PSS (target <= 600 MiB per pod)"
+        f"throughput ratio IAP + permissions / auth off: {ratios['iap_vs_auth_off']:.2f}x "
+        "(target >= 0.8x)"
+    )
+    if len(results) == 3:
+        ratios["auth_off_vs_default"] = anonymous.requests_per_s / results[2].requests_per_s
+        ratios["iap_vs_default"] = iap.requests_per_s / results[2].requests_per_s
+        print(
+            f"throughput ratio project/default: {ratios['iap_vs_default']:.2f}x with IAP, "
+            f"{ratios['auth_off_vs_default']:.2f}x auth off (target >= 2x)"
+        )
+    print(
+        f"peak memory, project with IAP: {iap.peak_rss_mib:.0f} MiB RSS, "
+        f"{iap.peak_pss_mib:.0f} MiB PSS (target <= 600 MiB per pod)"
     )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
-            json.dumps({"ratio": ratio, "results": [asdict(project), asdict(default)]}, indent=2)
+            json.dumps({"ratios": ratios, "results": [asdict(r) for r in results]}, indent=2)
         )
     return 0
 

@@ -67,7 +67,14 @@ class GoogleIdTokens:
                     "the user's Application Default Credentials returned no ID token: run "
                     "gcloud auth application-default login again"
                 )
-            expiry = float(jwt.decode(token, verify=False)["exp"])
+            claims = jwt.decode(token, verify=False)
+            if claims.get("aud") != self.audience:
+                raise RuntimeError(
+                    f"your Application Default Credentials give ID tokens for OAuth client "
+                    f"{claims.get('aud')}, not MLFLOW_IAP_AUDIENCE={self.audience}: run gcloud "
+                    "auth application-default login --client-id-file=<that client's JSON>"
+                )
+            expiry = float(claims["exp"])
         else:
             token = self._credentials.token
             expiry = self._credentials.expiry.replace(tzinfo=_utc()).timestamp()

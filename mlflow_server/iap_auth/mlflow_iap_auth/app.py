@@ -28,7 +28,7 @@ def create_app() -> Any:
     os.environ.setdefault("MLFLOW_FLASK_SERVER_SECRET_KEY", secrets.token_urlsafe(32))
     import mlflow.server.auth as auth
 
-    from mlflow_iap_auth import identity
+    from mlflow_iap_auth import caches, identity
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.middleware import IapMiddleware
 
@@ -46,6 +46,7 @@ def create_app() -> Any:
     # it: Managed Prometheus scrapes it as the in-cluster user. It holds request counts and
     # latencies, no experiment data: any authenticated caller may read it.
     auth.BEFORE_REQUEST_VALIDATORS[("/metrics", "GET")] = lambda: True
+    caches.install(auth)
     app = auth.create_app()
     auth.app.before_request(identity.attribute_run)
     return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url)))
