@@ -43,7 +43,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +68,7 @@ MIB = 1024 * 1024
 class Result:
     name: str
     requests_per_s: float
+    cpu_ms_per_request: float  # the server's CPU time (all its processes) per request
     p50_ms: float
     p95_ms: float
     errors: int
@@ -117,16 +118,30 @@ class Caller:
     headers: Callable[[int], dict[str, str]] = lambda i: {}
 
 
-def _load(
-    url: str, host: str, seconds: float, clients: int, caller: Caller
-) -> tuple[int, list[float], int]:
-    """Back-to-back log-metric calls from `clients` threads; (ok, latencies s, errors).
+def _cpu_seconds(root: int) -> float:
+    """User + system CPU time of the server's whole process tree so far."""
+    total = 0
+    for pid in _tree(root):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
-    http.client on a keep-alive connection, not requests: the load generator shares the two
-    CPUs with the server and must take as little of them as it can.
+
+def _load(
+    url: str, host: str, seconds: float, clients: int, caller: Caller, runs: dict[int, str]
+) -> tuple[int, list[float], int, float]:
+    """Back-to-back log-metric calls from `clients` threads; (ok, latencies s, errors, s).
+
+    Each client logs to its own run in its own experiment, created on its first call (kept in
+    `runs`); the timed window starts when every client is ready. http.client on a keep-alive
+    connection, not requests: the load generator shares the two CPUs with the server and must
+    take as little of them as it can.
     """
     address = url.removeprefix("http://")
-    stop = time.monotonic() + seconds
+    window: dict[str, float] = {}
+    ends: list[float] = []
+    ready = threading.Barrier(clients, action=lambda: window.update(start=time.monotonic()))
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
@@ -150,20 +165,24 @@ def _load(
             host_name, int(port), timeout=30, source_address=(caller.source, 0)
         )
         headers = {"Host": host, "Content-Type": "application/json", **caller.headers(index)}
-        name = f"bench-{index}-{secrets.token_hex(4)}"
-        experiment = json.loads(
-            post(conn, "/api/2.0/mlflow/experiments/create", {"name": name}, headers)
-        )["experiment_id"]
-        run = json.loads(
-            post(
-                conn,
-                "/api/2.0/mlflow/runs/create",
-                {"experiment_id": experiment, "start_time": int(time.time() * 1000)},
-                headers,
+        if index not in runs:
+            name = f"bench-{index}-{secrets.token_hex(4)}"
+            experiment = json.loads(
+                post(conn, "/api/2.0/mlflow/experiments/create", {"name": name}, headers)
+            )["experiment_id"]
+            run = json.loads(
+                post(
+                    conn,
+                    "/api/2.0/mlflow/runs/create",
+                    {"experiment_id": experiment, "start_time": int(time.time() * 1000)},
+                    headers,
+                )
             )
-        )
-        run_id = run["run"]["info"]["run_id"]
+            runs[index] = run["run"]["info"]["run_id"]
+        run_id = runs[index]
         step, mine, ok, bad = 0, [], 0, 0
+        ready.wait()
+        stop = window["start"] + seconds
         while time.monotonic() < stop:
             body = {
                 "run_id": run_id,
@@ -184,6 +203,7 @@ def _load(
             step += 1
         conn.close()
         with lock:
+            ends.append(time.monotonic())
             latencies.extend(mine)
             counts["ok"] += ok
             counts["errors"] += bad
@@ -193,7 +213,7 @@ def _load(
         t.start()
     for t in threads:
         t.join()
-    return counts["ok"], latencies, counts["errors"]
+    return counts["ok"], latencies, counts["errors"], max(ends) - window["start"]
 
 
 @dataclass(frozen=True)
@@ -205,6 +225,7 @@ class Target:
     url: str
     host: str
     caller: Caller
+    runs: dict[int, str] = field(default_factory=dict)  # client -> its run
 
 
 def measure(targets: list[Target], seconds: float, clients: int, rounds: int) -> list[Result]:
@@ -213,11 +234,11 @@ def measure(targets: list[Target], seconds: float, clients: int, rounds: int) ->
     time.sleep(3)  # let the workers and job consumers finish starting
     idle: dict[str, tuple[int, int, int]] = {}
     for t in targets:
-        _load(t.url, t.host, 3, clients, t.caller)  # warm-up: imports, pools, first queries
+        _load(t.url, t.host, 3, clients, t.caller, t.runs)  # warm-up: imports, pools, queries
     time.sleep(1)
     for t in targets:
         idle[t.name] = _memory(t.root_pid)
-    totals = {t.name: {"ok": 0, "errors": 0, "elapsed": 0.0} for t in targets}
+    totals = {t.name: {"ok": 0, "errors": 0, "elapsed": 0.0, "cpu": 0.0} for t in targets}
     latencies: dict[str, list[float]] = {t.name: [] for t in targets}
     peak = {t.name: [idle[t.name][1], idle[t.name][2]] for t in targets}
     for r in range(rounds):
@@ -232,9 +253,12 @@ def measure(targets: list[Target], seconds: float, clients: int, rounds: int) ->
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            t0 = time.monotonic()
-            ok, lat, errors = _load(t.url, t.host, seconds / rounds, clients, t.caller)
-            totals[t.name]["elapsed"] += time.monotonic() - t0
+            cpu0 = _cpu_seconds(t.root_pid)
+            ok, lat, errors, elapsed = _load(
+                t.url, t.host, seconds / rounds, clients, t.caller, t.runs
+            )
+            totals[t.name]["cpu"] += _cpu_seconds(t.root_pid) - cpu0
+            totals[t.name]["elapsed"] += elapsed
             done.set()
             sampler.join()
             totals[t.name]["ok"] += ok
@@ -248,6 +272,7 @@ def measure(targets: list[Target], seconds: float, clients: int, rounds: int) ->
             Result(
                 name=t.name,
                 requests_per_s=totals[t.name]["ok"] / totals[t.name]["elapsed"],
+                cpu_ms_per_request=totals[t.name]["cpu"] / max(1, totals[t.name]["ok"]) * 1000,
                 p50_ms=statistics.median(lat) * 1000,
                 p95_ms=lat[int(len(lat) * 0.95)] * 1000,
                 errors=int(totals[t.name]["errors"]),
@@ -448,13 +473,15 @@ def main() -> int:
         f"{os.cpu_count()} CPUs"
     )
     header = (
-        f"{'server':<24}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}{'procs':>6}"
+        f"{'server':<24}{'req/s':>8}{'CPU ms':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}"
+        f"{'procs':>6}"
         f"{'RSS idle':>10}{'RSS peak':>10}{'PSS idle':>10}{'PSS peak':>10}  (MiB)"
     )
     print(header)
     for r in results:
         print(
-            f"{r.name:<24}{r.requests_per_s:>8.1f}{r.p50_ms:>8.1f}{r.p95_ms:>8.1f}{r.errors:>7}"
+            f"{r.name:<24}{r.requests_per_s:>8.1f}{r.cpu_ms_per_request:>8.1f}{r.p50_ms:>8.1f}"
+            f"{r.p95_ms:>8.1f}{r.errors:>7}"
             f"{r.processes:>6}{r.idle_rss_mib:>10.0f}{r.peak_rss_mib:>10.0f}"
             f"{r.idle_pss_mib:>10.0f}{r.peak_pss_mib:>10.0f}"
         )
@@ -462,6 +489,11 @@ def main() -> int:
     print(
         f"throughput ratio IAP + permissions / auth off: {ratios['iap_vs_auth_off']:.2f}x "
         "(target >= 0.8x)"
+    )
+    ratios["cpu_iap_vs_auth_off"] = iap.cpu_ms_per_request / anonymous.cpu_ms_per_request
+    print(
+        f"server CPU per request, IAP + permissions / auth off: "
+        f"{ratios['cpu_iap_vs_auth_off']:.2f}x"
     )
     if len(results) == 3:
         ratios["auth_off_vs_default"] = anonymous.requests_per_s / results[2].requests_per_s
