@@ -293,3 +293,18 @@ def test_users_have_no_password(cluster: Cluster, ingress: IngressStandIn, googl
     users = dict(rows)
     assert {ALICE, BOB, ADMIN} <= set(users)
     assert len(set(users.values())) == len(users)  # random, never a shared default
+
+
+def test_artifact_uploads_are_permission_checked(
+    ingress: IngressStandIn, google: GoogleStandIn, alices_experiment: str
+) -> None:
+    """Artifact transfers are FastAPI's own routes (MLflow's permission middleware there, not
+    Flask's hook): Bob may not write into Alice's run, Alice may, and Bob may read it."""
+    run = {"experiment_id": alices_experiment, "start_time": int(time.time() * 1000)}
+    reply = as_user(ingress, google, ALICE, "POST", f"{API}/runs/create", body=run)
+    run_id = reply.json()["run"]["info"]["run_id"]
+    path = f"/api/2.0/mlflow-artifacts/artifacts/{alices_experiment}/{run_id}/artifacts/notes.txt"
+    assert as_user(ingress, google, BOB, "PUT", path, body="bob's").status == 403
+    assert as_user(ingress, google, ALICE, "PUT", path, body="alice's").status == 200
+    reply = as_user(ingress, google, BOB, "GET", path)
+    assert (reply.status, reply.body) == (200, '"alice\'s"')

@@ -28,7 +28,7 @@ def create_app() -> Any:
     os.environ.setdefault("MLFLOW_FLASK_SERVER_SECRET_KEY", secrets.token_urlsafe(32))
     import mlflow.server.auth as auth
 
-    from mlflow_iap_auth import caches, identity
+    from mlflow_iap_auth import caches, fastpath, identity
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.middleware import IapMiddleware
 
@@ -48,5 +48,6 @@ def create_app() -> Any:
     auth.BEFORE_REQUEST_VALIDATORS[("/metrics", "GET")] = lambda: True
     caches.install(auth)
     app = auth.create_app()
+    fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
     return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url)))
