@@ -50,7 +50,9 @@ def test_off_means_no_auth_entries(dev_settings: Settings) -> None:
 
 def test_exact_audience_once_the_backend_service_is_known() -> None:
     s = parse_settings(_dev(backend_service_id="4242"), env="dev", source="dev.yaml")
-    assert s.auth.audience == "/projects/123456789012/global/backendServices/4242"
+    assert s.auth.audience == s.auth.audience_prefix + "4242"
+    assert s.auth.project_number == "123456789012"
+    assert s.auth.audience_prefix == f"/projects/{s.auth.project_number}/global/backendServices/"
     assert auth_mode(s).config()["IAP_BACKEND_SERVICE_ID"] == "4242"
 
 
