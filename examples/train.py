@@ -7,8 +7,8 @@ input example, then prints the run id and its URL.
     MLFLOW_TRACKING_URI=http://localhost:8080 python examples/train.py   # local profile
     kubectl -n mlflow-dev port-forward svc/mlflow-server 5000:5000 &
     MLFLOW_TRACKING_URI=http://localhost:5000 python examples/train.py   # port-forward
-    # Behind IAP: an OIDC token for the IAP client (audience = its OAuth client id)
-    MLFLOW_TRACKING_TOKEN=$(gcloud auth print-identity-token --audiences=CLIENT_ID) \\
+    # Behind IAP: the plugin mlflow-iap-client (examples/iap_client/) sends a fresh ID token
+    MLFLOW_TRACKING_AUTH=iap MLFLOW_IAP_AUDIENCE=CLIENT_ID.apps.googleusercontent.com \\
       MLFLOW_TRACKING_URI=https://mlflow.example.com python examples/train.py
     # In the cluster (a pod in an allowed namespace):
     MLFLOW_TRACKING_URI=http://mlflow-server.mlflow-dev.svc.cluster.local:5000

@@ -6,6 +6,7 @@ import cdk8s_plus_25 as kplus
 from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
 
+from k8s.auth import auth_mode
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
@@ -40,6 +41,20 @@ def allowed_hosts(settings: Settings) -> list[str]:
     return hosts
 
 
+def allowed_origins(settings: Settings) -> list[str]:
+    """Origins whose state-changing requests the server accepts (MLflow answers 403 to others).
+
+    Browsers send `Origin` on every POST, same-origin ones included, and the UI's searches,
+    creates and renames are POSTs to /ajax-api/. Exactly the origins users come from: what the
+    platform adds (on GKE the ingress host over HTTPS; a browser omits the default port) and
+    the localhost forms that `make port-forward` (or the local profile's LoadBalancer) opens.
+    No wildcard: MLflow treats `*` as "no server-side check at all".
+    """
+    platform = platform_for(settings)
+    port = platform.service_port
+    return [*platform.allowed_origins(), f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+
 def config_data(settings: Settings) -> dict[str, str]:
     """Everything the server and the migration read from the ConfigMap (envFrom).
 
@@ -64,6 +79,7 @@ def config_data(settings: Settings) -> dict[str, str]:
         "MLFLOW_SERVE_ARTIFACTS": "true",
         "MLFLOW_ARTIFACTS_DESTINATION": names.artifact_destination,
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
+        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": ",".join(allowed_origins(settings)),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
         "MLFLOW_EXPOSE_PROMETHEUS": PROMETHEUS_DIR,
         # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
@@ -72,6 +88,8 @@ def config_data(settings: Settings) -> dict[str, str]:
         # MLflow's own loggers and uvicorn's (access log at INFO).
         "MLFLOW_LOGGING_LEVEL": settings.server.log_level.value,
         "MLFLOW_UVICORN_OPTS": f"--log-level {settings.server.log_level.value.lower()}",
+        # Who is who inside MLflow (k8s/auth.py): nothing when IAP's admission is all there is.
+        **auth_mode(settings).config(),
     }
     # The team's own variables; the settings model refuses the names above (server_options).
     data.update(settings.server.extra_env)

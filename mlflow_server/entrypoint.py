@@ -20,6 +20,10 @@ Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
   DB_PASSWORD_FILE                    a file holding the password (one trailing newline is
                                       stripped, as `echo` and most secret stores add one)
+  AUTH_DB_NAME                        optional: MLflow's users and permissions database in the
+                                      same instance. `db upgrade` creates and migrates it;
+                                      `server` gets its URI in IAP_AUTH_DATABASE_URI
+  SERVER_APP_NAME                     optional: `mlflow server --app-name` (iap-auth)
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from urllib.parse import quote
 DRIVER = "postgresql+psycopg2"
 REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
 URI_ENV = "MLFLOW_BACKEND_STORE_URI"
+AUTH_URI_ENV = "IAP_AUTH_DATABASE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
 USAGE = (
@@ -112,8 +117,9 @@ def _component(value: str) -> str:
     return quote(value, safe="")
 
 
-def backend_uri(env: Mapping[str, str]) -> str:
-    """The SQLAlchemy URI for the settings in `env`. Raises ConfigError naming what is wrong."""
+def backend_uri(env: Mapping[str, str], *, database: str | None = None) -> str:
+    """The SQLAlchemy URI for the settings in `env` (another `database` of the same instance
+    when given). Raises ConfigError naming what is wrong."""
     missing = [name for name in REQUIRED if not env.get(name)]
     if missing:
         raise ConfigError(f"missing environment variable(s): {', '.join(missing)}")
@@ -125,11 +131,45 @@ def backend_uri(env: Mapping[str, str]) -> str:
         host = f"[{host}]"  # an IPv6 literal
     password = read_password(env["DB_PASSWORD_FILE"])
     user = _component(env["DB_USER"])
-    return f"{DRIVER}://{user}:{_component(password)}@{host}:{port}/{_component(env['DB_NAME'])}"
+    name = _component(database or env["DB_NAME"])
+    return f"{DRIVER}://{user}:{_component(password)}@{host}:{port}/{name}"
 
 
-def upgrade(uri: str) -> None:
-    """Create the schema on an empty database or migrate it to this MLflow's head, serialized."""
+def upgrade_auth(uri: str, auth_uri: str, auth_db: str) -> None:
+    """Create MLflow's auth database in the same instance if missing, then migrate it to head.
+
+    Cloud SQL's built-in users may CREATE DATABASE (cloudsqlsuperuser); the caller holds the
+    migration lock, so two pods never race to create it.
+    """
+    import sqlalchemy
+    from mlflow.store.db import utils
+
+    engine = utils.create_sqlalchemy_engine_with_retry(uri)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            found = conn.execute(
+                sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": auth_db},
+            ).first()
+            if found is None:
+                _log.info("creating the auth database %s", auth_db)
+                quoted = conn.dialect.identifier_preparer.quote(auth_db)
+                conn.execute(sqlalchemy.text(f"CREATE DATABASE {quoted}"))
+    finally:
+        engine.dispose()
+    from mlflow.server.auth.db import utils as auth_utils
+
+    auth_engine = utils.create_sqlalchemy_engine_with_retry(auth_uri)
+    try:
+        _log.info("migrating the auth database to the head revision")
+        auth_utils.migrate(auth_engine, "head")
+    finally:
+        auth_engine.dispose()
+
+
+def upgrade(uri: str, auth: tuple[str, str] | None = None) -> None:
+    """Create the schema on an empty database or migrate it to this MLflow's head, serialized
+    (and the auth database, `auth` = (its URI, its name), under the same lock)."""
     import sqlalchemy
     from mlflow.store.db import utils
 
@@ -159,6 +199,8 @@ def upgrade(uri: str) -> None:
                     utils._initialize_tables(engine)
                 utils._verify_schema(engine)
                 apply_project_tuning(engine)
+                if auth is not None:
+                    upgrade_auth(uri, *auth)
             finally:
                 lock_conn.execute(
                     sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
@@ -206,17 +248,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     env = dict(os.environ)
+    auth_db = env.get("AUTH_DB_NAME") or None
     try:
         env[URI_ENV] = backend_uri(env)
+        if auth_db is not None:
+            env[AUTH_URI_ENV] = backend_uri(env, database=auth_db)
     except ConfigError as exc:
         print(f"mlflow-entrypoint: {exc}", file=sys.stderr)
         return 2
     if args[0] == "db":
-        upgrade(env[URI_ENV])
+        upgrade(env[URI_ENV], (env[AUTH_URI_ENV], auth_db) if auth_db is not None else None)
         return 0
     if args[0] == "rewrite-artifact-uris":
         exec_rewrite_tool(args[1:], env)
-    exec_server(args[1:], env)
+    server_args = args[1:]
+    if env.get("SERVER_APP_NAME") and "--app-name" not in server_args:
+        server_args = ["--app-name", env["SERVER_APP_NAME"], *server_args]
+    exec_server(server_args, env)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from settings import autopilot, rules
+from settings.auth import AuthSettings
 from settings.existing_cluster import ExistingCluster, GoogleApisRoute
 from settings.types import Cidr, Section
 from settings.workload import WorkloadKnobs
@@ -529,6 +530,11 @@ class Settings(Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     ingress: IngressSettings = Field(default_factory=IngressSettings)
+    auth: AuthSettings = Field(
+        default_factory=lambda: AuthSettings(enabled=False),
+        description="IAP identities inside MLflow (settings/auth.py). Absent: off; present: "
+        "`enabled` defaults to true.",
+    )
     existing_cluster: ExistingCluster | None = Field(
         None, description="Required when platform is gke-existing, refused otherwise."
     )
@@ -558,6 +564,20 @@ class Settings(Section):
             self._check_existing_cluster()
         elif self.existing_cluster is not None:
             raise ValueError("the 'existing_cluster' section only applies to platform gke-existing")
+        if self.auth.enabled:
+            if not self.is_gke:
+                raise ValueError(
+                    "auth.enabled needs a GKE platform: IAP signs the identities it verifies, "
+                    "and the local profile has no IAP (set auth.enabled: false)"
+                )
+            if self.iap_project_number is None:
+                raise ValueError(
+                    "auth.enabled needs the number of the cluster's project (IAP's audience is "
+                    "/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID): set "
+                    "project_number, or auth.project_number when the cluster is in another "
+                    f"project (gcloud projects describe {self.cluster_project} "
+                    "--format='value(projectNumber)')"
+                )
         loc = self.cluster.location
         if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
             raise ValueError(
@@ -618,6 +638,13 @@ class Settings(Section):
         return (existing.project if existing else None) or self.project_id
 
     @property
+    def iap_project_number(self) -> str | None:
+        """The number of the project whose backend service IAP fronts: the cluster's."""
+        if self.auth.project_number is not None:
+            return self.auth.project_number
+        return self.project_number if self.cluster_project == self.project_id else None
+
+    @property
     def pods_cidr(self) -> str:
         existing = self.existing_cluster
         return existing.pods_cidr if existing else self.network.pods_cidr
@@ -667,6 +694,7 @@ class Names:
     sql_instance: str
     connection_name: str
     database: str
+    auth_database: str
     db_user: str
     db_password_secret: str
     workload_sa_id: str
@@ -728,6 +756,8 @@ class Names:
             sql_instance=instance,
             connection_name=f"{p}:{s.region}:{instance}",
             database=s.database.database_name,
+            # MLflow's users and permissions, in the same instance (created by db-migrate).
+            auth_database=f"{s.database.database_name}_auth",
             db_user=s.database.user,
             db_password_secret=f"{base}-db-password",
             workload_sa_id=workload_sa_id,

@@ -62,7 +62,9 @@ MODEL_RULES = {
     "resource rules (a pod's requests at most 30 vCPU and 110 GiB, 1-6.5 GiB per vCPU, at "
     "most 10 GiB of ephemeral storage; node_selector by compute class, spot, machine family, "
     "architecture or zone only); each section is refused on the other platforms; "
-    "`cluster.location` must be the region or one of its zones; every derived name (below) "
+    "`cluster.location` must be the region or one of its zones; `auth.enabled` needs a GKE "
+    "platform and the number of the cluster's project (`auth.project_number`, or "
+    "`project_number` when the cluster is in `project_id`); every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
     "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
@@ -89,6 +91,8 @@ MODEL_RULES = {
     "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "
     "`jwks_file`, when set, must be a JWKS of public keys only; both are refused with "
     "`service_account_key`.",
+    "AuthSettings._complete": "when `enabled`: `admins` names at least one principal, and "
+    "`port_forward_user` differs from `in_cluster_user`.",
 }
 
 

@@ -32,6 +32,22 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_LOGGING_LEVEL": "server.log_level",
     "MLFLOW_UVICORN_OPTS": "server.log_level",
     "MLFLOW_GUNICORN_OPTS": "uvicorn serves (the security middleware needs it)",
+    # The auth section (k8s/auth.py, mlflow_server/iap_auth): who is who inside MLflow.
+    "SERVER_APP_NAME": "the auth section (IAP identity and MLflow permissions)",
+    "AUTH_DB_NAME": "derived: the auth database of the instance",
+    "IAP_AUTH_DATABASE_URI": "built at start from DB_*, AUTH_DB_NAME and the password file",
+    "IAP_PROJECT_NUMBER": "auth.project_number or project_number",
+    "IAP_BACKEND_SERVICE_ID": "auth.backend_service_id",
+    "IAP_ADMINS": "auth.admins",
+    "IAP_DEFAULT_PERMISSION": "auth.default_permission",
+    "IAP_PORT_FORWARD_USER": "auth.port_forward_user",
+    "IAP_IN_CLUSTER_USER": "auth.in_cluster_user",
+    "IAP_IN_CLUSTER_CIDRS": "the cluster's pod range",
+    "IAP_UNVERIFIED_PATHS": "the load balancer's health check path",
+    "IAP_KEYS_URL": "Google's IAP key set: a team's value would choose whose signatures count",
+    "MLFLOW_AUTH_CONFIG_PATH": "the auth section's own auth.ini",
+    # pragma: allowlist nextline secret
+    "MLFLOW_FLASK_SERVER_SECRET_KEY": "generated per process by the auth app",
 }
 
 # `mlflow server` options -> why the project owns them. The env-var ones are the same settings.
@@ -59,7 +75,7 @@ OWNED_OPTIONS: dict[str, str] = {
     "--dev": "a production server",
     "--static-prefix": "MLflow is served at the root of ingress.host; the probes and the load "
     "balancer's health check ask for /health",
-    "--app-name": "the auth section (IAP identity and MLflow permissions)",
+    "--app-name": OWNED_ENV["SERVER_APP_NAME"],
 }
 
 

@@ -83,11 +83,12 @@ class ContainerResources(Section):
 # Measured (bench/server_perf.py, the e2e run, 2 vCPU): the server as configured here (1 uvicorn
 # worker, job runner off) peaks at 514-522 MiB RSS (~430 MiB PSS) under load and after a training
 # run; its request adds ~10 % headroom, the limit leaves room for large listings and transfers.
-# `mlflow db upgrade` on an empty database peaks at 231 MiB, then exits. The Auth Proxy: small
+# `mlflow db upgrade` on an empty database peaks at 231 MiB, 265 MiB with the auth database too
+# (MLflow's auth app is imported for its migrations), then exits. The Auth Proxy: small
 # requests; its limit bounds a connection burst.
 DEFAULT_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
     "server": {"requests": {"cpu": "250m", "memory": "576Mi"}, "limits": {"memory": "1Gi"}},
-    "migrate": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+    "migrate": {"requests": {"cpu": "100m", "memory": "288Mi"}, "limits": {"memory": "512Mi"}},
     "proxy": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
 }
 

@@ -21,7 +21,7 @@ prefer_project_node()
 # The project's own test configurations: the tests never depend on the values in config/, which
 # belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
 FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot")
+FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "e2e")
 
 
 def fixture_settings(env: str) -> Settings:
@@ -70,8 +70,14 @@ def autopilot_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def e2e_settings() -> Settings:
+    """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
+    return fixture_settings("e2e")
+
+
+@pytest.fixture(scope="session")
 def default_settings() -> Settings:
-    """The team's default environment (config/dev.yaml): what dist/ holds, the e2e tests run."""
+    """The team's default environment (config/dev.yaml): what dist/ holds."""
     return load_settings(DEFAULT_ENV)
 
 

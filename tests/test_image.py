@@ -73,13 +73,23 @@ def test_dockerfile_installs_exactly_the_requirements_file() -> None:
     # Nothing but the requirements file and its constraints: no extra package on the command.
     assert options == ["--no-cache-dir", "--no-compile", "-r", "-c"], install
     assert operands == ["/tmp/requirements.txt", "/tmp/constraints.txt"], install
-    # ... then the project's own plugin, without dependencies (no package can slip in with it).
+    # ... then the project's own plugins, without dependencies (no package can slip in with them).
     steps = runs[0].split("&&")
     (step,) = [p for p in steps if "pip install" in p and "/tmp/gcs_not_found" in p]
     plugin = step.split("pip install", 1)[1].split()
-    assert plugin == ["--no-cache-dir", "--no-compile", "--no-deps", "/tmp/gcs_not_found"]
+    assert plugin == [
+        "--no-cache-dir",
+        "--no-compile",
+        "--no-deps",
+        "/tmp/gcs_not_found",
+        "/tmp/iap_auth",
+    ]
     copies = [args for word, args in _instructions() if word == "COPY" and "/tmp/" in args]
-    assert copies == ["requirements.txt constraints.txt /tmp/", "gcs_not_found /tmp/gcs_not_found"]
+    assert copies == [
+        "requirements.txt constraints.txt /tmp/",
+        "gcs_not_found /tmp/gcs_not_found",
+        "iap_auth /tmp/iap_auth",
+    ]
 
 
 def test_constraints_agree_with_requirements_and_lock() -> None:

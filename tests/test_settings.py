@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from settings import ConfigError, Platform, Settings, load_settings, parse_settings
-from tests.conftest import FIXTURES, fixture_settings
+from tests.conftest import FIXTURE_ENVS, FIXTURES, fixture_settings
 
 GKE = yaml.safe_load((FIXTURES / "gke.yaml").read_text())
 
@@ -58,6 +58,7 @@ SHARED_BY_DESIGN = {
     "project_id",
     "region",
     "database",
+    "auth_database",  # a database of each environment's own instance, like `database`
     "db_user",
     "ksa",
     "service",
@@ -215,9 +216,7 @@ def test_unknown_or_invalid_deploy_env(env: str, rule: str) -> None:
     with pytest.raises(ConfigError, match=rule) as caught:
         load_settings(env, folder=FIXTURES)
     if "no config file" in rule:
-        assert "known environments: autopilot, gke, keyed, knobs, local, shared" in str(
-            caught.value
-        )
+        assert f"known environments: {', '.join(sorted(FIXTURE_ENVS))}" in str(caught.value)
 
 
 def test_config_dir_can_live_outside_the_repository(

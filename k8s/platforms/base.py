@@ -27,6 +27,10 @@ class KubePlatform(ABC):
         """Host headers beyond the Service's names and localhost. Default: none."""
         return []
 
+    def allowed_origins(self) -> list[str]:
+        """Browser origins beyond localhost's (CORS, MLflow's Origin check). Default: none."""
+        return []
+
     def service_account_annotations(self) -> dict[str, str]:
         """Annotations of the pod's Kubernetes service account. Default: none."""
         return {}

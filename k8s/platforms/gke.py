@@ -25,6 +25,10 @@ class GkePlatform(KubePlatform):
         # Managed Prometheus scrapes /metrics by pod IP: the pod range's addresses are hosts too.
         return [host, f"{host}:443", *_ip_patterns(self.settings.pods_cidr)]
 
+    def allowed_origins(self) -> list[str]:
+        # The ingress over HTTPS: a browser omits the default port from Origin.
+        return [f"https://{self.settings.ingress.host}"]
+
     def service_account_annotations(self) -> dict[str, str]:
         # Workload Identity: the pods act as the workload GSA, no key anywhere.
         return {"iam.gke.io/gcp-service-account": self.settings.names.workload_sa_email}

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT, Settings
+from tests.e2e.google_standin import GoogleStandIn, google_standin
 from tests.e2e.harness import (
     GcsEmulator,
     Manifests,
@@ -29,9 +30,12 @@ from tests.e2e.harness import (
     port_is_free,
     wait_http_ok,
 )
+from tests.e2e.ingress import IngressStandIn
 
-# The manifests under test: dist/ (E2E_MANIFESTS only to try a candidate folder by hand).
-MANIFESTS = Path(os.environ.get("E2E_MANIFESTS", REPO_ROOT / "dist"))
+# The manifests under test: tests/configs/e2e.yaml's, synthesized per session, so that no e2e
+# test depends on the team's config/ (whose dist/ tests/test_environments.py checks).
+# E2E_MANIFESTS only to try a candidate folder of that fixture's manifests by hand.
+CANDIDATE = Path(os.environ["E2E_MANIFESTS"]) if os.environ.get("E2E_MANIFESTS") else None
 MIGRATE = "db-migrate"
 SERVER = "mlflow"
 
@@ -77,6 +81,19 @@ class Cluster:
     @property
     def dns_spec(self) -> str:
         return f"{self.service_host}:{self.service_port}=127.0.0.1:{self.container_port}"
+
+    @property
+    def audience(self) -> str:
+        """What the stand-in IAP's assertions name: the configured audience, or one of the
+        project's backend services when none is pinned (a first deploy)."""
+        auth = self.settings.auth
+        service_id = auth.backend_service_id or BACKEND_SERVICE_ID
+        return f"/projects/{self.settings.iap_project_number}/global/backendServices/{service_id}"
+
+    @property
+    def admin(self) -> str:
+        """An MLflow administrator of the fixture (auth.admins)."""
+        return self.settings.auth.admins[0]
 
     @property
     def database(self) -> str:
@@ -145,11 +162,32 @@ def _service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, 
 
 
 @pytest.fixture(scope="session")
-def cluster(default_settings: Settings) -> Iterator[Cluster]:
-    names = default_settings.names
-    manifests = Manifests.load(MANIFESTS)
+def manifests_dir(tmp_path_factory: pytest.TempPathFactory, e2e_settings: Settings) -> Path:
+    """The e2e fixture's manifests, synthesized by the project's cdk8s app into a fresh folder."""
+    if CANDIDATE is not None:
+        return CANDIDATE
+    from k8s.app import synth
+
+    outdir = tmp_path_factory.mktemp("e2e-dist")
+    synth(e2e_settings, outdir=outdir)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def google() -> Iterator[GoogleStandIn]:
+    """IAP's key set and Google's token endpoint, with keys made for this run."""
+    with google_standin() as standin:
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def cluster(
+    e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn
+) -> Iterator[Cluster]:
+    names = e2e_settings.names
+    manifests = Manifests.load(manifests_dir)
     deployments = manifests.of_kind("Deployment")
-    assert deployments, f"no Deployment in {MANIFESTS} (run `make synth`)"
+    assert deployments, f"no Deployment in {manifests_dir}"
     (deployment,) = deployments
     service = _service_for(manifests, deployment)
     assert service["metadata"]["name"] == names.service
@@ -202,12 +240,13 @@ def cluster(default_settings: Settings) -> Iterator[Cluster]:
             deployment,
             secrets={},
             files={"DB_PASSWORD_FILE": password + "\n"},
-            extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
+            # Google's endpoints on loopback: the GCS emulator and IAP's key set.
+            extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
         )
         pod.overrides.update(overrides)
         started.append(pod)
         c = Cluster(
-            settings=default_settings,
+            settings=e2e_settings,
             manifests=manifests,
             pod=pod,
             pg=pg,
@@ -233,6 +272,31 @@ def cluster(default_settings: Settings) -> Iterator[Cluster]:
                     thing.server.stop()
             else:
                 thing.cleanup()
+
+
+# The audience a script's ID token names (IAP's OAuth client id); the stand-in checks it.
+CLIENT_AUDIENCE = "1234567890-e2e.apps.googleusercontent.com"
+# What the stand-in's assertions name: this project's number and a backend service id.
+BACKEND_SERVICE_ID = "4242424242424242"
+# The people IAP admits (besides the fixture's admins); bob is no MLflow admin.
+MEMBERS = ("alice@example.com", "bob@example.com")
+
+
+@pytest.fixture(scope="session")
+def ingress(cluster: Cluster, google: GoogleStandIn) -> Iterator[IngressStandIn]:
+    """The load balancer + IAP in front of the session's server (tests/e2e/ingress.py)."""
+    standin = IngressStandIn(
+        google,
+        host=cluster.settings.ingress.host,
+        server_port=cluster.container_port,
+        audience=cluster.audience,
+        client_audience=CLIENT_AUDIENCE,
+        members=(*MEMBERS, *cluster.settings.auth.admins),
+    )
+    try:
+        yield standin
+    finally:
+        standin.cleanup()
 
 
 def run_client(cluster: Cluster, script: Path, *args: str, timeout: float = 240) -> str:

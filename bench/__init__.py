@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them; each prints its figures and ratios from one run."""

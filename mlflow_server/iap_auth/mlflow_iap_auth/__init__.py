@@ -1,0 +1,1 @@
+"""IAP identities inside MLflow: verified signed header, MLflow users, MLflow permissions."""
