@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf import ITerraformDependable, Postcondition, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
@@ -14,8 +14,10 @@ class ProjectFacts(Construct):
 
     Options:
       project_id: Required.
-      expected_number: the config's project_number; the plan fails, naming both values, when
-        the project's real number differs. Default: None (nothing to check).
+      claims: config field -> the number it gives this project (project_number,
+        auth.project_number); the plan fails, naming the field and both values, when the
+        project's real number differs. None values are skipped. Default: none (nothing to
+        check).
       depends_on: resources to read after (the Cloud Resource Manager API). Default: none.
     """
 
@@ -25,22 +27,22 @@ class ProjectFacts(Construct):
         id: str,
         *,
         project_id: str,
-        expected_number: str | None = None,
+        claims: Mapping[str, str | None] | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
-        checks = []
-        if expected_number is not None:
-            checks.append(
-                Postcondition(
-                    condition=f'${{self.number == "{expected_number}"}}',
-                    error_message=(
-                        f"project_number in the config is {expected_number}, but project "
-                        f"{project_id} has another number: set project_number to the output of "
-                        f"gcloud projects describe {project_id} --format='value(projectNumber)'"
-                    ),
-                )
+        checks = [
+            Postcondition(
+                condition=f'${{self.number == "{number}"}}',
+                error_message=(
+                    f"{field} in the config is {number}, but project {project_id} has another "
+                    f"number: set {field} to the output of gcloud projects describe "
+                    f"{project_id} --format='value(projectNumber)'"
+                ),
             )
+            for field, number in sorted((claims or {}).items())
+            if number is not None
+        ]
         self.project = DataGoogleProject(
             self,
             "project",

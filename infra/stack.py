@@ -51,7 +51,7 @@ class MlflowStack(TerraformStack):
             self,
             "project",
             project_id=settings.project_id,
-            expected_number=settings.project_number,
+            claims=settings.project_number_claims(settings.project_id),
             depends_on=[apis["cloudresourcemanager"]],
         )
         self.platform = platform = platform_type(self, settings, apis, self.project)

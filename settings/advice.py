@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from settings import autopilot, locations
+from settings.existing_cluster import GoogleApisRoute
 from settings.load import DEFAULT_ENV
 from settings.model import Platform, Settings
 
@@ -25,6 +26,17 @@ def advice(settings: Settings) -> list[str]:
         if note
     ]
     existing = settings.existing_cluster
+    if (
+        existing is not None
+        and existing.google_apis is GoogleApisRoute.PRIVATE_EXISTS
+        and settings.auth.enabled
+    ):
+        notes.append(
+            "existing_cluster.google_apis private with auth on: the server fetches IAP's "
+            "signing keys from www.gstatic.com, which the NetworkPolicy allows only on "
+            "private.googleapis.com's addresses, so the VPC must resolve *.gstatic.com there "
+            "too, as it does *.googleapis.com (or use private-create, which makes both zones)"
+        )
     if existing is not None and existing.autopilot:
         raised = autopilot.limit_notes(settings.server.resources)
         if raised:

@@ -96,9 +96,10 @@ class ExistingCluster(Section):
     private_services: PrivateServices = Field(description="Private services access.")
     google_apis: GoogleApisRoute = Field(
         GoogleApisRoute.PRIVATE_EXISTS,
-        description="How pods reach Google APIs: `private` (the VPC resolves googleapis.com "
-        "to private.googleapis.com already), `private-create` (the stack creates that DNS "
-        "zone) or `public` (by public addresses; the NetworkPolicy then allows HTTPS anywhere).",
+        description="How pods reach Google APIs: `private` (the VPC resolves googleapis.com, "
+        "and with auth on gstatic.com, to private.googleapis.com already), `private-create` "
+        "(the stack creates those DNS zones) or `public` (by public addresses; the "
+        "NetworkPolicy then allows HTTPS anywhere).",
     )
     autopilot: bool = Field(
         False,

@@ -565,19 +565,7 @@ class Settings(Section):
         elif self.existing_cluster is not None:
             raise ValueError("the 'existing_cluster' section only applies to platform gke-existing")
         if self.auth.enabled:
-            if not self.is_gke:
-                raise ValueError(
-                    "auth.enabled needs a GKE platform: IAP signs the identities it verifies, "
-                    "and the local profile has no IAP (set auth.enabled: false)"
-                )
-            if self.iap_project_number is None:
-                raise ValueError(
-                    "auth.enabled needs the number of the cluster's project (IAP's audience is "
-                    "/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID): set "
-                    "project_number, or auth.project_number when the cluster is in another "
-                    f"project (gcloud projects describe {self.cluster_project} "
-                    "--format='value(projectNumber)')"
-                )
+            self._check_auth()
         loc = self.cluster.location
         if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
             raise ValueError(
@@ -586,6 +574,34 @@ class Settings(Section):
             )
         self.names.check()
         return self
+
+    def _check_auth(self) -> None:
+        """IAP identities: a GKE platform, and one known number for the cluster's project."""
+        if not self.is_gke:
+            raise ValueError(
+                "auth.enabled needs a GKE platform: IAP signs the identities it verifies, "
+                "and the local profile has no IAP (set auth.enabled: false)"
+            )
+        if self.iap_project_number is None:
+            raise ValueError(
+                "auth.enabled needs the number of the cluster's project (IAP's audience is "
+                "/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID): set "
+                "project_number, or auth.project_number when the cluster is in another "
+                f"project (gcloud projects describe {self.cluster_project} "
+                "--format='value(projectNumber)')"
+            )
+        claimed = self.auth.project_number
+        if (
+            claimed is not None
+            and self.project_number is not None
+            and self.cluster_project == self.project_id
+            and claimed != self.project_number
+        ):
+            raise ValueError(
+                f"auth.project_number {claimed!r} differs from project_number "
+                f"{self.project_number!r}, and the cluster is in {self.project_id}: one "
+                "project has one number (leave auth.project_number out)"
+            )
 
     def _check_existing_cluster(self) -> None:
         existing = self.existing_cluster
@@ -643,6 +659,15 @@ class Settings(Section):
         if self.auth.project_number is not None:
             return self.auth.project_number
         return self.project_number if self.cluster_project == self.project_id else None
+
+    def project_number_claims(self, project: str) -> dict[str, str | None]:
+        """What the config says `project`'s number is, by field (checked at plan time)."""
+        claims: dict[str, str | None] = {}
+        if project == self.project_id:
+            claims["project_number"] = self.project_number
+        if self.auth.enabled and project == self.cluster_project:
+            claims["auth.project_number"] = self.auth.project_number
+        return claims
 
     @property
     def pods_cidr(self) -> str:
@@ -710,7 +735,8 @@ class Names:
     router: str
     nat: str
     private_services_range: str
-    private_dns_zone: str
+    private_dns_zone: str  # googleapis.com.
+    gstatic_dns_zone: str  # gstatic.com.
     cluster: str
     node_pool: str
     registry_repository: str
@@ -776,6 +802,7 @@ class Names:
             private_services_range=(existing.private_services.range_name if existing else None)
             or f"{base}-psa",
             private_dns_zone=f"{base}-googleapis",
+            gstatic_dns_zone=f"{base}-gstatic",
             cluster=existing.name if existing else f"{base}-gke",
             node_pool=f"{base}-pool",
             registry_repository=registry_repository,
@@ -817,6 +844,9 @@ class Names:
             ("cluster", self.cluster, rules.GKE_CLUSTER),
             ("network", self.network, rules.GCE_NAME),
             ("static_ip", self.static_ip, rules.GCE_NAME),
+            # Cloud DNS managed zones: a letter first, then lowercase letters, digits, hyphens.
+            ("private_dns_zone", self.private_dns_zone, rules.GCE_NAME),
+            ("gstatic_dns_zone", self.gstatic_dns_zone, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
             ("federation_pool", self.federation_pool, rules.WORKLOAD_IDENTITY_POOL_ID),

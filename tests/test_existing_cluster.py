@@ -3,6 +3,7 @@ VPC, or Autopilot), creating only what MLflow needs and checking the cluster at 
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import os
 import subprocess
@@ -128,8 +129,8 @@ def test_a_vpc_without_private_services_access_gets_one_it_owns(auto: Doc) -> No
     ranges = [a for a in _res(auto, "google_compute_global_address").values() if a.get("purpose")]
     (reserved,) = ranges
     assert (reserved["address"], reserved["prefix_length"]) == ("10.210.0.0", 20)
-    (zone,) = _res(auto, "google_dns_managed_zone").values()  # google_apis: private-create
-    assert zone["dns_name"] == "googleapis.com."
+    zones = _res(auto, "google_dns_managed_zone").values()  # google_apis: private-create
+    assert sorted(z["dns_name"] for z in zones) == ["googleapis.com.", "gstatic.com."]
 
 
 def test_identity_edge_and_pulls_live_where_the_cluster_is(
@@ -280,3 +281,21 @@ def test_credentials_and_context_name_the_teams_cluster(shared_settings: Setting
     assert "get-credentials platform-gke --location=europe-west3 --project=acme-ml-svc" in flat
     assert f"kubectl --context {shared_settings.kube_context} apply -f dist/shared" in flat
     assert Path(REPO_ROOT / "dist").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("google_apis", "warned"), [("private", True), ("private-create", False), ("public", False)]
+)
+def test_auth_on_a_vpc_with_its_own_dns_needs_gstatic_too(google_apis: str, warned: bool) -> None:
+    """The server fetches IAP's keys from www.gstatic.com: a VPC whose own zones route Google
+    privately must route gstatic.com there too; the stack's zones (private-create) do."""
+    data = copy.deepcopy(SHARED)
+    data["existing_cluster"]["google_apis"] = google_apis
+    data["auth"] = {"admins": ["lead@acme.example"]}
+    settings = parse_settings(yaml.safe_dump(data), env="t", source="t.yaml")
+    notes = [n for n in advice(settings) if "gstatic" in n]
+    assert bool(notes) is warned, notes
+    off = parse_settings(
+        yaml.safe_dump({**data, "auth": {"enabled": False}}), env="t", source="t.yaml"
+    )
+    assert not [n for n in advice(off) if "gstatic" in n]

@@ -174,18 +174,27 @@ def test_cloud_nat_for_the_subnet(gke: Doc, gke_settings: Settings) -> None:
     ]
 
 
-def test_private_googleapis_zone(gke: Doc) -> None:
-    zone = one(gke, "google_dns_managed_zone")
-    assert zone["dns_name"] == "googleapis.com."
-    assert zone["visibility"] == "private"
-    assert zone["private_visibility_config"]["networks"] == [
-        {"network_url": ref("google_compute_network", gke, "id")}
-    ]
+def test_private_google_zones(gke: Doc) -> None:
+    """googleapis.com (every API) and gstatic.com (IAP's signing keys, www.gstatic.com) both
+    resolve to private.googleapis.com's addresses, the only ones the NetworkPolicy allows."""
+    zones = {z["dns_name"]: z for z in res(gke, "google_dns_managed_zone").values()}
+    assert set(zones) == {"googleapis.com.", "gstatic.com."}
+    for zone in zones.values():
+        assert zone["visibility"] == "private"
+        assert zone["private_visibility_config"]["networks"] == [
+            {"network_url": ref("google_compute_network", gke, "id")}
+        ]
     records = {r["name"]: r for r in res(gke, "google_dns_record_set").values()}
     assert records["private.googleapis.com."]["type"] == "A"
     assert records["private.googleapis.com."]["rrdatas"] == list(PRIVATE_GOOGLE_APIS_IPS)
     assert records["*.googleapis.com."]["type"] == "CNAME"
     assert records["*.googleapis.com."]["rrdatas"] == ["private.googleapis.com."]
+    assert records["gstatic.com."]["type"] == "A"
+    assert records["gstatic.com."]["rrdatas"] == list(PRIVATE_GOOGLE_APIS_IPS)
+    assert records["*.gstatic.com."]["type"] == "CNAME"
+    assert records["*.gstatic.com."]["rrdatas"] == ["gstatic.com."]
+    by_zone = {r["name"]: r["managed_zone"] for r in records.values()}
+    assert by_zone["*.gstatic.com."] == by_zone["gstatic.com."] != by_zone["*.googleapis.com."]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 import yaml
 
@@ -92,3 +95,52 @@ def test_unverified_path_is_the_backend_configs_health_check(k8s_synth, e2e_sett
     (backend,) = [o for o in objects if o["kind"] == "BackendConfig"]
     assert backend["spec"]["healthCheck"]["requestPath"] == HEALTH_PATH
     assert auth_mode(e2e_settings).config()["IAP_UNVERIFIED_PATHS"] == HEALTH_PATH
+
+
+def test_one_project_has_one_number() -> None:
+    with pytest.raises(ConfigError, match=r"auth\.project_number '111222333444' differs"):
+        parse_settings(_dev(project_number="111222333444"), env="dev", source="e2e.yaml")
+
+
+@pytest.mark.parametrize(
+    ("env", "cluster_project", "auth_number", "expected"),
+    [
+        # The cluster in project_id: one data source, checked against project_number.
+        ("e2e", None, None, {"project_number": "246813579024"}),
+        # In another project: that project's own data source checks auth.project_number.
+        ("shared", "acme-platform-clusters", "135792468013", None),
+    ],
+)
+def test_the_audiences_number_is_checked_at_plan_time(
+    tf_synth: Callable[[Settings], Any],
+    env: str,
+    cluster_project: str | None,
+    auth_number: str | None,
+    expected: dict[str, str] | None,
+) -> None:
+    data = _config(env, admins=["a@example.com"])
+    if auth_number:
+        data["auth"]["project_number"] = auth_number  # type: ignore[index]
+    if cluster_project:
+        data["existing_cluster"]["project"] = cluster_project  # type: ignore[index]
+    settings = parse_settings(yaml.safe_dump(data), env="dev", source=f"{env}.yaml")
+    projects = {p["project_id"]: p for p in tf_synth(settings)["data"]["google_project"].values()}
+
+    def checks(project: str) -> dict[str, str]:
+        return {
+            c["condition"]: c["error_message"]
+            for c in projects[project].get("lifecycle", {}).get("postcondition", [])
+        }
+
+    if expected is not None:
+        (message,) = checks(settings.project_id).values()
+        assert list(checks(settings.project_id)) == ['${self.number == "246813579024"}']
+        assert message.startswith("project_number in the config is 246813579024")
+    else:
+        theirs = checks(settings.cluster_project)
+        assert list(theirs) == ['${self.number == "135792468013"}']
+        (message,) = theirs.values()
+        assert message.startswith("auth.project_number in the config is 135792468013")
+        assert "gcloud projects describe acme-platform-clusters" in message
+        # project_id's own number is the top-level one's.
+        assert list(checks(settings.project_id)) == ['${self.number == "555444333222"}']

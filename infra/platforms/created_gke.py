@@ -5,7 +5,7 @@ from __future__ import annotations
 from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
 from infra.database import Database
-from infra.dns import PrivateGoogleApisZone
+from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
 from infra.edge import Edge
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.network import Network
@@ -37,10 +37,9 @@ class CreatedGke(InfraPlatform):
             private_services_cidr=s.network.private_services_cidr,
             depends_on=[apis["compute"], apis["servicenetworking"]],
         )
-        PrivateGoogleApisZone(
+        add_private_google_zones(
             self.stack,
-            "googleapis-dns",
-            zone_name=names.private_dns_zone,
+            zone_names={GOOGLEAPIS: names.private_dns_zone, GSTATIC: names.gstatic_dns_zone},
             network_id=self.network.network_id,
             vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
             depends_on=[apis["dns"]],

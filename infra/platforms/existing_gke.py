@@ -8,15 +8,14 @@ At plan time the cluster and the network are read and checked (infra/cluster_loo
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
-
 from infra.cluster_lookup import ExistingClusterLookup, ExistingPrivateServicesRange
 from infra.database import Database
-from infra.dns import PrivateGoogleApisZone
+from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
 from infra.edge import Edge
 from infra.identity import ServiceAccount
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.private_services import add_private_services_access
+from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings.existing_cluster import ExistingCluster, GoogleApisRoute
 from settings.model import PRIVATE_GOOGLE_APIS_IPS
@@ -52,10 +51,9 @@ class ExistingGke(InfraPlatform):
         )
         network = self.lookup.network_self_link
         if existing.google_apis is GoogleApisRoute.PRIVATE_CREATE:
-            PrivateGoogleApisZone(
+            add_private_google_zones(
                 self.stack,
-                "googleapis-dns",
-                zone_name=names.private_dns_zone,
+                zone_names={GOOGLEAPIS: names.private_dns_zone, GSTATIC: names.gstatic_dns_zone},
                 network_id=network,
                 vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
                 project=network_project,
@@ -106,10 +104,11 @@ class ExistingGke(InfraPlatform):
         # is numbered by the cluster's project.
         number = self.project.number
         if s.cluster_project != s.project_id:
-            number = DataGoogleProject(
+            number = ProjectFacts(
                 self.stack,
                 "cluster-project",
                 project_id=s.cluster_project,
+                claims=s.project_number_claims(s.cluster_project),
                 depends_on=[apis["cloudresourcemanager"]],
             ).number
         database.grant_password_access(
