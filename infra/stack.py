@@ -11,6 +11,7 @@ from infra.apis import CORE_APIS, RequiredApis
 from infra.bucket import ArtifactBucket
 from infra.database import Database
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
 from infra.platforms import PLATFORMS
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
@@ -115,6 +116,15 @@ class MlflowStack(TerraformStack):
             depends_on=[apis["sqladmin"], apis["secretmanager"], *network.depends_on],
         )
 
+        self.kek = KekPassphrase(
+            self,
+            "kek",
+            secret_id=names.kek_secret,
+            version=settings.server.kek_version,
+            deletion_protection=db.deletion_protection,
+            depends_on=[apis["secretmanager"]],
+        )
+
         # The workload's access, each on the resource itself.
         member = self.workload.member
         self.bucket.grant_object_user(member)
@@ -124,8 +134,9 @@ class MlflowStack(TerraformStack):
             names.workload_sa_email, depends_on=[self.workload.account]
         )
         self.database.grant_password_access(member)
+        self.kek.grant_access(member)
         platform.connect_workload(
-            workload=self.workload, registry=self.registry, database=self.database
+            workload=self.workload, registry=self.registry, database=self.database, kek=self.kek
         )
         self._outputs()
 
@@ -137,5 +148,6 @@ class MlflowStack(TerraformStack):
         out("instance_connection_name", self.database.connection_name, "Cloud SQL instance")
         out("workload_sa_email", self.workload.email, "The MLflow server's service account")
         out("db_password_secret_id", self.database.password_secret.id, "Secret Manager secret")
+        out("kek_secret_id", self.kek.id, "Secret Manager secret of the secrets passphrase")
         out("registry_uri", self.registry.uri, "Docker repository for the server image")
         self.platform.add_outputs(self.database)

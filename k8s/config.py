@@ -9,6 +9,7 @@ from cdk8s_plus_25 import k8s
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
+    KEK_KEY,
     PROMETHEUS_DIR,
     PROXY_ADDRESS,
     PROXY_PORT,
@@ -54,6 +55,9 @@ def config_data(settings: Settings) -> dict[str, str]:
         "DB_NAME": names.database,
         "DB_USER": names.db_user,
         "DB_PASSWORD_FILE": f"{DB_PASSWORD_DIR}/{DB_PASSWORD_KEY}",
+        # The passphrase of the secrets users store (AI gateway keys): a file, which the entry
+        # point turns into MLflow's MLFLOW_CRYPTO_KEK_* for the server process only.
+        "KEK_PASSPHRASE_FILE": f"{DB_PASSWORD_DIR}/{KEK_KEY}",
         "CLOUD_SQL_CONNECTION_NAME": names.connection_name,
         "GOOGLE_CLOUD_PROJECT": names.project_id,
         "MLFLOW_HOST": "0.0.0.0",  # noqa: S104 - the pod's interface; NetworkPolicy guards it

@@ -6,7 +6,8 @@ Prints the Secret manifests on stdout for kubectl to apply, so that the values g
 (and terraform) through a pipe into the cluster and are never written to a file or to dist/. It
 prints nothing unless every value was read, so a failed read never leaves an empty Secret.
 
-* `mlflow-server-credentials`: the database password (`db-password`) from Secret Manager and,
+* `mlflow-server-credentials`: the database password (`db-password`) and the KEK passphrase
+  (`kek-passphrase`) from Secret Manager and,
   with `local.credentials: service_account_key`, the key (`key.json`) from the sensitive
   Terraform output;
 * `artifact-registry-pull` (key only): an image pull secret for Artifact Registry, which accepts
@@ -30,6 +31,7 @@ from settings.cli import run
 KEY_OUTPUT = "workload_sa_key"  # infra/platforms/external.py
 PULL_SECRET = "artifact-registry-pull"  # noqa: S105 - a name  # pragma: allowlist secret
 DB_PASSWORD_KEY = "db-password"  # noqa: S105 - a key name  # pragma: allowlist secret
+KEK_KEY = "kek-passphrase"
 KEY_FILE = "key.json"
 
 
@@ -65,19 +67,15 @@ def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict]:
     if settings.local is None:
         raise ConfigError("local secrets exist only for platform 'local'")
     names = settings.names
-    password = _read(
-        [
-            "gcloud",
-            "secrets",
-            "versions",
-            "access",
-            "latest",
-            f"--project={settings.project_id}",
-            f"--secret={names.db_password_secret}",
-        ],
-        "the database password",
-    )
-    data = {DB_PASSWORD_KEY: password}
+
+    def latest(secret: str, what: str) -> str:
+        argv = ["gcloud", "secrets", "versions", "access", "latest"]
+        return _read([*argv, f"--project={settings.project_id}", f"--secret={secret}"], what)
+
+    data = {
+        DB_PASSWORD_KEY: latest(names.db_password_secret, "the database password"),
+        KEK_KEY: latest(names.kek_secret, "the secrets passphrase"),
+    }
     objects = []
     if not settings.local.federated:
         stack_dir = f"cdktf.out/stacks/{names.terraform_stack}"

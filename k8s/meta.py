@@ -24,6 +24,9 @@ PROXY_UID = 65532
 # Where the containers find their inputs (the e2e test maps each mount to a temp dir).
 DB_PASSWORD_DIR = "/var/run/secrets/mlflow/db"  # noqa: S105 - a path
 DB_PASSWORD_KEY = "password"  # noqa: S105 - a file name  # pragma: allowlist secret
+# The KEK passphrase (infra/kek.py) beside it, in the same volume: it protects data in the same
+# database (the secrets users store), and the entry point reads both before MLflow starts.
+KEK_KEY = "kek-passphrase"
 # Google credentials outside GKE: a credential configuration and its token, or an opt-in key.
 GCP_CREDENTIALS_DIR = "/var/run/secrets/mlflow/gcp"
 TMP_DIR = "/tmp"

@@ -2,30 +2,39 @@
 """`mlflow-entrypoint`: the server image's entry point.
 
 It assembles the PostgreSQL backend URI from the pod's environment and a mounted password file,
-so that the password never appears in a manifest, in argv (visible in `ps` and in the pod spec)
-or in a log line, then either
+and reads the KEK passphrase that MLflow encrypts users' stored secrets with (AI gateway API
+keys) from a second mounted file, so that neither ever appears in a manifest, in argv (visible
+in `ps` and in the pod spec) or in a log line, then either
 
 * `mlflow-entrypoint db upgrade`: creates or migrates the schema in-process, holding a
   PostgreSQL advisory lock so that replicas (or a rollout's old and new pods) that start
-  together run one migration after the other instead of racing; or
+  together run one migration after the other instead of racing; under the same lock it
+  re-wraps every stored secret that is still under an older passphrase (a rotation, or
+  MLflow's built-in default one) with the current passphrase, as `mlflow crypto rotate-kek`
+  does; or
 * `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
-  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri).
+  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri) and the passphrase in
+  MLFLOW_CRYPTO_KEK_PASSPHRASE / MLFLOW_CRYPTO_KEK_VERSION, in the server's environment only.
 
 Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
   DB_PASSWORD_FILE                    a file holding the password (one trailing newline is
                                       stripped, as `echo` and most secret stores add one)
+  KEK_PASSPHRASE_FILE                 a file holding the passphrase as infra/kek.py writes it:
+                                      {"version": N, "passphrase": "...", "previous": [...]}
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 DRIVER = "postgresql+psycopg"  # psycopg 3: what SQLAlchemy 2.1 maps postgresql:// to as well
@@ -34,6 +43,12 @@ URI_ENV = "MLFLOW_BACKEND_STORE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
 USAGE = "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+KEK_FILE_ENV = "KEK_PASSPHRASE_FILE"
+# What MLflow reads (mlflow/utils/crypto.py); set for the server process only.
+PASSPHRASE_ENV = "MLFLOW_CRYPTO_KEK_PASSPHRASE"  # noqa: S105 - a variable's name
+KEK_VERSION_ENV = "MLFLOW_CRYPTO_KEK_VERSION"
+# MLflow's advice for the passphrase: "high-entropy (32+ characters) from a secrets manager".
+MIN_PASSPHRASE_LENGTH = 32
 
 _log = logging.getLogger("mlflow-entrypoint")
 
@@ -61,6 +76,71 @@ def read_password(path: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Kek:
+    """One KEK passphrase and the version MLflow folds into its key derivation."""
+
+    version: int
+    passphrase: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class KekFile:
+    """The passphrase file: the current KEK, and the ones stored secrets may still be under."""
+
+    current: Kek
+    previous: tuple[Kek, ...] = ()
+
+    def server_env(self) -> dict[str, str]:
+        return {PASSPHRASE_ENV: self.current.passphrase, KEK_VERSION_ENV: str(self.current.version)}
+
+
+def _kek(item: Any, where: str) -> Kek:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{KEK_FILE_ENV}: {where} must be an object with version and passphrase")
+    version, passphrase = item.get("version"), item.get("passphrase")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ConfigError(f"{KEK_FILE_ENV}: {where}.version must be an integer of 1 or more")
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ConfigError(
+            f"{KEK_FILE_ENV}: {where}.passphrase must be a string of at least "
+            f"{MIN_PASSPHRASE_LENGTH} characters"
+        )
+    return Kek(version=version, passphrase=passphrase)
+
+
+def read_kek(path: str) -> KekFile:
+    """The KEK file at `path`. Errors name the file and the rule, never its content."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{KEK_FILE_ENV}: no file at {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"{KEK_FILE_ENV}: cannot read {path} ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ConfigError(f"{KEK_FILE_ENV}: {path} is not a JSON document") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{KEK_FILE_ENV}: {path} must hold a JSON object")
+    current = _kek(data, "the document")
+    previous_items = data.get("previous", [])
+    if not isinstance(previous_items, list):
+        raise ConfigError(f"{KEK_FILE_ENV}: previous must be a list")
+    previous = tuple(_kek(item, f"previous[{i}]") for i, item in enumerate(previous_items))
+    if any(p.version == current.version for p in previous):
+        raise ConfigError(f"{KEK_FILE_ENV}: previous repeats the current version {current.version}")
+    return KekFile(current=current, previous=previous)
+
+
+def kek_file(env: Mapping[str, str]) -> KekFile:
+    path = env.get(KEK_FILE_ENV)
+    if not path:
+        raise ConfigError(
+            f"missing environment variable(s): {KEK_FILE_ENV} (without the passphrase MLflow "
+            "encrypts stored secrets with its built-in default one)"
+        )
+    return read_kek(path)
+
+
 def _component(value: str) -> str:
     # safe="": every reserved character (@ : / % # ? and space) and all non-ASCII bytes are
     # percent-encoded, which SQLAlchemy's make_url and libpq both decode.
@@ -83,8 +163,84 @@ def backend_uri(env: Mapping[str, str]) -> str:
     return f"{DRIVER}://{user}:{_component(password)}@{host}:{port}/{_component(env['DB_NAME'])}"
 
 
-def upgrade(uri: str) -> None:
-    """Create the schema on an empty database or migrate it to this MLflow's head, serialized."""
+@dataclass
+class Rewrap:
+    """What `rewrap_secrets` did: how many secrets it re-wrapped, which it could not open."""
+
+    rewrapped: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+
+def rewrap_secrets(connection: Any, kek: KekFile) -> Rewrap:
+    """Re-wrap each stored secret's data key with the current KEK, in the caller's transaction.
+
+    A secret that the current KEK opens is left as it is. One that it does not open is tried
+    with the previous passphrases of its own recorded version and with MLflow's built-in default
+    passphrase (what a server without MLFLOW_CRYPTO_KEK_PASSPHRASE wrapped with); the first that
+    opens it wins, and MLflow's `rotate_secret_encryption` (what `mlflow crypto rotate-kek` runs)
+    re-wraps it. The secret values themselves are never decrypted. A secret no known passphrase
+    opens is listed, by name, in the result.
+    """
+    import sqlalchemy
+    from mlflow.exceptions import MlflowException
+    from mlflow.utils.crypto import (
+        DEFAULT_KEK_PASSPHRASE,
+        KEKManager,
+        rotate_secret_encryption,
+        unwrap_dek,
+    )
+
+    rows = connection.execute(
+        sqlalchemy.text(
+            "SELECT secret_id, secret_name, encrypted_value, wrapped_dek, kek_version FROM secrets"
+        )
+    ).all()
+    result = Rewrap()
+    if not rows:
+        return result  # nothing to derive: PBKDF2 runs only when there are secrets
+    managers: dict[tuple[str, int], Any] = {}
+
+    def manager(passphrase: str, version: int) -> Any:
+        if (passphrase, version) not in managers:
+            managers[(passphrase, version)] = KEKManager(passphrase=passphrase, kek_version=version)
+        return managers[(passphrase, version)]
+
+    def opens(wrapped_dek: bytes, candidate: Any) -> bool:
+        try:
+            unwrap_dek(wrapped_dek, candidate.get_kek())
+        except MlflowException:  # AES-GCM's tag check failed: not this KEK
+            return False
+        return True
+
+    current = manager(kek.current.passphrase, kek.current.version)
+    for secret_id, name, encrypted_value, wrapped, version in rows:
+        if opens(bytes(wrapped), current):
+            continue
+        candidates = [p.passphrase for p in kek.previous if p.version == version]
+        for passphrase in [*candidates, DEFAULT_KEK_PASSPHRASE]:
+            older = manager(passphrase, version)
+            if not opens(bytes(wrapped), older):
+                continue
+            rotated = rotate_secret_encryption(
+                bytes(encrypted_value), bytes(wrapped), older, current
+            )
+            connection.execute(
+                sqlalchemy.text(
+                    "UPDATE secrets SET wrapped_dek = :dek, kek_version = :version "
+                    "WHERE secret_id = :id"
+                ),
+                {"dek": rotated.wrapped_dek, "version": current.kek_version, "id": secret_id},
+            )
+            result.rewrapped += 1
+            break
+        else:
+            result.unreadable.append(name)
+    return result
+
+
+def upgrade(uri: str, kek: KekFile) -> None:
+    """Create the schema on an empty database or migrate it to this MLflow's head, serialized;
+    then bring every stored secret under the current KEK (`rewrap_secrets`)."""
     import sqlalchemy
     from mlflow.store.db import utils
 
@@ -103,6 +259,9 @@ def upgrade(uri: str) -> None:
                     _log.info("empty database: creating the schema")
                     utils._initialize_tables(engine)
                 utils._verify_schema(engine)
+                with engine.begin() as connection:  # one transaction: all re-wrapped, or none
+                    report = rewrap_secrets(connection, kek)
+                _log_rewrap(report, kek.current.version)
             finally:
                 lock_conn.execute(
                     sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
@@ -110,6 +269,21 @@ def upgrade(uri: str) -> None:
     finally:
         engine.dispose()
     _log.info("schema is at the head revision")
+
+
+def _log_rewrap(report: Rewrap, version: int) -> None:
+    if report.rewrapped:
+        _log.info("re-wrapped %d stored secret(s) under KEK version %d", report.rewrapped, version)
+    if report.unreadable:
+        # Not fatal: the server still starts, and these secrets' users re-enter them. The names
+        # tell an operator which ones; a database restored from before two rotations is the
+        # usual cause (README: Rotate the secrets passphrase).
+        _log.error(
+            "%d stored secret(s) open with no known KEK passphrase (current, previous, MLflow's "
+            "default) and stay unusable: %s",
+            len(report.unreadable),
+            ", ".join(sorted(report.unreadable)),
+        )
 
 
 def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
@@ -127,13 +301,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = dict(os.environ)
     try:
         env[URI_ENV] = backend_uri(env)
+        kek = kek_file(env)
     except ConfigError as exc:
         print(f"mlflow-entrypoint: {exc}", file=sys.stderr)
         return 2
     if args[0] == "db":
-        upgrade(env[URI_ENV])
+        upgrade(env[URI_ENV], kek)
         return 0
-    exec_server(args[1:], env)
+    exec_server(args[1:], {**env, **kek.server_env()})
 
 
 if __name__ == "__main__":

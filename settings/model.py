@@ -358,6 +358,14 @@ class ServerSettings(WorkloadKnobs):
         le=2_147_483_647,
         description="Load balancer backend timeout: the longest artifact transfer.",
     )
+    kek_version: int = Field(
+        1,
+        ge=1,
+        le=1_000_000,
+        description="Version of the passphrase (KEK) that encrypts the secrets users store "
+        "through the server (AI gateway API keys). Terraform generates one passphrase per "
+        "version; raise this by one to rotate it (README: Rotate the secrets passphrase).",
+    )
 
     @model_validator(mode="after")
     def _one_owner_of_the_replica_count(self) -> ServerSettings:
@@ -590,6 +598,7 @@ class Names:
     database: str
     db_user: str
     db_password_secret: str
+    kek_secret: str
     workload_sa_id: str
     workload_sa_email: str
     node_sa_id: str
@@ -644,6 +653,7 @@ class Names:
             database=s.database.database_name,
             db_user=s.database.user,
             db_password_secret=f"{base}-db-password",
+            kek_secret=f"{base}-kek",
             workload_sa_id=workload_sa_id,
             workload_sa_email=f"{workload_sa_id}@{p}.iam.gserviceaccount.com",
             node_sa_id=node_sa_id,
@@ -692,6 +702,7 @@ class Names:
             ("static_ip", self.static_ip, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
+            ("kek_secret", self.kek_secret, rules.SECRET_ID),
             ("federation_pool", self.federation_pool, rules.WORKLOAD_IDENTITY_POOL_ID),
             ("federation_provider", self.federation_provider, rules.WORKLOAD_IDENTITY_POOL_ID),
             ("namespace", self.namespace, rules.DNS1123_LABEL),

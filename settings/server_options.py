@@ -15,6 +15,10 @@ OWNED_ENV: dict[str, str] = {
     "DB_USER": "database.user",
     "DB_PASSWORD_FILE": "the mounted Secret Manager secret",  # pragma: allowlist secret
     "MLFLOW_BACKEND_STORE_URI": "built at start from DB_* and the password file",
+    "KEK_PASSPHRASE_FILE": "the mounted Secret Manager secret (server.kek_version)",
+    # MLflow reads these two; the entry point sets them from that file, never the manifests.
+    "MLFLOW_CRYPTO_KEK_PASSPHRASE": "the mounted passphrase file (server.kek_version)",
+    "MLFLOW_CRYPTO_KEK_VERSION": "the mounted passphrase file (server.kek_version)",
     "CLOUD_SQL_CONNECTION_NAME": "derived from project_id, region and the instance name",
     "GOOGLE_CLOUD_PROJECT": "project_id",
     "GOOGLE_APPLICATION_CREDENTIALS": "the platform's credentials (Workload Identity, "

@@ -125,12 +125,46 @@ def database_admits_only_encrypted_iam_authorized_connections(out: Output) -> No
     _require(backups["enabled"] and backups["point_in_time_recovery_enabled"], "backups/PITR")
 
 
+def _secret_values(doc: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every (key, string) in the document whose key names a password or secret data."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _secret_values(v, k)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _secret_values(v, key)
+    elif isinstance(doc, str) and re.search(r"password|secret_data|passphrase", key):
+        yield key, doc
+
+
 @invariant
 def passwords_are_generated_never_written(out: Output) -> None:
-    text = json.dumps(out.terraform)
-    for key, value in re.findall(r'"(\w*(?:password|secret_data)\w*)": "([^"]*)"', text):
-        _require(value.startswith("${random_password."), f"{key} is a literal")
+    for key, value in _secret_values(out.terraform.get("resource", {})):
+        # A reference to Terraform's generated value, or an expression built from such
+        # references only (the KEK's JSON document), with no quoted literal in a value's place.
+        _require(value.startswith("${") and "random_password." in value, f"{key} is a literal")
+        literals = re.findall(r'"(\w+)"\s*=\s*"', value)
+        _require(not literals, f"{key} holds literal values for {literals}")
     _require("random_password" not in json.dumps(out.terraform.get("output", {})), "output")
+
+
+@invariant
+def stored_secrets_are_encrypted_with_a_generated_passphrase(out: Output) -> None:
+    """MLflow's built-in KEK passphrase is never what protects the secrets users store."""
+    versions = out.resources("google_secret_manager_secret_version").values()
+    keks = [v for v in versions if "jsonencode(" in v["secret_data"]]
+    _require(len(keks) == 1, f"{len(keks)} KEK passphrase secret versions, expected one")
+    _require('"passphrase" = random_password.' in keks[0]["secret_data"], "KEK passphrase")
+    cfg = out.server_config()
+    path = cfg.get("KEK_PASSPHRASE_FILE", "")
+    for c in out.containers():
+        if c["name"] == "cloud-sql-proxy":
+            continue
+        mounts = [m["mountPath"] for m in c.get("volumeMounts", [])]
+        _require(any(path.startswith(m.rstrip("/") + "/") for m in mounts), f"{c['name']} KEK")
+        names = {e["name"] for e in c.get("env", [])}
+        _require(not names & {"MLFLOW_CRYPTO_KEK_PASSPHRASE"}, f"{c['name']} env holds the KEK")
+    _require("MLFLOW_CRYPTO_KEK_PASSPHRASE" not in cfg, "the ConfigMap holds the KEK")
 
 
 @invariant
@@ -208,8 +242,10 @@ def the_sides_name_the_same_resources(out: Output) -> None:
         _require(wi == email, "the KSA's Workload Identity annotation")
         _require(f"serviceAccount:{s.project_id}.svc.id.goog[{ns}/{ksa}]" in members, "WI grant")
         (spc,) = out.kind("SecretProviderClass")
-        secret_id = out.one("google_secret_manager_secret")["secret_id"]
-        _require(f"/secrets/{secret_id}/versions/" in spc["spec"]["parameters"]["secrets"], "SPC")
+        for secret in out.resources("google_secret_manager_secret").values():
+            secret_id = secret["secret_id"]
+            mounted = spc["spec"]["parameters"]["secrets"]
+            _require(f"/secrets/{secret_id}/versions/" in mounted, f"SPC lacks {secret_id}")
     elif s.local is not None and s.local.federated:
         subject = f"system:serviceaccount:{ns}:{ksa}"
         _require(any(m.endswith(f"/subject/{subject}") for m in members), "federation grant")

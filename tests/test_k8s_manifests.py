@@ -137,7 +137,12 @@ def test_gke_has_no_secret_object_and_mounts_secret_manager(
             "resourceName": f"projects/{names.project_id}/secrets/"
             f"{names.db_password_secret}/versions/latest",
             "path": "password",
-        }
+        },
+        {
+            "resourceName": f"projects/{names.project_id}/secrets/"
+            f"{names.kek_secret}/versions/latest",
+            "path": "kek-passphrase",
+        },
     ]
     pod = _pod(gke)
     (volume,) = [v for v in pod["volumes"] if v["name"] == "db-password"]
@@ -147,14 +152,20 @@ def test_gke_has_no_secret_object_and_mounts_secret_manager(
 
 
 def _assert_password_file_is_mounted(objects: Objects) -> None:
-    path = Path(_config(objects)["DB_PASSWORD_FILE"])
+    config = _config(objects)
+    path = Path(config["DB_PASSWORD_FILE"])
     assert path.name == "password"
+    # The KEK passphrase beside it: one volume, read by the entry point before MLflow starts.
+    assert Path(config["KEK_PASSPHRASE_FILE"]) == path.parent / "kek-passphrase"
     pod = _pod(objects)
     for name in ("db-migrate", "mlflow"):
         mounts = {m["mountPath"]: m for m in _containers(pod)[name]["volumeMounts"]}
         assert str(path.parent) in mounts, name
         assert mounts[str(path.parent)]["name"] == "db-password"
         assert mounts[str(path.parent)]["readOnly"] is True
+    assert "cloud-sql-proxy" not in {
+        c for c, spec in _containers(pod).items() if str(path.parent) in str(spec)
+    }
 
 
 # --- 3. Pod: proxy sidecar, migration, server --------------------------------------------------

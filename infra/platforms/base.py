@@ -10,6 +10,7 @@ from cdktf import ITerraformDependable, TerraformOutput, TerraformStack
 from infra.apis import RequiredApis
 from infra.database import Database
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings import Settings
@@ -54,9 +55,15 @@ class InfraPlatform(ABC):
 
     @abstractmethod
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
-        """Let the cluster's pods act as the workload service account and pull its image."""
+        """Let the cluster's pods act as the workload service account, pull its image and
+        mount its secrets (the database password, the KEK passphrase)."""
 
     def output(self, name: str, value: str, description: str, *, sensitive: bool = False) -> None:
         TerraformOutput(

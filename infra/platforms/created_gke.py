@@ -8,6 +8,7 @@ from infra.database import Database
 from infra.dns import PrivateGoogleApisZone
 from infra.edge import Edge
 from infra.identity import NodeServiceAccount, ServiceAccount
+from infra.kek import KekPassphrase
 from infra.network import Network
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.registry import ImageRepository
@@ -51,7 +52,12 @@ class CreatedGke(InfraPlatform):
         )
 
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
         s, names, apis = self.settings, self.names, self.required
         nodes = NodeServiceAccount(
@@ -86,15 +92,20 @@ class CreatedGke(InfraPlatform):
         workload.grant_workload_identity_user(
             names.workload_identity_member, depends_on=[self.cluster.cluster]
         )
-        # The Secret Manager add-on mounts the password with the pod's own identity. It
-        # honours the KSA's link to the workload account; granting the KSA principal too
-        # (Workload Identity Federation's direct form) keeps the mount working either way.
-        database.grant_password_access(
+        # The Secret Manager add-on mounts the password and the passphrase with the pod's own
+        # identity. It honours the KSA's link to the workload account; granting the KSA
+        # principal too (Workload Identity Federation's direct form) keeps the mount working
+        # either way. The add-on mounts all of a SecretProviderClass's secrets or none.
+        ksa = (
             f"principal://iam.googleapis.com/projects/{self.project.number}/locations/global/"
             f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
-            f"/sa/{names.ksa}",
-            id="password-accessor-ksa",
-        ).node.add_dependency(self.cluster.cluster)
+            f"/sa/{names.ksa}"
+        )
+        for grant in (
+            database.grant_password_access(ksa, id="password-accessor-ksa"),
+            kek.grant_access(ksa, id="accessor-ksa"),
+        ):
+            grant.node.add_dependency(self.cluster.cluster)
         self.edge = Edge(
             self.stack,
             "edge",

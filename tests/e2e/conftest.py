@@ -26,6 +26,7 @@ from tests.e2e.harness import (
     PostgresServer,
     RunningContainer,
     free_port,
+    kek_document,
     port_is_free,
     wait_http_ok,
 )
@@ -41,6 +42,11 @@ def make_password() -> str:
     return secrets.token_urlsafe(12) + "@:/%#? ü€\"'$"
 
 
+def make_passphrase() -> str:
+    """A fresh KEK passphrase of the shape Terraform generates (64 letters and digits)."""
+    return secrets.token_hex(32)
+
+
 @dataclass
 class Cluster:
     """What the tests talk to, and what they may break (server, PostgreSQL)."""
@@ -51,12 +57,21 @@ class Cluster:
     pg: PostgresServer
     gcs: GcsEmulator
     password: str
+    passphrase: str  # the current KEK passphrase (version kek_version)
     service_host: str  # <service>.<namespace>.svc.cluster.local
     service_port: int
     container_port: int
     notes: list[str] = field(default_factory=list)
     server: RunningContainer | None = None
     migrate_log: str = ""
+    kek_version: int = 1
+
+    def secret_files(self) -> dict[str, str]:
+        """What the pod's secrets volume holds: the password and the KEK passphrase."""
+        return {
+            "DB_PASSWORD_FILE": self.password + "\n",
+            "KEK_PASSPHRASE_FILE": kek_document(self.passphrase, self.kek_version),
+        }
 
     @property
     def tracking_uri(self) -> str:
@@ -156,6 +171,7 @@ def cluster(default_settings: Settings) -> Iterator[Cluster]:
     assert service["metadata"].get("namespace") == names.namespace
     service_port, container_port = _container_port(deployment, service)
     password = make_password()
+    passphrase = make_passphrase()
     notes: list[str] = []
     started: list[Any] = []
     try:
@@ -201,7 +217,10 @@ def cluster(default_settings: Settings) -> Iterator[Cluster]:
             manifests,
             deployment,
             secrets={},
-            files={"DB_PASSWORD_FILE": password + "\n"},
+            files={
+                "DB_PASSWORD_FILE": password + "\n",
+                "KEK_PASSPHRASE_FILE": kek_document(passphrase),
+            },
             extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
         )
         pod.overrides.update(overrides)
@@ -213,6 +232,7 @@ def cluster(default_settings: Settings) -> Iterator[Cluster]:
             pg=pg,
             gcs=gcs,
             password=password,
+            passphrase=passphrase,
             service_host=f"{names.service}.{names.namespace}.svc.cluster.local",
             service_port=service_port,
             container_port=container_port,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import pwd
 import re
@@ -57,6 +58,14 @@ ENTRYPOINT = REPO_ROOT / "mlflow_server" / "entrypoint.py"
 # The image's ENV (mlflow_server/Dockerfile), minus PATH, which the harness builds.
 IMAGE_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HOME": "/tmp"}
 IMAGE_ENTRYPOINT = ["mlflow-entrypoint"]
+
+
+def kek_document(
+    passphrase: str, version: int = 1, previous: Mapping[int, str] | None = None
+) -> str:
+    """The KEK passphrase file as infra/kek.py's Secret Manager secret holds it."""
+    older = [{"version": v, "passphrase": p} for v, p in sorted((previous or {}).items())]
+    return json.dumps({"version": version, "passphrase": passphrase, "previous": older})
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -365,7 +374,7 @@ class Pod:
     manifests: Manifests
     deployment: dict[str, Any]
     secrets: Mapping[tuple[str, str], str]  # (secret name, key) -> value, for secretKeyRef
-    files: Mapping[str, str]  # env var naming a file in a mount -> the file's content
+    files: dict[str, str]  # env var naming a file in a mount -> the file's content
     extra_env: Mapping[str, str]  # stand-ins for what GKE provides (STORAGE_EMULATOR_HOST)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="e2e-pod-")))
     pod_ip: str = "127.0.0.1"
@@ -612,6 +621,23 @@ def http_get(url: str, *, host: str | None = None, timeout: float = 5) -> tuple[
             return int(resp.status), resp.read().decode(errors="replace")
     except urllib.error.HTTPError as exc:
         return int(exc.code), exc.read().decode(errors="replace")
+
+
+def http_json(
+    method: str, url: str, body: Any = None, *, host: str | None = None, timeout: float = 30
+) -> tuple[int, Any]:
+    """A JSON request to a local server; the status and the decoded answer (None if empty)."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"{url}: the harness only talks to local servers")
+    headers = {"Content-Type": "application/json", **({"Host": host} if host else {})}
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+            status, text = int(resp.status), resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        status, text = int(exc.code), exc.read().decode(errors="replace")
+    return status, json.loads(text) if text.strip() else None
 
 
 def wait_http_ok(
