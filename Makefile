@@ -132,10 +132,11 @@ lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions th
 	  --no-header requirements-test.txt; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
-bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, the server's throughput.
+bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, the server's throughput, large artifacts.
 	$(PY) bench/toolchain.py
 	$(PY) bench/synth_speed.py
 	$(PY) bench/server_perf.py
+	$(PY) bench/large_artifacts.py
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/test_lint.py

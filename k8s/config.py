@@ -16,6 +16,7 @@ from k8s.meta import (
 )
 from k8s.platforms import platform_for
 from settings import Settings
+from settings.transfers import GCS_UPLOAD_CHUNK_BYTES
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -66,6 +67,9 @@ def config_data(settings: Settings) -> dict[str, str]:
         "MLFLOW_WORKERS": str(settings.server.workers),
         # Clients upload and download through the server: they need no GCS credentials.
         "MLFLOW_SERVE_ARTIFACTS": "true",
+        # MLflow copies each proxied upload to GCS in pieces held in memory: smaller than the
+        # library's 100 MiB, so that concurrent large uploads fit the memory limit.
+        "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": str(GCS_UPLOAD_CHUNK_BYTES),
         "MLFLOW_ARTIFACTS_DESTINATION": names.artifact_destination,
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.

@@ -12,9 +12,9 @@ from settings.workload import ContainerResources
 # Container sizes are settings (server.resources; defaults and their measurements in
 # settings/workload.py). No CPU limit by default: CFS quota throttles request latency, and the
 # requests alone already guarantee each container its share (.checkov.yaml, CKV_K8S_11).
-# MLflow spools a proxied artifact upload to /tmp before it copies it to GCS: the emptyDir must
-# hold the largest upload; the cap keeps one runaway upload from filling the node's disk.
-TMP_SIZE_LIMIT = "4Gi"
+# MLflow spools a proxied artifact upload (and download) whole to /tmp: the emptyDir's size
+# follows server.artifact_transfers (settings/transfers.py); the cap keeps one runaway upload
+# from filling the node's disk.
 
 # Numeric identities of the two images (the server image's contract; distroless nonroot).
 SERVER_UID = 10001

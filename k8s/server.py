@@ -26,7 +26,6 @@ from k8s.meta import (
     SERVER_UID,
     TERMINATION_GRACE_SECONDS,
     TMP_DIR,
-    TMP_SIZE_LIMIT,
     Workload,
     resources,
     restricted_security_context,
@@ -72,7 +71,8 @@ def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
 
 
 def _volumes(platform: KubePlatform) -> list[k8s.Volume]:
-    tmp = k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(TMP_SIZE_LIMIT))
+    size = platform.settings.server.artifact_transfers.tmp_size
+    tmp = k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(size))
     return [
         k8s.Volume(name=TMP_VOLUME, empty_dir=tmp),
         platform.password_volume(DB_PASSWORD_VOLUME),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from settings import locations
+from settings import locations, transfers
 from settings.load import DEFAULT_ENV
 from settings.model import Settings
 
@@ -30,6 +30,11 @@ def advice(settings: Settings) -> list[str]:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
         note = locations.machine_type_note(settings.cluster.machine_type, settings.region)
         notes += [note] if note else []
+    notes += transfers.storage_notes(
+        settings.server.resources.server.requests.get("ephemeral-storage"),
+        settings.server.artifact_transfers,
+        settings.cluster.disk_size_gb if settings.is_gke else None,
+    )
     if settings.state_bucket is None and settings.environment != DEFAULT_ENV:
         notes.append(
             f"config/{settings.environment}.yaml has no state_bucket: its Terraform state, which "

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from settings import rules
+from settings import rules, transfers
+from settings.transfers import ArtifactTransfers
 from settings.workload import WorkloadKnobs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -351,12 +352,15 @@ class ServerSettings(WorkloadKnobs):
         (),
         description="Namespaces whose pods may call the server in-cluster (NetworkPolicy).",
     )
+    artifact_transfers: ArtifactTransfers = Field(default_factory=ArtifactTransfers)
     # The backend service's timeoutSec: "from 1 through 2,147,483,647 seconds" (Compute API).
-    upload_timeout_seconds: int = Field(
-        600,
+    upload_timeout_seconds: int | None = Field(
+        None,
         ge=1,
         le=2_147_483_647,
-        description="Load balancer backend timeout: the longest artifact transfer.",
+        description="Load balancer backend timeout: the longest artifact transfer. None: "
+        "derived from artifact_transfers (the largest file from the slowest client, then the "
+        "server's copy to Cloud Storage), at least 600.",
     )
     kek_version: int = Field(
         1,
@@ -366,6 +370,29 @@ class ServerSettings(WorkloadKnobs):
         "through the server (AI gateway API keys). Terraform generates one passphrase per "
         "version; raise this by one to rotate it (README: Rotate the secrets passphrase).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storage_follows_transfers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        try:
+            sizes = ArtifactTransfers.model_validate(data.get("artifact_transfers", {}))
+        except ValueError:
+            return data  # the field's own validation names the error
+        return transfers.derive_server_storage(data, sizes)
+
+    @model_validator(mode="after")
+    def _transfers_fit(self) -> ServerSettings:
+        sizes = self.artifact_transfers
+        transfers.check_server_storage(self.resources.server.limits.get("ephemeral-storage"), sizes)
+        transfers.check_timeout(self.upload_timeout_seconds, sizes)
+        return self
+
+    @property
+    def backend_timeout_seconds(self) -> int:
+        """The load balancer's backend timeout: the setting, or the one the transfers need."""
+        return self.upload_timeout_seconds or self.artifact_transfers.timeout_seconds
 
     @model_validator(mode="after")
     def _one_owner_of_the_replica_count(self) -> ServerSettings:

@@ -29,6 +29,7 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_SERVE_ARTIFACTS": "the artifact proxy (clients need no GCS credentials)",
     "MLFLOW_ARTIFACTS_DESTINATION": "the bucket and bucket.artifact_prefix",
     "MLFLOW_DEFAULT_ARTIFACT_ROOT": "proxied artifacts (mlflow-artifacts:/)",
+    "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": "the memory one proxied upload takes (settings/transfers.py)",
     "MLFLOW_SERVER_ALLOWED_HOSTS": "the Service names, ingress.host and localhost",
     "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": "https://<ingress.host> and the port-forward forms",
     "MLFLOW_EXPOSE_PROMETHEUS": "/metrics for Managed Prometheus",

@@ -107,7 +107,9 @@ class Resources(_Section):
     merged key by key into the defaults, so `server: {limits: {memory: 2Gi}}` changes one value."""
 
     server: ContainerResources = Field(
-        description=f"The `mlflow` container. Default: {_shown(DEFAULT_RESOURCES['server'])}."
+        description=f"The `mlflow` container. Default: {_shown(DEFAULT_RESOURCES['server'])}; "
+        "ephemeral-storage: the /tmp that server.artifact_transfers needs as the request, plus "
+        "1Gi for logs as the limit."
     )
     migrate: ContainerResources = Field(
         description="The `db-migrate` init container. Default: "

@@ -216,6 +216,27 @@ def every_container_runs_restricted(out: Output) -> None:
         )
 
 
+def _bytes(quantity: str) -> int:
+    from settings.transfers import quantity_bytes
+
+    return quantity_bytes(quantity)
+
+
+@invariant
+def large_transfers_fit_the_pod(out: Output) -> None:
+    """MLflow spools every proxied artifact whole in /tmp: the emptyDir holds the configured
+    transfers, the server's ephemeral-storage limit covers it, the load balancer waits for it."""
+    sizes = out.settings.server.artifact_transfers
+    (tmp,) = [v for v in out.pod()["volumes"] if v["name"] == "tmp"]
+    size_limit = _bytes(tmp["emptyDir"]["sizeLimit"])
+    _require(size_limit >= sizes.largest_bytes * sizes.concurrent, "/tmp holds the transfers")
+    server = next(c for c in out.containers() if c["name"] == "mlflow")
+    limit = server["resources"]["limits"].get("ephemeral-storage")
+    _require(limit is not None and _bytes(limit) >= size_limit, "server ephemeral-storage limit")
+    for backend in out.kind("BackendConfig"):
+        _require(backend["spec"]["timeoutSec"] >= sizes.timeout_seconds, "load balancer timeout")
+
+
 @invariant
 def the_sides_name_the_same_resources(out: Output) -> None:
     s, cfg = out.settings, out.server_config()

@@ -142,6 +142,11 @@ BREAKAGES: dict[str, Callable[[dict[str, Any], list[Any]], None]] = {
     "stored_secrets_are_encrypted_with_a_generated_passphrase": lambda tf, o: _first(
         o, "ConfigMap"
     )["data"].pop("KEK_PASSPHRASE_FILE"),
+    "large_transfers_fit_the_pod": lambda tf, o: next(
+        v
+        for v in _first(o, "Deployment")["spec"]["template"]["spec"]["volumes"]
+        if v["name"] == "tmp"
+    )["emptyDir"].update(sizeLimit="4Gi"),
     "a_key_exists_only_when_opted_in": lambda tf, o: tf["resource"].update(
         google_service_account_key={"k": {"service_account_id": "x"}}
     ),

@@ -395,7 +395,7 @@ def test_ingress_on_the_static_ip_with_certificate_redirect_and_iap(
     spec = backend["spec"]
     assert spec["healthCheck"]["requestPath"] == "/health"
     assert spec["healthCheck"]["port"] == gke_settings.server.port
-    assert spec["timeoutSec"] == gke_settings.server.upload_timeout_seconds > 30
+    assert spec["timeoutSec"] == gke_settings.server.backend_timeout_seconds > 30
     assert spec["iap"] == {"enabled": True}  # no oauthclientCredentials: Google-managed client
     assert spec["logging"]["enable"] is True
 
