@@ -58,6 +58,16 @@ class Workload:
     pull_secret: str
     selector: dict[str, str]
     labels: dict[str, str]
+    gc_name: str  # the garbage-collection CronJob and its NetworkPolicy
+
+    @property
+    def gc_selector(self) -> dict[str, str]:
+        """The gc pods' labels: the workload's, as another component (no Service selects it)."""
+        return {**self.selector, "app.kubernetes.io/component": "garbage-collection"}
+
+    @property
+    def gc_labels(self) -> dict[str, str]:
+        return {**self.labels, **self.gc_selector}
 
     @classmethod
     def of(cls, settings: Settings) -> Workload:
@@ -82,6 +92,7 @@ class Workload:
             pull_secret="artifact-registry-pull",  # noqa: S106  # pragma: allowlist secret
             selector=selector,
             labels=labels,
+            gc_name=f"{names.service}-gc",
         )
 
 

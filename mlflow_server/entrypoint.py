@@ -14,7 +14,11 @@ in `ps` and in the pod spec) or in a log line, then either
   does; or
 * `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
   MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri) and the passphrase in
-  MLFLOW_CRYPTO_KEK_PASSPHRASE / MLFLOW_CRYPTO_KEK_VERSION, in the server's environment only.
+  MLFLOW_CRYPTO_KEK_PASSPHRASE / MLFLOW_CRYPTO_KEK_VERSION, in the server's environment only;
+* `mlflow-entrypoint gc [mlflow gc options...]`: runs `mlflow gc` in this process with the URI
+  in its environment, and with proxied artifacts (`mlflow-artifacts:` URIs) resolved against
+  MLFLOW_ARTIFACTS_DESTINATION, as the server resolves them, so that the bucket's objects go
+  with the rows (`resolve_proxied_artifacts`).
 
 Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
@@ -35,14 +39,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 DRIVER = "postgresql+psycopg"  # psycopg 3: what SQLAlchemy 2.1 maps postgresql:// to as well
 REQUIRED = ("DB_USER", "DB_NAME", "DB_HOST", "DB_PORT", "DB_PASSWORD_FILE")
 URI_ENV = "MLFLOW_BACKEND_STORE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
-USAGE = "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
+USAGE = (
+    "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options] | "
+    "mlflow-entrypoint gc [mlflow gc options]"
+)
+# `mlflow gc` options the entry point sets itself: refused on its command line.
+GC_OWNED_OPTIONS = ("--backend-store-uri", "--tracking-uri", "--artifacts-destination")
+ARTIFACTS_DESTINATION_ENV = "MLFLOW_ARTIFACTS_DESTINATION"
 KEK_FILE_ENV = "KEK_PASSPHRASE_FILE"
 # What MLflow reads (mlflow/utils/crypto.py); set for the server process only.
 PASSPHRASE_ENV = "MLFLOW_CRYPTO_KEK_PASSPHRASE"  # noqa: S105 - a variable's name
@@ -286,6 +296,70 @@ def _log_rewrap(report: Rewrap, version: int) -> None:
         )
 
 
+def resolve_proxied_artifacts(destination: str) -> None:
+    """Resolve `mlflow-artifacts:/<path>` to `<destination>/<path>` in this process.
+
+    MLflow's own `mlflow-artifacts` repository sends every request to a tracking server over
+    HTTP and refuses a database tracking URI, so `mlflow gc` with the backend store alone fails
+    on the first proxied run ("the tracking URI must be a valid http or https URI"); with
+    `--artifacts-destination` it still resolves run artifacts through that repository (the
+    option only sets the store's default root). The server maps the path onto its
+    --artifacts-destination (mlflow/server/handlers.py, _get_artifact_repo_mlflow_artifacts):
+    this does the same, directly, with the pod's Google credentials.
+    """
+    from mlflow.store.artifact import artifact_repository_registry as registry
+    from mlflow.utils.uri import validate_path_is_safe
+
+    root = destination.rstrip("/")
+
+    def repository(artifact_uri: str, tracking_uri: Any = None, registry_uri: Any = None) -> Any:
+        path = urlparse(artifact_uri).path.lstrip("/")
+        target = f"{root}/{validate_path_is_safe(path)}" if path else root
+        return registry.get_artifact_repository(target, tracking_uri, registry_uri)
+
+    registry._artifact_repository_registry.register("mlflow-artifacts", repository)
+
+
+def run_gc(args: Sequence[str], env: Mapping[str, str]) -> int:
+    """`mlflow gc` in this process (argv stays `mlflow-entrypoint gc ...`: no URI in it)."""
+    import click
+
+    owned = [a.split("=", 1)[0] for a in args if a.split("=", 1)[0] in GC_OWNED_OPTIONS]
+    if owned:
+        print(f"mlflow-entrypoint: {owned[0]} is set by the entry point", file=sys.stderr)
+        return 2
+    destination = env.get(ARTIFACTS_DESTINATION_ENV)
+    if not destination:
+        print(
+            f"mlflow-entrypoint: missing environment variable(s): {ARTIFACTS_DESTINATION_ENV}",
+            file=sys.stderr,
+        )
+        return 2
+    # Before MLflow's CLI is imported: its --tracking-uri default is read at import time.
+    os.environ.update({URI_ENV: env[URI_ENV], "MLFLOW_TRACKING_URI": env[URI_ENV]})
+    resolve_proxied_artifacts(destination)
+    from mlflow.cli import cli
+
+    try:
+        cli.main(args=["gc", *args], prog_name="mlflow gc", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except Exception as exc:  # one line, no traceback: a driver's message may quote the URI
+        message = _redact(f"{type(exc).__name__}: {exc}", env)
+        print(f"mlflow-entrypoint: mlflow gc failed: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _redact(text: str, env: Mapping[str, str]) -> str:
+    """`text` without the backend URI or the password, raw or percent-encoded."""
+    password = read_password(env["DB_PASSWORD_FILE"])
+    for secret in (env[URI_ENV], _component(password), password):
+        text = text.replace(secret, "***")
+    return text
+
+
 def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
     """Replace this process with `mlflow server` (PID 1 stays the server: signals reach it)."""
     argv = [sys.executable, "-m", "mlflow", "server", *args]
@@ -295,12 +369,15 @@ def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in {"db", "server"}:
+    commands = {"db", "server", "gc"}
+    if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in commands:
         print(USAGE, file=sys.stderr)
         return 2
     env = dict(os.environ)
     try:
         env[URI_ENV] = backend_uri(env)
+        if args[0] == "gc":  # stored secrets stay as they are: no passphrase needed
+            return run_gc(args[1:], env)
         kek = kek_file(env)
     except ConfigError as exc:
         print(f"mlflow-entrypoint: {exc}", file=sys.stderr)

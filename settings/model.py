@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from settings import rules, transfers
+from settings.garbage_collection import GarbageCollectionSettings
 from settings.transfers import ArtifactTransfers
 from settings.workload import WorkloadKnobs
 
@@ -553,6 +554,7 @@ class Settings(_Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     ingress: IngressSettings = Field(default_factory=IngressSettings)
+    garbage_collection: GarbageCollectionSettings = Field(default_factory=GarbageCollectionSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )

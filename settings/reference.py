@@ -43,6 +43,11 @@ FUNCTION_RULES = {
     "_quantities": "keys cpu, memory, ephemeral-storage; values Kubernetes quantities "
     "(250m, 576Mi, 1Gi, ...)",
     "_byte_quantity": "a Kubernetes quantity of bytes, at least 1Mi (500Mi, 4Gi, ...)",
+    "_schedule": "a five-field cron schedule (minute hour day-of-month month day-of-week) or "
+    "a macro (@daily, @weekly, ...)",
+    "_age": "an age as `mlflow gc --older-than` reads it: days, hours, minutes, seconds "
+    "(30d, 12h, 1d12h)",
+    "_time_zone": "an IANA time zone name (Etc/UTC, Europe/Paris)",
     "_affinity": "keys nodeAffinity, podAffinity, podAntiAffinity, each a non-empty mapping in "
     "a pod spec's shape",
     "_pod_labels": "Kubernetes label keys and values; app.kubernetes.io/* are the project's",

@@ -50,9 +50,16 @@ class Output:
         (deployment,) = self.kind("Deployment")
         return dict(deployment["spec"]["template"]["spec"])
 
+    def pods(self) -> list[dict[str, Any]]:
+        """Every pod template: the Deployment's and the CronJob's."""
+        jobs = [c["spec"]["jobTemplate"]["spec"]["template"]["spec"] for c in self.kind("CronJob")]
+        return [self.pod(), *jobs]
+
     def containers(self) -> list[dict[str, Any]]:
-        pod = self.pod()
-        return [*pod.get("initContainers", []), *pod["containers"]]
+        """Every container of every pod template."""
+        return [
+            c for pod in self.pods() for c in [*pod.get("initContainers", []), *pod["containers"]]
+        ]
 
     def server_config(self) -> dict[str, str]:
         names = {s["configMapRef"]["name"] for c in self.containers() for s in c.get("envFrom", [])}
@@ -197,9 +204,9 @@ def no_secret_value_in_the_manifests(out: Output) -> None:
 
 @invariant
 def every_container_runs_restricted(out: Output) -> None:
-    pod = out.pod()
-    _require(pod["securityContext"]["runAsNonRoot"] is True, "pod runAsNonRoot")
-    _require(pod["automountServiceAccountToken"] is False, "pod mounts the API token")
+    for pod in out.pods():
+        _require(pod["securityContext"]["runAsNonRoot"] is True, "pod runAsNonRoot")
+        _require(pod["automountServiceAccountToken"] is False, "pod mounts the API token")
     for c in out.containers():
         sc = c["securityContext"]
         name = c["name"]
@@ -297,8 +304,44 @@ def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
     _require(backend["spec"]["iap"]["enabled"] is True, "IAP on the backend")
     hosts = out.server_config()["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
     _require(host in hosts, "the ingress host is an allowed Host header")
-    (policy,) = out.kind("NetworkPolicy")
-    _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
+    for policy in out.kind("NetworkPolicy"):
+        _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
+
+
+@invariant
+def garbage_collection_ends_and_never_overlaps(out: Output) -> None:
+    """One gc CronJob, with the server's identity and no more: never two runs at once, a
+    deadline, kept history, and a native sidecar proxy that ends with the gc container (a
+    regular sidecar container would keep every Job running)."""
+    (cron,) = out.kind("CronJob")
+    spec = cron["spec"]
+    _require(spec["concurrencyPolicy"] == "Forbid", "gc runs may overlap")
+    _require(spec["jobTemplate"]["spec"].get("activeDeadlineSeconds", 0) > 0, "no deadline")
+    for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        _require(key in spec, f"no {key}")
+    pod = spec["jobTemplate"]["spec"]["template"]["spec"]
+    _require(pod["restartPolicy"] in ("Never", "OnFailure"), "gc pod restarts forever")
+    (sidecar,) = pod.get("initContainers", [])
+    _require(sidecar["name"] == "cloud-sql-proxy", "the proxy is the gc pod's init container")
+    _require(sidecar.get("restartPolicy") == "Always", "the proxy is no native sidecar")
+    _require([c["name"] for c in pod["containers"]] == ["gc"], "one gc container")
+    (gc,) = pod["containers"]
+    _require(gc["args"][0] == "gc" and gc["command"] == ["mlflow-entrypoint"], "gc command")
+    _require(not [a for a in gc["args"] if "://" in a or "backend-store" in a], "URI in argv")
+    _require(pod["serviceAccountName"] == out.pod()["serviceAccountName"], "gc identity")
+    for env in gc.get("env", []):
+        _require("value" not in env or "://" not in str(env["value"]), f"gc env {env['name']}")
+    policies = {p["metadata"]["name"]: p["spec"] for p in out.kind("NetworkPolicy")}
+    labels = spec["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    guarded = [
+        p
+        for p in policies.values()
+        if all(labels.get(k) == v for k, v in p["podSelector"]["matchLabels"].items())
+    ]
+    _require(len(guarded) == 1 and not guarded[0].get("ingress"), "gc pods admit traffic")
+    for service in out.kind("Service"):
+        selector = service["spec"].get("selector", {})
+        _require(not all(labels.get(k) == v for k, v in selector.items()), "a Service selects gc")
 
 
 # --- Across environments ------------------------------------------------------------------------

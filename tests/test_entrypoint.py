@@ -11,6 +11,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy
@@ -148,13 +149,15 @@ def test_one_trailing_newline_is_stripped(tmp_path: Path, content: str, expected
     assert read_password(str(path)) == expected
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ENTRYPOINT), *args],
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -336,3 +339,57 @@ def test_rewrap_brings_default_and_previous_secrets_under_the_current_kek() -> N
     with engine.begin() as c:  # idempotent: a second start changes nothing
         again = rewrap_secrets(c, kek)
     assert (again.rewrapped, again.unreadable) == (0, ["lost"])
+
+
+# --- gc ----------------------------------------------------------------------------------------
+
+
+def test_proxied_artifacts_resolve_against_the_destination(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mlflow-artifacts:/<path>` is `<MLFLOW_ARTIFACTS_DESTINATION>/<path>`, as the server maps
+    it, also when the URI names a server; an unsafe path is refused."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.store.artifact import artifact_repository_registry as registry
+
+    original = registry._artifact_repository_registry._registry["mlflow-artifacts"]
+    monkeypatch.setitem(
+        registry._artifact_repository_registry._registry, "mlflow-artifacts", original
+    )
+    entrypoint.resolve_proxied_artifacts("file:///srv/artifacts/")
+    for uri in (
+        "mlflow-artifacts:/1/abc/artifacts",
+        "mlflow-artifacts://server:5000/1/abc/artifacts",
+    ):
+        repo = registry.get_artifact_repository(uri)
+        assert repo.artifact_uri == "file:///srv/artifacts/1/abc/artifacts", uri
+    with pytest.raises(MlflowException, match="Invalid path"):
+        registry.get_artifact_repository("mlflow-artifacts:/1/../../etc")
+
+
+@pytest.mark.parametrize(
+    "option", ["--backend-store-uri=sqlite://", "--tracking-uri", "--artifacts-destination=gs://x"]
+)
+@pytest.mark.integration
+def test_gc_refuses_the_options_the_entry_point_sets(tmp_path: Path, option: str) -> None:
+    env = _env(tmp_path, MLFLOW_ARTIFACTS_DESTINATION="gs://bucket/artifacts")
+    proc = _run(["gc", option], env)
+    assert proc.returncode == 2
+    assert f"{option.split('=')[0]} is set by the entry point" in proc.stderr
+
+
+@pytest.mark.integration
+def test_gc_needs_the_artifacts_destination_not_the_passphrase(tmp_path: Path) -> None:
+    env = _env(tmp_path, password=TRICKY)
+    del env["KEK_PASSPHRASE_FILE"]  # gc leaves stored secrets alone
+    proc = _run(["gc", "--older-than=30d"], env)
+    assert proc.returncode == 2
+    assert "MLFLOW_ARTIFACTS_DESTINATION" in proc.stderr
+    assert "KEK_PASSPHRASE_FILE" not in proc.stderr
+
+
+def test_a_gc_error_message_loses_the_uri_and_the_password(tmp_path: Path) -> None:
+    """`mlflow gc` fails with one line; what a driver quotes in it is redacted."""
+    env = _env(tmp_path, password=TRICKY)
+    env[entrypoint.URI_ENV] = backend_uri(env)
+    message = f"cannot connect to {env[entrypoint.URI_ENV]} as {TRICKY} ({quote(TRICKY, safe='')})"
+    redacted = entrypoint._redact(message, env)
+    assert redacted == "cannot connect to *** as *** (***)"

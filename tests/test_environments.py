@@ -147,6 +147,10 @@ BREAKAGES: dict[str, Callable[[dict[str, Any], list[Any]], None]] = {
         for v in _first(o, "Deployment")["spec"]["template"]["spec"]["volumes"]
         if v["name"] == "tmp"
     )["emptyDir"].update(sizeLimit="4Gi"),
+    # A regular proxy container: the Job would never complete.
+    "garbage_collection_ends_and_never_overlaps": lambda tf, o: _first(o, "CronJob")["spec"][
+        "jobTemplate"
+    ]["spec"]["template"]["spec"]["initContainers"][0].pop("restartPolicy"),
     "a_key_exists_only_when_opted_in": lambda tf, o: tf["resource"].update(
         google_service_account_key={"k": {"service_account_id": "x"}}
     ),

@@ -424,8 +424,20 @@ def test_metrics_are_scraped_by_managed_prometheus(gke: Objects) -> None:
 # --- 7. NetworkPolicy ---------------------------------------------------------------------------
 
 
+def _server_policy(objects: Objects) -> dict[str, Any]:
+    """The policy of the server's pods (the gc pods have their own: tests/test_gc_manifests)."""
+    labels = _one(objects, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    (found,) = [
+        o
+        for o in _all(objects)
+        if o["kind"] == "NetworkPolicy"
+        and all(labels.get(k) == v for k, v in o["spec"]["podSelector"]["matchLabels"].items())
+    ]
+    return found
+
+
 def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
-    policy = _one(gke, "NetworkPolicy")["spec"]
+    policy = _server_policy(gke)["spec"]
     deployment = _one(gke, "Deployment")
     assert policy["podSelector"] == deployment["spec"]["selector"]
     assert policy["policyTypes"] == ["Ingress", "Egress"]
@@ -457,7 +469,7 @@ def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
 def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, gke_settings: Settings) -> None:
     server = gke_settings.server.model_copy(update={"allowed_namespaces": ("notebooks",)})
     objects = k8s_synth(gke_settings.model_copy(update={"server": server}))
-    policy = _one(objects, "NetworkPolicy")["spec"]
+    policy = _server_policy(objects)["spec"]
     values = [
         p["namespaceSelector"]["matchExpressions"][0]["values"]
         for r in policy["ingress"]

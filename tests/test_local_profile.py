@@ -322,7 +322,13 @@ def test_local_secrets_prints_nothing_when_a_read_fails(tmp_path: Path) -> None:
 
 
 def test_local_network_policy_limits_ports(local: Objects, local_settings: Settings) -> None:
-    (policy,) = [o for o in _objects(local) if o["kind"] == "NetworkPolicy"]
+    (policy,) = [
+        o
+        for o in _objects(local)
+        if o["kind"] == "NetworkPolicy"
+        and o["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        == "tracking-server"
+    ]
     spec = policy["spec"]
     assert set(spec["policyTypes"]) == {"Ingress", "Egress"}
     (ingress,) = spec["ingress"]

@@ -367,12 +367,20 @@ class Container:
         return probe if isinstance(probe, dict) else None
 
 
+def pod_template(workload: dict[str, Any]) -> dict[str, Any]:
+    """The pod template of a Deployment, Job or CronJob (`spec.jobTemplate.spec.template`)."""
+    spec = workload["spec"]
+    if workload.get("kind") == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return dict(spec["template"])
+
+
 @dataclass
 class Pod:
-    """The Deployment's pod template, made runnable on this machine."""
+    """A workload's pod template (a Deployment's, a CronJob's), made runnable on this machine."""
 
     manifests: Manifests
-    deployment: dict[str, Any]
+    deployment: dict[str, Any]  # the workload object: a Deployment, Job or CronJob
     secrets: Mapping[tuple[str, str], str]  # (secret name, key) -> value, for secretKeyRef
     files: dict[str, str]  # env var naming a file in a mount -> the file's content
     extra_env: Mapping[str, str]  # stand-ins for what GKE provides (STORAGE_EMULATOR_HOST)
@@ -383,7 +391,7 @@ class Pod:
     overrides: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.template = self.deployment["spec"]["template"]
+        self.template = pod_template(self.deployment)
         self.spec = self.template["spec"]
         self.bin = self.root / "bin"
         self.bin.mkdir()
@@ -407,7 +415,7 @@ class Pod:
         for c in self.spec.get("initContainers", []) + self.spec["containers"]:
             if c["name"] == name:
                 return dict(c)
-        raise LookupError(f"no container {name!r} in the Deployment")
+        raise LookupError(f"no container {name!r} in the {self.deployment.get('kind', 'workload')}")
 
     def _host_path(self, value: str) -> str:
         """A value (or an `--option=value`) naming a path in a mount, rewritten to its folder."""
