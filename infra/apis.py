@@ -30,6 +30,10 @@ GKE_APIS = (
     "binaryauthorization.googleapis.com",
 )
 
+# Alerts, the uptime check and the dashboard (monitoring.enabled), on every platform: Cloud SQL
+# is watched everywhere, the ingress and the pods where they exist (infra/monitoring.py).
+MONITORING_APIS = ("monitoring.googleapis.com",)
+
 # A cluster outside Google Cloud exchanges its tokens at the Security Token Service.
 FEDERATION_APIS = ("sts.googleapis.com",)
 

@@ -7,11 +7,12 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
-from infra.apis import CORE_APIS, RequiredApis
+from infra.apis import CORE_APIS, MONITORING_APIS, RequiredApis
 from infra.bucket import ArtifactBucket
 from infra.database import Database
 from infra.identity import ServiceAccount
 from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring
 from infra.platforms import PLATFORMS
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
@@ -46,7 +47,10 @@ class MlflowStack(TerraformStack):
             # cdk.tf.json holds no absolute path of this machine.
             LocalBackend(self, path=f"../../../terraform.{names.terraform_stack}.tfstate")
 
-        self.apis = apis = RequiredApis(self, "apis", services=CORE_APIS + platform_type.apis)
+        watched = MONITORING_APIS if settings.monitoring.enabled else ()
+        self.apis = apis = RequiredApis(
+            self, "apis", services=CORE_APIS + platform_type.apis + watched
+        )
         self.project = ProjectFacts(
             self,
             "project",
@@ -138,7 +142,24 @@ class MlflowStack(TerraformStack):
         platform.connect_workload(
             workload=self.workload, registry=self.registry, database=self.database, kek=self.kek
         )
+        if settings.monitoring.enabled:
+            self._monitoring()
         self._outputs()
+
+    def _monitoring(self) -> None:
+        s, names = self.settings, self.settings.names
+        self.monitoring = Monitoring(
+            self,
+            "monitoring",
+            project_id=s.project_id,
+            name=names.base,
+            thresholds=s.monitoring,
+            labels=s.common_labels,
+            depends_on=[self.apis["monitoring"]],
+        )
+        self.monitoring.watch_database(database_id=f"{s.project_id}:{names.sql_instance}")
+        self.platform.add_monitoring(self.monitoring)
+        self.monitoring.add_dashboard()
 
     def _outputs(self) -> None:
         def out(name: str, value: str, description: str) -> None:

@@ -35,6 +35,11 @@ def advice(settings: Settings) -> list[str]:
         settings.server.artifact_transfers,
         settings.cluster.disk_size_gb if settings.is_gke else None,
     )
+    if settings.monitoring.enabled and not settings.monitoring.notification_emails:
+        notes.append(
+            "monitoring.notification_emails is empty: alerts open incidents in Cloud "
+            "Monitoring's console but tell nobody; add the on-call address(es)"
+        )
     if settings.state_bucket is None and settings.environment != DEFAULT_ENV:
         notes.append(
             f"config/{settings.environment}.yaml has no state_bucket: its Terraform state, which "

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from settings import rules, transfers
 from settings.garbage_collection import GarbageCollectionSettings
+from settings.monitoring import MonitoringSettings
 from settings.transfers import ArtifactTransfers
 from settings.workload import WorkloadKnobs
 
@@ -555,6 +556,7 @@ class Settings(_Section):
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     ingress: IngressSettings = Field(default_factory=IngressSettings)
     garbage_collection: GarbageCollectionSettings = Field(default_factory=GarbageCollectionSettings)
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )

@@ -11,6 +11,7 @@ from infra.apis import RequiredApis
 from infra.database import Database
 from infra.identity import ServiceAccount
 from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings import Settings
@@ -69,6 +70,10 @@ class InfraPlatform(ABC):
         TerraformOutput(
             self.stack, name, value=value, description=description, sensitive=sensitive or None
         )
+
+    def add_monitoring(self, monitoring: Monitoring) -> None:  # noqa: B027 - optional hook
+        """Alerts and charts for what only this platform has (an ingress, its pods' metrics).
+        Default: none (the stack watches Cloud SQL on every platform)."""
 
     def add_outputs(self, database: Database) -> None:  # noqa: B027 - optional hook
         """Outputs a human needs after deploy, beyond the stack's common ones."""

@@ -9,6 +9,7 @@ from infra.dns import PrivateGoogleApisZone
 from infra.edge import Edge
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
 from infra.network import Network
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.registry import ImageRepository
@@ -114,6 +115,20 @@ class CreatedGke(InfraPlatform):
             host=s.ingress.host,
             iap_members=s.ingress.iap_members,
             depends_on=[apis["compute"], apis["iap"]],
+        )
+
+    def add_monitoring(self, monitoring: Monitoring) -> None:
+        s, names = self.settings, self.names
+        # The Ingress and the PodMonitoring are both named after the Service (k8s/meta.py).
+        monitoring.watch_ingress(
+            host=s.ingress.host,
+            forwarding_rule_regex=ingress_forwarding_rule_regex(names.namespace, names.service),
+        )
+        monitoring.watch_pods(
+            cluster=names.cluster,
+            location=s.cluster_location,
+            namespace=names.namespace,
+            scrape_job=names.service,
         )
 
     def add_outputs(self, database: Database) -> None:
