@@ -140,11 +140,12 @@ lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions th
 	  --no-header requirements-test.txt; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
-bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs.
+bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts.
 	$(PY) bench/toolchain.py
 	$(PY) bench/synth_speed.py
 	$(PY) bench/server_perf.py
 	$(PY) bench/tracking_scale.py
+	$(PY) bench/large_artifacts.py
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/test_lint.py

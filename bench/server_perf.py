@@ -62,6 +62,7 @@ from tests.e2e.harness import (  # noqa: E402
     PostgresServer,
     RunningContainer,
     free_port,
+    kek_document,
     wait_http_ok,
 )
 
@@ -345,7 +346,10 @@ def project_server(
         manifests,
         deployment,
         secrets={},
-        files={"DB_PASSWORD_FILE": password + "\n"},
+        files={
+            "DB_PASSWORD_FILE": password + "\n",
+            "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
+        },
         extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
         # Free ports for PostgreSQL and the server: the bench may run beside the e2e tests.
         # Clients still send the Service's Host header, which the server's allowed hosts name.

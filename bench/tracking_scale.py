@@ -68,6 +68,7 @@ from tests.e2e.harness import (  # noqa: E402
     PostgresServer,
     RunningContainer,
     free_port,
+    kek_document,
     wait_for,
     wait_http_ok,
 )
@@ -437,7 +438,10 @@ def run_size(
         manifests,
         deployment,
         secrets={},
-        files={"DB_PASSWORD_FILE": password + "\n"},
+        files={
+            "DB_PASSWORD_FILE": password + "\n",
+            "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
+        },
         extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
         overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **AUTH_OFF},
     )

@@ -47,6 +47,10 @@ def service_agent_apis(member: str) -> list[str]:
     return [api for domain, api in SERVICE_AGENT_DOMAINS.items() if member.endswith(domain)]
 
 
+# Alerts, the uptime check and the dashboard (monitoring.enabled), on every platform: Cloud SQL
+# is watched everywhere, the ingress and the pods where they exist (infra/monitoring.py).
+MONITORING_APIS = ("monitoring.googleapis.com",)
+
 # A cluster outside Google Cloud exchanges its tokens at the Security Token Service.
 FEDERATION_APIS = ("sts.googleapis.com",)
 

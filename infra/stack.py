@@ -7,11 +7,13 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
-from infra.apis import CORE_APIS, RequiredApis, service_agent_apis
+from infra.apis import CORE_APIS, MONITORING_APIS, RequiredApis, service_agent_apis
 from infra.bucket import ArtifactBucket
 from infra.build import ImageBuild
 from infra.database import Database
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring
 from infra.platforms import PLATFORMS
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
@@ -46,7 +48,10 @@ class MlflowStack(TerraformStack):
             # cdk.tf.json holds no absolute path of this machine.
             LocalBackend(self, path=f"../../../terraform.{names.terraform_stack}.tfstate")
 
-        self.apis = apis = RequiredApis(self, "apis", services=CORE_APIS + platform_type.apis)
+        watched = MONITORING_APIS if settings.monitoring.enabled else ()
+        self.apis = apis = RequiredApis(
+            self, "apis", services=CORE_APIS + platform_type.apis + watched
+        )
         self.project = ProjectFacts(
             self,
             "project",
@@ -136,6 +141,15 @@ class MlflowStack(TerraformStack):
             iam_depends_on=[apis["cloudresourcemanager"]],
         )
 
+        self.kek = KekPassphrase(
+            self,
+            "kek",
+            secret_id=names.kek_secret,
+            version=settings.server.kek_version,
+            deletion_protection=db.deletion_protection,
+            depends_on=[apis["secretmanager"]],
+        )
+
         # The workload's access, each on the resource itself.
         member = self.workload.member
         self.bucket.grant_object_user(member)
@@ -145,10 +159,28 @@ class MlflowStack(TerraformStack):
             names.workload_sa_email, depends_on=[self.workload.account]
         )
         self.database.grant_password_access(member)
+        self.kek.grant_access(member)
         platform.connect_workload(
-            workload=self.workload, registry=self.registry, database=self.database
+            workload=self.workload, registry=self.registry, database=self.database, kek=self.kek
         )
+        if settings.monitoring.enabled:
+            self._monitoring()
         self._outputs()
+
+    def _monitoring(self) -> None:
+        s, names = self.settings, self.settings.names
+        self.monitoring = Monitoring(
+            self,
+            "monitoring",
+            project_id=s.project_id,
+            name=names.base,
+            thresholds=s.monitoring,
+            labels=s.common_labels,
+            depends_on=[self.apis["monitoring"]],
+        )
+        self.monitoring.watch_database(database_id=f"{s.project_id}:{names.sql_instance}")
+        self.platform.add_monitoring(self.monitoring)
+        self.monitoring.add_dashboard()
 
     def _outputs(self) -> None:
         def out(name: str, value: str, description: str) -> None:
@@ -158,6 +190,7 @@ class MlflowStack(TerraformStack):
         out("instance_connection_name", self.database.connection_name, "Cloud SQL instance")
         out("workload_sa_email", self.workload.email, "The MLflow server's service account")
         out("db_password_secret_id", self.database.password_secret.id, "Secret Manager secret")
+        out("kek_secret_id", self.kek.id, "Secret Manager secret of the secrets passphrase")
         out("registry_uri", self.registry.uri, "Docker repository for the server image")
         out("build_service_account", self.build.email, "Cloud Build runs `make image` as it")
         self.platform.add_outputs(self.database)

@@ -7,10 +7,11 @@ Prints the Secret manifests on stdout for kubectl to apply, so that the values g
 (and terraform) through a pipe into the cluster and are never written to a file or to dist/. It
 prints nothing unless every value was read, so a failed read never leaves an empty Secret.
 
-* local platform: `mlflow-server-credentials`, the database password (`db-password`) from
-  Secret Manager and, with `local.credentials: service_account_key`, the key (`key.json`) from
-  the sensitive Terraform output; with the key also `artifact-registry-pull`, an image pull
-  secret for Artifact Registry, which accepts a key as the password of the user `_json_key`;
+* local platform: `mlflow-server-credentials`, the database password (`db-password`) and the
+  KEK passphrase (`kek-passphrase`) from Secret Manager and, with `local.credentials:
+  service_account_key`, the key (`key.json`) from the sensitive Terraform output; with the key
+  also `artifact-registry-pull`, an image pull secret for Artifact Registry, which accepts a key
+  as the password of the user `_json_key`;
 * `ingress.oauth_client` set: `mlflow-server-iap-oauth` with `client_id` (from the config) and
   `client_secret` (from the Secret Manager secret it names), which the BackendConfig names.
 """
@@ -32,6 +33,7 @@ from settings.cli import run
 KEY_OUTPUT = "workload_sa_key"  # infra/platforms/external.py
 PULL_SECRET = "artifact-registry-pull"  # noqa: S105 - a name  # pragma: allowlist secret
 DB_PASSWORD_KEY = "db-password"  # noqa: S105 - a key name  # pragma: allowlist secret
+KEK_KEY = "kek-passphrase"
 KEY_FILE = "key.json"
 
 
@@ -102,7 +104,10 @@ def _local_secrets(settings: Settings, *, terraform: str) -> list[dict[str, obje
     assert settings.local is not None
     names = settings.names
     password = _secret_manager(settings, names.db_password_secret, "the database password")
-    data = {DB_PASSWORD_KEY: password}
+    data = {
+        DB_PASSWORD_KEY: password,
+        KEK_KEY: _secret_manager(settings, names.kek_secret, "the secrets passphrase"),
+    }
     objects = []
     if not settings.local.federated:
         stack_dir = f"cdktf.out/stacks/{names.terraform_stack}"

@@ -10,12 +10,14 @@ from k8s.auth import auth_mode
 from k8s.meta import (
     DB_PASSWORD_DIR,
     DB_PASSWORD_KEY,
+    KEK_KEY,
     PROMETHEUS_DIR,
     PROXY_ADDRESS,
     PROXY_PORT,
 )
 from k8s.platforms import platform_for
 from settings import Settings
+from settings.transfers import GCS_UPLOAD_CHUNK_BYTES
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -69,6 +71,9 @@ def config_data(settings: Settings) -> dict[str, str]:
         "DB_NAME": names.database,
         "DB_USER": names.db_user,
         "DB_PASSWORD_FILE": f"{DB_PASSWORD_DIR}/{DB_PASSWORD_KEY}",
+        # The passphrase of the secrets users store (AI gateway keys): a file, which the entry
+        # point turns into MLflow's MLFLOW_CRYPTO_KEK_* for the server process only.
+        "KEK_PASSPHRASE_FILE": f"{DB_PASSWORD_DIR}/{KEK_KEY}",
         "CLOUD_SQL_CONNECTION_NAME": names.connection_name,
         "GOOGLE_CLOUD_PROJECT": names.project_id,
         "MLFLOW_HOST": "0.0.0.0",  # noqa: S104 - the pod's interface; NetworkPolicy guards it
@@ -77,6 +82,9 @@ def config_data(settings: Settings) -> dict[str, str]:
         "MLFLOW_WORKERS": str(settings.server.workers),
         # Clients upload and download through the server: they need no GCS credentials.
         "MLFLOW_SERVE_ARTIFACTS": "true",
+        # MLflow copies each proxied upload to GCS in pieces held in memory: smaller than the
+        # library's 100 MiB, so that concurrent large uploads fit the memory limit.
+        "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": str(GCS_UPLOAD_CHUNK_BYTES),
         "MLFLOW_ARTIFACTS_DESTINATION": names.artifact_destination,
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(allowed_hosts(settings)),
         "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": ",".join(allowed_origins(settings)),

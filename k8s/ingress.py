@@ -43,7 +43,7 @@ def build_ingress_chart(app: App, settings: Settings) -> Chart:
         metadata={"name": w.name},
         spec=BackendConfigSpec(
             # The LB's default is 30 s: too short for a large artifact streamed via the server.
-            timeout_sec=settings.server.upload_timeout_seconds,
+            timeout_sec=settings.server.backend_timeout_seconds,
             connection_draining=BackendConfigSpecConnectionDraining(
                 draining_timeout_sec=LB_DRAINING_SECONDS
             ),

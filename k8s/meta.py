@@ -12,9 +12,9 @@ from settings.workload import ContainerResources
 # Container sizes are settings (server.resources; defaults and their measurements in
 # settings/workload.py). No CPU limit by default: CFS quota throttles request latency, and the
 # requests alone already guarantee each container its share (.checkov.yaml, CKV_K8S_11).
-# MLflow spools a proxied artifact upload to /tmp before it copies it to GCS: the emptyDir must
-# hold the largest upload; the cap keeps one runaway upload from filling the node's disk.
-TMP_SIZE_LIMIT = "4Gi"
+# MLflow spools a proxied artifact upload (and download) whole to /tmp: the emptyDir's size
+# follows server.artifact_transfers (settings/transfers.py); the cap keeps one runaway upload
+# from filling the node's disk.
 
 # Numeric identities of the two images (the server image's contract; distroless nonroot).
 SERVER_UID = 10001
@@ -24,6 +24,9 @@ PROXY_UID = 65532
 # Where the containers find their inputs (the e2e test maps each mount to a temp dir).
 DB_PASSWORD_DIR = "/var/run/secrets/mlflow/db"  # noqa: S105 - a path
 DB_PASSWORD_KEY = "password"  # noqa: S105 - a file name  # pragma: allowlist secret
+# The KEK passphrase (infra/kek.py) beside it, in the same volume: it protects data in the same
+# database (the secrets users store), and the entry point reads both before MLflow starts.
+KEK_KEY = "kek-passphrase"
 # Google credentials outside GKE: a credential configuration and its token, or an opt-in key.
 GCP_CREDENTIALS_DIR = "/var/run/secrets/mlflow/gcp"
 TMP_DIR = "/tmp"
@@ -55,6 +58,16 @@ class Workload:
     pull_secret: str
     selector: dict[str, str]
     labels: dict[str, str]
+    gc_name: str  # the garbage-collection CronJob and its NetworkPolicy
+
+    @property
+    def gc_selector(self) -> dict[str, str]:
+        """The gc pods' labels: the workload's, as another component (no Service selects it)."""
+        return {**self.selector, "app.kubernetes.io/component": "garbage-collection"}
+
+    @property
+    def gc_labels(self) -> dict[str, str]:
+        return {**self.labels, **self.gc_selector}
 
     @classmethod
     def of(cls, settings: Settings) -> Workload:
@@ -79,6 +92,7 @@ class Workload:
             pull_secret="artifact-registry-pull",  # noqa: S106  # pragma: allowlist secret
             selector=selector,
             labels=labels,
+            gc_name=f"{names.service}-gc",
         )
 
 

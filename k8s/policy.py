@@ -1,4 +1,5 @@
-"""Chart `40-policy`: the server pods' NetworkPolicy, default deny both ways.
+"""Chart `40-policy`: the server pods' NetworkPolicy, default deny both ways, and the
+garbage-collection pods', which admit nothing in and reach what the server reaches.
 
 On GKE every peer is a known range. Outside Google Cloud the proxy reaches Cloud SQL's public IP
 and the server the public googleapis.com addresses, which have no fixed range: the policy there
@@ -41,17 +42,40 @@ def _cidr(cidr: str) -> k8s.NetworkPolicyPeer:
     return k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))
 
 
-def _policy(chart: Chart, w: Workload, ingress: list[Any], egress: list[Any]) -> None:
+def _policy(
+    chart: Chart,
+    id: str,
+    *,
+    name: str,
+    selector: dict[str, str],
+    ingress: list[Any],
+    egress: list[Any],
+) -> None:
     k8s.KubeNetworkPolicy(
         chart,
-        "network-policy",
-        metadata=k8s.ObjectMeta(name=w.name),
+        id,
+        metadata=k8s.ObjectMeta(name=name),
         spec=k8s.NetworkPolicySpec(
-            pod_selector=k8s.LabelSelector(match_labels=w.selector),
+            pod_selector=k8s.LabelSelector(match_labels=selector),
             policy_types=["Ingress", "Egress"],
-            ingress=ingress,
+            ingress=ingress or None,
             egress=egress,
         ),
+    )
+
+
+def _policies(chart: Chart, w: Workload, ingress: list[Any], egress: list[Any]) -> None:
+    """The server's, and the gc pods' (nothing comes in: `mlflow gc` serves nothing)."""
+    _policy(
+        chart, "network-policy", name=w.name, selector=w.selector, ingress=ingress, egress=egress
+    )
+    _policy(
+        chart,
+        "gc-network-policy",
+        name=w.gc_name,
+        selector=w.gc_selector,
+        ingress=[],
+        egress=egress,
     )
 
 
@@ -80,7 +104,7 @@ def build_local_policy_chart(app: App, settings: Settings) -> Chart:
         # Google APIs (STS, IAM credentials, GCS, SQL Admin) and the instance's public IP.
         k8s.NetworkPolicyEgressRule(ports=[_tcp(HTTPS_PORT), _tcp(CLOUD_SQL_PORT)]),
     ]
-    _policy(chart, w, ingress, egress)
+    _policies(chart, w, ingress, egress)
     return chart
 
 
@@ -136,5 +160,5 @@ def build_policy_chart(app: App, settings: Settings) -> Chart:
         ),
         _google_apis(settings),
     ]
-    _policy(chart, w, ingress, egress)
+    _policies(chart, w, ingress, egress)
     return chart

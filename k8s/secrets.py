@@ -1,7 +1,8 @@
-"""GKE: the database password comes from Secret Manager through the Secret Manager add-on.
+"""GKE: the database password and the KEK passphrase come from Secret Manager through the
+Secret Manager add-on.
 
-No Secret object at all: a SecretProviderClass tells the add-on to mount the password as a
-file; the CSI driver fetches it with the pod's Workload Identity, so dist/ never holds a value.
+No Secret object at all: a SecretProviderClass tells the add-on to mount both as files; the CSI
+driver fetches them with the pod's Workload Identity, so dist/ never holds a value.
 (`local`, a custom IAP OAuth client: k8s/cluster_secrets.py, run by `make secrets`.)
 """
 
@@ -15,20 +16,22 @@ from imports.secretproviderclass.io.x_k8s.csi.secrets_store import (
     SecretProviderClassSpec,
     SecretProviderClassSpecProvider,
 )
-from k8s.meta import DB_PASSWORD_KEY, Workload
+from k8s.meta import DB_PASSWORD_KEY, KEK_KEY, Workload
 from settings import Settings
 
 
 def secret_provider_class(chart: Chart, settings: Settings) -> None:
-    """GKE: the add-on mounts the password file from Secret Manager (no value in dist/)."""
+    """GKE: the add-on mounts the password and passphrase files from Secret Manager."""
     w, names = Workload.of(settings), settings.names
     secrets = [
         {
-            "resourceName": (
-                f"projects/{names.project_id}/secrets/{names.db_password_secret}/versions/latest"
-            ),
-            "path": DB_PASSWORD_KEY,
+            "resourceName": f"projects/{names.project_id}/secrets/{secret}/versions/latest",
+            "path": path,
         }
+        for secret, path in (
+            (names.db_password_secret, DB_PASSWORD_KEY),
+            (names.kek_secret, KEK_KEY),
+        )
     ]
     SecretProviderClass(
         chart,

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from cdk8s import App, Chart, JsonPatch
 from cdk8s_plus_25 import k8s
-from constructs import Construct
 
 from k8s.autoscaling import add_autoscaler
 from k8s.config import config_data
@@ -26,11 +24,11 @@ from k8s.meta import (
     SERVER_UID,
     TERMINATION_GRACE_SECONDS,
     TMP_DIR,
-    TMP_SIZE_LIMIT,
     Workload,
     resources,
     restricted_security_context,
 )
+from k8s.patched import PatchedKubeDeployment
 from k8s.platforms import KubePlatform, platform_for
 from settings import Settings
 
@@ -39,24 +37,6 @@ SERVER_CONTAINER = "mlflow"
 MIGRATE_CONTAINER = "db-migrate"
 DB_PASSWORD_VOLUME = "db-password"  # noqa: S105  # pragma: allowlist secret
 TMP_VOLUME = "tmp"
-
-
-class PatchedKubeDeployment(k8s.KubeDeployment):
-    """KubeDeployment whose JSON patches survive the L1 class's 1.25 schema.
-
-    The L1 class maps its JSON through the 1.25 schema *after* ApiObject applied the patches,
-    which drops any newer field (a native sidecar's `restartPolicy`): apply them after that.
-    """
-
-    def __init__(self, scope: Construct, id: str, **props: Any) -> None:
-        super().__init__(scope, id, **props)
-        self._late_patches: list[JsonPatch] = []
-
-    def add_json_patch(self, *ops: JsonPatch) -> None:
-        self._late_patches.extend(ops)
-
-    def to_json(self) -> Any:
-        return JsonPatch.apply(super().to_json(), *self._late_patches)
 
 
 def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
@@ -71,8 +51,9 @@ def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
     )
 
 
-def _volumes(platform: KubePlatform) -> list[k8s.Volume]:
-    tmp = k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(TMP_SIZE_LIMIT))
+def workload_volumes(platform: KubePlatform, *, tmp_size: str) -> list[k8s.Volume]:
+    """/tmp (an emptyDir of `tmp_size`), the secrets volume and the platform's credentials."""
+    tmp = k8s.EmptyDirVolumeSource(size_limit=k8s.Quantity.from_string(tmp_size))
     return [
         k8s.Volume(name=TMP_VOLUME, empty_dir=tmp),
         platform.password_volume(DB_PASSWORD_VOLUME),
@@ -80,17 +61,17 @@ def _volumes(platform: KubePlatform) -> list[k8s.Volume]:
     ]
 
 
-def _mounts(platform: KubePlatform, *, server: bool) -> list[k8s.VolumeMount]:
+def workload_mounts(platform: KubePlatform, *, server: bool) -> list[k8s.VolumeMount]:
     mounts = [
         k8s.VolumeMount(name=TMP_VOLUME, mount_path=TMP_DIR),
         k8s.VolumeMount(name=DB_PASSWORD_VOLUME, mount_path=DB_PASSWORD_DIR, read_only=True),
     ]
-    if server:  # only the server reads GCS: only it sees the pod's Google credentials
+    if server:  # only what reads GCS (the server, gc) sees the pod's Google credentials
         mounts += platform.server_credential_mounts()
     return mounts
 
 
-def _env_from(w: Workload) -> list[k8s.EnvFromSource]:
+def config_env_from(w: Workload) -> list[k8s.EnvFromSource]:
     return [k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=w.config_map))]
 
 
@@ -105,10 +86,10 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         command=ENTRYPOINT,
         # The entrypoint holds a Postgres advisory lock: replicas starting together don't race.
         args=["db", "upgrade"],
-        env_from=_env_from(w),
+        env_from=config_env_from(w),
         resources=resources(settings.server.resources.migrate),
         security_context=server_context,
-        volume_mounts=_mounts(platform, server=False),
+        volume_mounts=workload_mounts(platform, server=False),
     )
     server = k8s.Container(
         name=SERVER_CONTAINER,
@@ -118,7 +99,7 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         # The project's options come from the ConfigMap's MLFLOW_* variables (k8s/config.py);
         # server.extra_args adds the team's (those the project sets are refused).
         args=["server", *settings.server.extra_args],
-        env_from=_env_from(w),
+        env_from=config_env_from(w),
         env=platform.server_env() or None,
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=settings.server.port)],
         # Startup allows 2 min for the first import of MLflow; liveness then restarts a hung
@@ -128,7 +109,7 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         liveness_probe=_http_probe(period=20, failures=3),
         resources=resources(settings.server.resources.server),
         security_context=server_context,
-        volume_mounts=_mounts(platform, server=True),
+        volume_mounts=workload_mounts(platform, server=True),
     )
     server_settings = settings.server
     spread = [
@@ -165,7 +146,7 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
         init_containers=[platform.proxy_container(), migrate],
         containers=[server],
-        volumes=_volumes(platform),
+        volumes=workload_volumes(platform, tmp_size=settings.server.artifact_transfers.tmp_size),
         topology_spread_constraints=spread or None,
         node_selector=dict(server_settings.node_selector) or None,
         tolerations=tolerations or None,

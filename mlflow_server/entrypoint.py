@@ -2,15 +2,24 @@
 """`mlflow-entrypoint`: the server image's entry point.
 
 It assembles the PostgreSQL backend URI from the pod's environment and a mounted password file,
-so that the password never appears in a manifest, in argv (visible in `ps` and in the pod spec)
-or in a log line, then either
+and reads the KEK passphrase that MLflow encrypts users' stored secrets with (AI gateway API
+keys) from a second mounted file, so that neither ever appears in a manifest, in argv (visible
+in `ps` and in the pod spec) or in a log line, then either
 
 * `mlflow-entrypoint db upgrade`: creates or migrates the schema in-process, holding a
   PostgreSQL advisory lock so that replicas (or a rollout's old and new pods) that start
-  together run one migration after the other instead of racing, then applies the project's
-  tuning (PROJECT_INDEXES, PROJECT_SETTINGS) under the same lock; or
+  together run one migration after the other instead of racing; under the same lock it
+  applies the project's tuning (PROJECT_INDEXES, PROJECT_SETTINGS), migrates the auth mode's
+  database when there is one, and re-wraps every stored secret that is still under an older
+  passphrase (a rotation, or MLflow's built-in default one) with the current passphrase, as
+  `mlflow crypto rotate-kek` does; or
 * `mlflow-entrypoint server [mlflow server options...]`: execs `mlflow server` with the URI in
-  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri); or
+  MLFLOW_BACKEND_STORE_URI (which the CLI reads as --backend-store-uri) and the passphrase in
+  MLFLOW_CRYPTO_KEK_PASSPHRASE / MLFLOW_CRYPTO_KEK_VERSION, in the server's environment only;
+* `mlflow-entrypoint gc [mlflow gc options...]`: runs `mlflow gc` in this process with the URI
+  in its environment, and with proxied artifacts (`mlflow-artifacts:` URIs) resolved against
+  MLFLOW_ARTIFACTS_DESTINATION, as the server resolves them, so that the bucket's objects go
+  with the rows (`resolve_proxied_artifacts`); or
 * `mlflow-entrypoint rewrite-artifact-uris [options...]`: execs the image's second program,
   rewrite_artifact_uris.py (next to this file), with the URI in the same variable: the
   operator's tool for moving stored artifact locations to a new bucket (`kubectl exec` into
@@ -20,6 +29,8 @@ Environment:
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
   DB_PASSWORD_FILE                    a file holding the password (one trailing newline is
                                       stripped, as `echo` and most secret stores add one)
+  KEK_PASSPHRASE_FILE                 a file holding the passphrase as infra/kek.py writes it:
+                                      {"version": N, "passphrase": "...", "previous": [...]}
   AUTH_DB_NAME                        optional: MLflow's users and permissions database in the
                                       same instance. `db upgrade` creates and migrates it;
                                       `server` gets its URI in IAP_AUTH_DATABASE_URI
@@ -28,15 +39,16 @@ Environment:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 # psycopg2, not psycopg 3 (SQLAlchemy 2.1's default for postgresql://): SQLAlchemy's psycopg
 # dialect renders a cast on every string parameter, and MLflow 3.17 compares the integer
@@ -51,9 +63,19 @@ AUTH_URI_ENV = "IAP_AUTH_DATABASE_URI"
 # pg_advisory_lock takes a bigint; any constant works as long as every replica uses the same.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
 USAGE = (
-    "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options]"
-    " | mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]"
+    "usage: mlflow-entrypoint db upgrade | mlflow-entrypoint server [mlflow server options] | "
+    "mlflow-entrypoint gc [mlflow gc options] | "
+    "mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]"
 )
+# `mlflow gc` options the entry point sets itself: refused on its command line.
+GC_OWNED_OPTIONS = ("--backend-store-uri", "--tracking-uri", "--artifacts-destination")
+ARTIFACTS_DESTINATION_ENV = "MLFLOW_ARTIFACTS_DESTINATION"
+KEK_FILE_ENV = "KEK_PASSPHRASE_FILE"
+# What MLflow reads (mlflow/utils/crypto.py); set for the server process only.
+PASSPHRASE_ENV = "MLFLOW_CRYPTO_KEK_PASSPHRASE"  # noqa: S105 - a variable's name
+KEK_VERSION_ENV = "MLFLOW_CRYPTO_KEK_VERSION"
+# MLflow's advice for the passphrase: "high-entropy (32+ characters) from a secrets manager".
+MIN_PASSPHRASE_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -109,6 +131,71 @@ def read_password(path: str) -> str:
     if not text:
         raise ConfigError(f"DB_PASSWORD_FILE: {path} is empty")
     return text
+
+
+@dataclass(frozen=True)
+class Kek:
+    """One KEK passphrase and the version MLflow folds into its key derivation."""
+
+    version: int
+    passphrase: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class KekFile:
+    """The passphrase file: the current KEK, and the ones stored secrets may still be under."""
+
+    current: Kek
+    previous: tuple[Kek, ...] = ()
+
+    def server_env(self) -> dict[str, str]:
+        return {PASSPHRASE_ENV: self.current.passphrase, KEK_VERSION_ENV: str(self.current.version)}
+
+
+def _kek(item: Any, where: str) -> Kek:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{KEK_FILE_ENV}: {where} must be an object with version and passphrase")
+    version, passphrase = item.get("version"), item.get("passphrase")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ConfigError(f"{KEK_FILE_ENV}: {where}.version must be an integer of 1 or more")
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ConfigError(
+            f"{KEK_FILE_ENV}: {where}.passphrase must be a string of at least "
+            f"{MIN_PASSPHRASE_LENGTH} characters"
+        )
+    return Kek(version=version, passphrase=passphrase)
+
+
+def read_kek(path: str) -> KekFile:
+    """The KEK file at `path`. Errors name the file and the rule, never its content."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{KEK_FILE_ENV}: no file at {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"{KEK_FILE_ENV}: cannot read {path} ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ConfigError(f"{KEK_FILE_ENV}: {path} is not a JSON document") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{KEK_FILE_ENV}: {path} must hold a JSON object")
+    current = _kek(data, "the document")
+    previous_items = data.get("previous", [])
+    if not isinstance(previous_items, list):
+        raise ConfigError(f"{KEK_FILE_ENV}: previous must be a list")
+    previous = tuple(_kek(item, f"previous[{i}]") for i, item in enumerate(previous_items))
+    if any(p.version == current.version for p in previous):
+        raise ConfigError(f"{KEK_FILE_ENV}: previous repeats the current version {current.version}")
+    return KekFile(current=current, previous=previous)
+
+
+def kek_file(env: Mapping[str, str]) -> KekFile:
+    path = env.get(KEK_FILE_ENV)
+    if not path:
+        raise ConfigError(
+            f"missing environment variable(s): {KEK_FILE_ENV} (without the passphrase MLflow "
+            "encrypts stored secrets with its built-in default one)"
+        )
+    return read_kek(path)
 
 
 def _component(value: str) -> str:
@@ -167,9 +254,85 @@ def upgrade_auth(uri: str, auth_uri: str, auth_db: str) -> None:
         auth_engine.dispose()
 
 
-def upgrade(uri: str, auth: tuple[str, str] | None = None) -> None:
-    """Create the schema on an empty database or migrate it to this MLflow's head, serialized
-    (and the auth database, `auth` = (its URI, its name), under the same lock)."""
+@dataclass
+class Rewrap:
+    """What `rewrap_secrets` did: how many secrets it re-wrapped, which it could not open."""
+
+    rewrapped: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+
+def rewrap_secrets(connection: Any, kek: KekFile) -> Rewrap:
+    """Re-wrap each stored secret's data key with the current KEK, in the caller's transaction.
+
+    A secret that the current KEK opens is left as it is. One that it does not open is tried
+    with the previous passphrases of its own recorded version and with MLflow's built-in default
+    passphrase (what a server without MLFLOW_CRYPTO_KEK_PASSPHRASE wrapped with); the first that
+    opens it wins, and MLflow's `rotate_secret_encryption` (what `mlflow crypto rotate-kek` runs)
+    re-wraps it. The secret values themselves are never decrypted. A secret no known passphrase
+    opens is listed, by name, in the result.
+    """
+    import sqlalchemy
+    from mlflow.exceptions import MlflowException
+    from mlflow.utils.crypto import (
+        DEFAULT_KEK_PASSPHRASE,
+        KEKManager,
+        rotate_secret_encryption,
+        unwrap_dek,
+    )
+
+    rows = connection.execute(
+        sqlalchemy.text(
+            "SELECT secret_id, secret_name, encrypted_value, wrapped_dek, kek_version FROM secrets"
+        )
+    ).all()
+    result = Rewrap()
+    if not rows:
+        return result  # nothing to derive: PBKDF2 runs only when there are secrets
+    managers: dict[tuple[str, int], Any] = {}
+
+    def manager(passphrase: str, version: int) -> Any:
+        if (passphrase, version) not in managers:
+            managers[(passphrase, version)] = KEKManager(passphrase=passphrase, kek_version=version)
+        return managers[(passphrase, version)]
+
+    def opens(wrapped_dek: bytes, candidate: Any) -> bool:
+        try:
+            unwrap_dek(wrapped_dek, candidate.get_kek())
+        except MlflowException:  # AES-GCM's tag check failed: not this KEK
+            return False
+        return True
+
+    current = manager(kek.current.passphrase, kek.current.version)
+    for secret_id, name, encrypted_value, wrapped, version in rows:
+        if opens(bytes(wrapped), current):
+            continue
+        candidates = [p.passphrase for p in kek.previous if p.version == version]
+        for passphrase in [*candidates, DEFAULT_KEK_PASSPHRASE]:
+            older = manager(passphrase, version)
+            if not opens(bytes(wrapped), older):
+                continue
+            rotated = rotate_secret_encryption(
+                bytes(encrypted_value), bytes(wrapped), older, current
+            )
+            connection.execute(
+                sqlalchemy.text(
+                    "UPDATE secrets SET wrapped_dek = :dek, kek_version = :version "
+                    "WHERE secret_id = :id"
+                ),
+                {"dek": rotated.wrapped_dek, "version": current.kek_version, "id": secret_id},
+            )
+            result.rewrapped += 1
+            break
+        else:
+            result.unreadable.append(name)
+    return result
+
+
+def upgrade(uri: str, kek: KekFile, auth: tuple[str, str] | None = None) -> None:
+    """Create the schema on an empty database or migrate it to this MLflow's head, serialized;
+    then, under the same lock, the project's tuning, the auth database (`auth` = (its URI, its
+    name)) and every stored secret under the current KEK (`rewrap_secrets`)."""
     import sqlalchemy
     from mlflow.store.db import utils
 
@@ -201,6 +364,9 @@ def upgrade(uri: str, auth: tuple[str, str] | None = None) -> None:
                 apply_project_tuning(engine)
                 if auth is not None:
                     upgrade_auth(uri, *auth)
+                with engine.begin() as connection:  # one transaction: all re-wrapped, or none
+                    report = rewrap_secrets(connection, kek)
+                _log_rewrap(report, kek.current.version)
             finally:
                 lock_conn.execute(
                     sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
@@ -228,6 +394,85 @@ def apply_project_tuning(engine: Any) -> None:
     )
 
 
+def _log_rewrap(report: Rewrap, version: int) -> None:
+    if report.rewrapped:
+        _log.info("re-wrapped %d stored secret(s) under KEK version %d", report.rewrapped, version)
+    if report.unreadable:
+        # Not fatal: the server still starts, and these secrets' users re-enter them. The names
+        # tell an operator which ones; a database restored from before two rotations is the
+        # usual cause (README: Rotate the secrets passphrase).
+        _log.error(
+            "%d stored secret(s) open with no known KEK passphrase (current, previous, MLflow's "
+            "default) and stay unusable: %s",
+            len(report.unreadable),
+            ", ".join(sorted(report.unreadable)),
+        )
+
+
+def resolve_proxied_artifacts(destination: str) -> None:
+    """Resolve `mlflow-artifacts:/<path>` to `<destination>/<path>` in this process.
+
+    MLflow's own `mlflow-artifacts` repository sends every request to a tracking server over
+    HTTP and refuses a database tracking URI, so `mlflow gc` with the backend store alone fails
+    on the first proxied run ("the tracking URI must be a valid http or https URI"); with
+    `--artifacts-destination` it still resolves run artifacts through that repository (the
+    option only sets the store's default root). The server maps the path onto its
+    --artifacts-destination (mlflow/server/handlers.py, _get_artifact_repo_mlflow_artifacts):
+    this does the same, directly, with the pod's Google credentials.
+    """
+    from mlflow.store.artifact import artifact_repository_registry as registry
+    from mlflow.utils.uri import validate_path_is_safe
+
+    root = destination.rstrip("/")
+
+    def repository(artifact_uri: str, tracking_uri: Any = None, registry_uri: Any = None) -> Any:
+        path = urlparse(artifact_uri).path.lstrip("/")
+        target = f"{root}/{validate_path_is_safe(path)}" if path else root
+        return registry.get_artifact_repository(target, tracking_uri, registry_uri)
+
+    registry._artifact_repository_registry.register("mlflow-artifacts", repository)
+
+
+def run_gc(args: Sequence[str], env: Mapping[str, str]) -> int:
+    """`mlflow gc` in this process (argv stays `mlflow-entrypoint gc ...`: no URI in it)."""
+    import click
+
+    owned = [a.split("=", 1)[0] for a in args if a.split("=", 1)[0] in GC_OWNED_OPTIONS]
+    if owned:
+        print(f"mlflow-entrypoint: {owned[0]} is set by the entry point", file=sys.stderr)
+        return 2
+    destination = env.get(ARTIFACTS_DESTINATION_ENV)
+    if not destination:
+        print(
+            f"mlflow-entrypoint: missing environment variable(s): {ARTIFACTS_DESTINATION_ENV}",
+            file=sys.stderr,
+        )
+        return 2
+    # Before MLflow's CLI is imported: its --tracking-uri default is read at import time.
+    os.environ.update({URI_ENV: env[URI_ENV], "MLFLOW_TRACKING_URI": env[URI_ENV]})
+    resolve_proxied_artifacts(destination)
+    from mlflow.cli import cli
+
+    try:
+        cli.main(args=["gc", *args], prog_name="mlflow gc", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except Exception as exc:  # one line, no traceback: a driver's message may quote the URI
+        message = _redact(f"{type(exc).__name__}: {exc}", env)
+        print(f"mlflow-entrypoint: mlflow gc failed: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _redact(text: str, env: Mapping[str, str]) -> str:
+    """`text` without the backend URI or the password, raw or percent-encoded."""
+    password = read_password(env["DB_PASSWORD_FILE"])
+    for secret in (env[URI_ENV], _component(password), password):
+        text = text.replace(secret, "***")
+    return text
+
+
 def exec_server(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
     """Replace this process with `mlflow server` (PID 1 stays the server: signals reach it)."""
     argv = [sys.executable, "-m", "mlflow", "server", *args]
@@ -243,7 +488,7 @@ def exec_rewrite_tool(args: Sequence[str], env: Mapping[str, str]) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    commands = {"db", "server", "rewrite-artifact-uris"}
+    commands = {"db", "server", "gc", "rewrite-artifact-uris"}
     if not args or (args[0] == "db" and args[1:] != ["upgrade"]) or args[0] not in commands:
         print(USAGE, file=sys.stderr)
         return 2
@@ -253,18 +498,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         env[URI_ENV] = backend_uri(env)
         if auth_db is not None:
             env[AUTH_URI_ENV] = backend_uri(env, database=auth_db)
+        if args[0] == "gc":  # stored secrets stay as they are: no passphrase needed
+            return run_gc(args[1:], env)
+        if args[0] == "rewrite-artifact-uris":  # nor here: it rewrites locations only
+            exec_rewrite_tool(args[1:], env)
+        kek = kek_file(env)
     except ConfigError as exc:
         print(f"mlflow-entrypoint: {exc}", file=sys.stderr)
         return 2
     if args[0] == "db":
-        upgrade(env[URI_ENV], (env[AUTH_URI_ENV], auth_db) if auth_db is not None else None)
+        upgrade(env[URI_ENV], kek, (env[AUTH_URI_ENV], auth_db) if auth_db is not None else None)
         return 0
-    if args[0] == "rewrite-artifact-uris":
-        exec_rewrite_tool(args[1:], env)
     server_args = args[1:]
     if env.get("SERVER_APP_NAME") and "--app-name" not in server_args:
         server_args = ["--app-name", env["SERVER_APP_NAME"], *server_args]
-    exec_server(server_args, env)
+    exec_server(server_args, {**env, **kek.server_env()})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from settings import autopilot, locations
+from settings import autopilot, locations, transfers
 from settings.existing_cluster import GoogleApisRoute
 from settings.load import DEFAULT_ENV
 from settings.model import Platform, Settings
@@ -51,6 +51,16 @@ def advice(settings: Settings) -> list[str]:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
         note = locations.machine_type_note(settings.cluster.machine_type, settings.region)
         notes += [note] if note else []
+    notes += transfers.storage_notes(
+        settings.server.resources.server.requests.get("ephemeral-storage"),
+        settings.server.artifact_transfers,
+        settings.cluster.disk_size_gb if settings.is_gke else None,
+    )
+    if settings.monitoring.enabled and not settings.monitoring.notification_emails:
+        notes.append(
+            "monitoring.notification_emails is empty: alerts open incidents in Cloud "
+            "Monitoring's console but tell nobody; add the on-call address(es)"
+        )
     if settings.state_bucket is None and settings.environment != DEFAULT_ENV:
         notes.append(
             f"config/{settings.environment}.yaml has no state_bucket: its Terraform state, which "

@@ -13,13 +13,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
-from settings import autopilot, rules
+from settings import autopilot, rules, transfers
 from settings.auth import AuthSettings
 from settings.existing_cluster import ExistingCluster, GoogleApisRoute
+from settings.garbage_collection import GarbageCollectionSettings
+from settings.monitoring import MonitoringSettings
+from settings.transfers import ArtifactTransfers
 from settings.types import Cidr, Section
 from settings.workload import WorkloadKnobs
 
@@ -338,13 +341,47 @@ class ServerSettings(WorkloadKnobs):
         (),
         description="Namespaces whose pods may call the server in-cluster (NetworkPolicy).",
     )
+    artifact_transfers: ArtifactTransfers = Field(default_factory=ArtifactTransfers)
     # The backend service's timeoutSec: "from 1 through 2,147,483,647 seconds" (Compute API).
-    upload_timeout_seconds: int = Field(
-        600,
+    upload_timeout_seconds: int | None = Field(
+        None,
         ge=1,
         le=2_147_483_647,
-        description="Load balancer backend timeout: the longest artifact transfer.",
+        description="Load balancer backend timeout: the longest artifact transfer. None: "
+        "derived from artifact_transfers (the largest file from the slowest client, then the "
+        "server's copy to Cloud Storage), at least 600.",
     )
+    kek_version: int = Field(
+        1,
+        ge=1,
+        le=1_000_000,
+        description="Version of the passphrase (KEK) that encrypts the secrets users store "
+        "through the server (AI gateway API keys). Terraform generates one passphrase per "
+        "version; raise this by one to rotate it (README: Rotate the secrets passphrase).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storage_follows_transfers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        try:
+            sizes = ArtifactTransfers.model_validate(data.get("artifact_transfers", {}))
+        except ValueError:
+            return data  # the field's own validation names the error
+        return transfers.derive_server_storage(data, sizes)
+
+    @model_validator(mode="after")
+    def _transfers_fit(self) -> ServerSettings:
+        sizes = self.artifact_transfers
+        transfers.check_server_storage(self.resources.server.limits.get("ephemeral-storage"), sizes)
+        transfers.check_timeout(self.upload_timeout_seconds, sizes)
+        return self
+
+    @property
+    def backend_timeout_seconds(self) -> int:
+        """The load balancer's backend timeout: the setting, or the one the transfers need."""
+        return self.upload_timeout_seconds or self.artifact_transfers.timeout_seconds
 
     @model_validator(mode="after")
     def _one_owner_of_the_replica_count(self) -> ServerSettings:
@@ -538,6 +575,8 @@ class Settings(Section):
     existing_cluster: ExistingCluster | None = Field(
         None, description="Required when platform is gke-existing, refused otherwise."
     )
+    garbage_collection: GarbageCollectionSettings = Field(default_factory=GarbageCollectionSettings)
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -722,6 +761,7 @@ class Names:
     auth_database: str
     db_user: str
     db_password_secret: str
+    kek_secret: str
     workload_sa_id: str
     workload_sa_email: str
     build_sa_id: str
@@ -786,6 +826,7 @@ class Names:
             auth_database=f"{s.database.database_name}_auth",
             db_user=s.database.user,
             db_password_secret=f"{base}-db-password",
+            kek_secret=f"{base}-kek",
             workload_sa_id=workload_sa_id,
             workload_sa_email=f"{workload_sa_id}@{p}.iam.gserviceaccount.com",
             build_sa_id=f"{base}-build",
@@ -849,6 +890,7 @@ class Names:
             ("gstatic_dns_zone", self.gstatic_dns_zone, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
+            ("kek_secret", self.kek_secret, rules.SECRET_ID),
             ("federation_pool", self.federation_pool, rules.WORKLOAD_IDENTITY_POOL_ID),
             ("federation_provider", self.federation_provider, rules.WORKLOAD_IDENTITY_POOL_ID),
             ("namespace", self.namespace, rules.DNS1123_LABEL),

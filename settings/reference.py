@@ -42,6 +42,12 @@ FUNCTION_RULES = {
     f"(key `{rules.LABEL_KEY.pattern}`, value `{rules.LABEL_VALUE.pattern}`)",
     "_quantities": "keys cpu, memory, ephemeral-storage; values Kubernetes quantities "
     "(250m, 576Mi, 1Gi, ...)",
+    "_byte_quantity": "a Kubernetes quantity of bytes, at least 1Mi (500Mi, 4Gi, ...)",
+    "_schedule": "a five-field cron schedule (minute hour day-of-month month day-of-week) or "
+    "a macro (@daily, @weekly, ...)",
+    "_age": "an age as `mlflow gc --older-than` reads it: days, hours, minutes, seconds "
+    "(30d, 12h, 1d12h)",
+    "_time_zone": "an IANA time zone name (Etc/UTC, Europe/Paris)",
     "_affinity": "keys nodeAffinity, podAffinity, podAntiAffinity, each a non-empty mapping in "
     "a pod spec's shape",
     "_pod_labels": "Kubernetes label keys and values; app.kubernetes.io/* are the project's",
@@ -77,6 +83,13 @@ MODEL_RULES = {
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",
     "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
+    "ServerSettings._storage_follows_transfers": "the `mlflow` container's ephemeral-storage "
+    "request defaults to the /tmp that `artifact_transfers` needs (`largest` x `concurrent` + "
+    "1Gi), its limit to that plus 1Gi for logs; the /tmp emptyDir's size limit is that /tmp.",
+    "ServerSettings._transfers_fit": "`resources.server.limits.ephemeral-storage` is not below "
+    "that /tmp; `upload_timeout_seconds`, when set, is not shorter than the largest transfer "
+    "takes (`largest` at `slowest_client_mib_per_second`, then the server's copy to Cloud "
+    "Storage at 50 MiB/s).",
     "ServerSettings._one_owner_of_the_replica_count": "`replicas` and `autoscaling.enabled` "
     "are not set together: the HorizontalPodAutoscaler owns the replica count.",
     "Resources._merge_defaults": "a container, `requests` or `limits` given in the config is "

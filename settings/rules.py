@@ -156,3 +156,8 @@ K8S_LABEL_VALUE = Rule(
     "alphanumeric",
 )
 ENV_NAME = Rule(r"[A-Za-z_][A-Za-z0-9_]*", "an environment variable name: letters, digits, _")
+# What Cloud Monitoring's email notification channel takes: a plain address, no display name.
+EMAIL = Rule(
+    r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+",
+    "an email address such as ml-oncall@example.com",
+)

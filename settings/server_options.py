@@ -15,6 +15,10 @@ OWNED_ENV: dict[str, str] = {
     "DB_USER": "database.user",
     "DB_PASSWORD_FILE": "the mounted Secret Manager secret",  # pragma: allowlist secret
     "MLFLOW_BACKEND_STORE_URI": "built at start from DB_* and the password file",
+    "KEK_PASSPHRASE_FILE": "the mounted Secret Manager secret (server.kek_version)",
+    # MLflow reads these two; the entry point sets them from that file, never the manifests.
+    "MLFLOW_CRYPTO_KEK_PASSPHRASE": "the mounted passphrase file (server.kek_version)",
+    "MLFLOW_CRYPTO_KEK_VERSION": "the mounted passphrase file (server.kek_version)",
     "CLOUD_SQL_CONNECTION_NAME": "derived from project_id, region and the instance name",
     "GOOGLE_CLOUD_PROJECT": "project_id",
     "GOOGLE_APPLICATION_CREDENTIALS": "the platform's credentials (Workload Identity, "
@@ -25,6 +29,7 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_SERVE_ARTIFACTS": "the artifact proxy (clients need no GCS credentials)",
     "MLFLOW_ARTIFACTS_DESTINATION": "the bucket and bucket.artifact_prefix",
     "MLFLOW_DEFAULT_ARTIFACT_ROOT": "proxied artifacts (mlflow-artifacts:/)",
+    "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": "the memory one proxied upload takes (settings/transfers.py)",
     "MLFLOW_SERVER_ALLOWED_HOSTS": "the Service names, ingress.host and localhost",
     "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": "https://<ingress.host> and the port-forward forms",
     "MLFLOW_EXPOSE_PROMETHEUS": "/metrics for Managed Prometheus",

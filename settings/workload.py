@@ -81,13 +81,16 @@ class ContainerResources(Section):
 
 
 # Measured (bench/server_perf.py, the e2e run, 2 vCPU): the server as configured here (1 uvicorn
-# worker, job runner off) peaks at 514-522 MiB RSS (~430 MiB PSS) under load and after a training
-# run; its request adds ~10 % headroom, the limit leaves room for large listings and transfers.
+# worker, job runner off) peaked at 514-522 MiB RSS (~430 MiB PSS) under load and after a
+# training run (2026-11-27); with the current lock the same code sits at 574-579 MiB after the
+# training run, 591 MiB with IAP identities on (2026-12-01), and each proxied upload in flight
+# adds ~70 MiB (bench/large_artifacts.py). The request covers the idle figure with some
+# headroom; the limit holds two concurrent uploads and large listings.
 # `mlflow db upgrade` on an empty database peaks at 231 MiB, 265 MiB with the auth database too
 # (MLflow's auth app is imported for its migrations), then exits. The Auth Proxy: small
 # requests; its limit bounds a connection burst.
 DEFAULT_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
-    "server": {"requests": {"cpu": "250m", "memory": "576Mi"}, "limits": {"memory": "1Gi"}},
+    "server": {"requests": {"cpu": "250m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}},
     "migrate": {"requests": {"cpu": "100m", "memory": "288Mi"}, "limits": {"memory": "512Mi"}},
     "proxy": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
 }
@@ -105,7 +108,9 @@ class Resources(Section):
     merged key by key into the defaults, so `server: {limits: {memory: 2Gi}}` changes one value."""
 
     server: ContainerResources = Field(
-        description=f"The `mlflow` container. Default: {_shown(DEFAULT_RESOURCES['server'])}."
+        description=f"The `mlflow` container. Default: {_shown(DEFAULT_RESOURCES['server'])}; "
+        "ephemeral-storage: the /tmp that server.artifact_transfers needs as the request, plus "
+        "1Gi for logs as the limit."
     )
     migrate: ContainerResources = Field(
         description="The `db-migrate` init container. Default: "

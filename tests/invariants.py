@@ -50,9 +50,16 @@ class Output:
         (deployment,) = self.kind("Deployment")
         return dict(deployment["spec"]["template"]["spec"])
 
+    def pods(self) -> list[dict[str, Any]]:
+        """Every pod template: the Deployment's and the CronJob's."""
+        jobs = [c["spec"]["jobTemplate"]["spec"]["template"]["spec"] for c in self.kind("CronJob")]
+        return [self.pod(), *jobs]
+
     def containers(self) -> list[dict[str, Any]]:
-        pod = self.pod()
-        return [*pod.get("initContainers", []), *pod["containers"]]
+        """Every container of every pod template."""
+        return [
+            c for pod in self.pods() for c in [*pod.get("initContainers", []), *pod["containers"]]
+        ]
 
     def server_config(self) -> dict[str, str]:
         names = {s["configMapRef"]["name"] for c in self.containers() for s in c.get("envFrom", [])}
@@ -126,12 +133,46 @@ def database_admits_only_encrypted_iam_authorized_connections(out: Output) -> No
     _require(backups["enabled"] and backups["point_in_time_recovery_enabled"], "backups/PITR")
 
 
+def _secret_values(doc: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every (key, string) in the document whose key names a password or secret data."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _secret_values(v, k)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _secret_values(v, key)
+    elif isinstance(doc, str) and re.search(r"password|secret_data|passphrase", key):
+        yield key, doc
+
+
 @invariant
 def passwords_are_generated_never_written(out: Output) -> None:
-    text = json.dumps(out.terraform)
-    for key, value in re.findall(r'"(\w*(?:password|secret_data)\w*)": "([^"]*)"', text):
-        _require(value.startswith("${random_password."), f"{key} is a literal")
+    for key, value in _secret_values(out.terraform.get("resource", {})):
+        # A reference to Terraform's generated value, or an expression built from such
+        # references only (the KEK's JSON document), with no quoted literal in a value's place.
+        _require(value.startswith("${") and "random_password." in value, f"{key} is a literal")
+        literals = re.findall(r'"(\w+)"\s*=\s*"', value)
+        _require(not literals, f"{key} holds literal values for {literals}")
     _require("random_password" not in json.dumps(out.terraform.get("output", {})), "output")
+
+
+@invariant
+def stored_secrets_are_encrypted_with_a_generated_passphrase(out: Output) -> None:
+    """MLflow's built-in KEK passphrase is never what protects the secrets users store."""
+    versions = out.resources("google_secret_manager_secret_version").values()
+    keks = [v for v in versions if "jsonencode(" in v["secret_data"]]
+    _require(len(keks) == 1, f"{len(keks)} KEK passphrase secret versions, expected one")
+    _require('"passphrase" = random_password.' in keks[0]["secret_data"], "KEK passphrase")
+    cfg = out.server_config()
+    path = cfg.get("KEK_PASSPHRASE_FILE", "")
+    for c in out.containers():
+        if c["name"] == "cloud-sql-proxy":
+            continue
+        mounts = [m["mountPath"] for m in c.get("volumeMounts", [])]
+        _require(any(path.startswith(m.rstrip("/") + "/") for m in mounts), f"{c['name']} KEK")
+        names = {e["name"] for e in c.get("env", [])}
+        _require(not names & {"MLFLOW_CRYPTO_KEK_PASSPHRASE"}, f"{c['name']} env holds the KEK")
+    _require("MLFLOW_CRYPTO_KEK_PASSPHRASE" not in cfg, "the ConfigMap holds the KEK")
 
 
 @invariant
@@ -164,9 +205,9 @@ def no_secret_value_in_the_manifests(out: Output) -> None:
 
 @invariant
 def every_container_runs_restricted(out: Output) -> None:
-    pod = out.pod()
-    _require(pod["securityContext"]["runAsNonRoot"] is True, "pod runAsNonRoot")
-    _require(pod["automountServiceAccountToken"] is False, "pod mounts the API token")
+    for pod in out.pods():
+        _require(pod["securityContext"]["runAsNonRoot"] is True, "pod runAsNonRoot")
+        _require(pod["automountServiceAccountToken"] is False, "pod mounts the API token")
     for c in out.containers():
         sc = c["securityContext"]
         name = c["name"]
@@ -181,6 +222,27 @@ def every_container_runs_restricted(out: Output) -> None:
             not image.endswith(":latest") and (":" in image.rsplit("/", 1)[-1] or "@" in image),
             f"{name} image {image} is not pinned",
         )
+
+
+def _bytes(quantity: str) -> int:
+    from settings.transfers import quantity_bytes
+
+    return quantity_bytes(quantity)
+
+
+@invariant
+def large_transfers_fit_the_pod(out: Output) -> None:
+    """MLflow spools every proxied artifact whole in /tmp: the emptyDir holds the configured
+    transfers, the server's ephemeral-storage limit covers it, the load balancer waits for it."""
+    sizes = out.settings.server.artifact_transfers
+    (tmp,) = [v for v in out.pod()["volumes"] if v["name"] == "tmp"]
+    size_limit = _bytes(tmp["emptyDir"]["sizeLimit"])
+    _require(size_limit >= sizes.largest_bytes * sizes.concurrent, "/tmp holds the transfers")
+    server = next(c for c in out.containers() if c["name"] == "mlflow")
+    limit = server["resources"]["limits"].get("ephemeral-storage")
+    _require(limit is not None and _bytes(limit) >= size_limit, "server ephemeral-storage limit")
+    for backend in out.kind("BackendConfig"):
+        _require(backend["spec"]["timeoutSec"] >= sizes.timeout_seconds, "load balancer timeout")
 
 
 @invariant
@@ -210,8 +272,10 @@ def the_sides_name_the_same_resources(out: Output) -> None:
         _require(wi == email, "the KSA's Workload Identity annotation")
         _require(f"serviceAccount:{s.project_id}.svc.id.goog[{ns}/{ksa}]" in members, "WI grant")
         (spc,) = out.kind("SecretProviderClass")
-        secret_id = out.one("google_secret_manager_secret")["secret_id"]
-        _require(f"/secrets/{secret_id}/versions/" in spc["spec"]["parameters"]["secrets"], "SPC")
+        for secret in out.resources("google_secret_manager_secret").values():
+            secret_id = secret["secret_id"]
+            mounted = spc["spec"]["parameters"]["secrets"]
+            _require(f"/secrets/{secret_id}/versions/" in mounted, f"SPC lacks {secret_id}")
     elif s.local is not None and s.local.federated:
         subject = f"system:serviceaccount:{ns}:{ksa}"
         _require(any(m.endswith(f"/subject/{subject}") for m in members), "federation grant")
@@ -242,8 +306,44 @@ def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
     _require(backend["spec"]["iap"]["enabled"] is True, "IAP on the backend")
     hosts = out.server_config()["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
     _require(host in hosts, "the ingress host is an allowed Host header")
-    (policy,) = out.kind("NetworkPolicy")
-    _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
+    for policy in out.kind("NetworkPolicy"):
+        _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
+
+
+@invariant
+def garbage_collection_ends_and_never_overlaps(out: Output) -> None:
+    """One gc CronJob, with the server's identity and no more: never two runs at once, a
+    deadline, kept history, and a native sidecar proxy that ends with the gc container (a
+    regular sidecar container would keep every Job running)."""
+    (cron,) = out.kind("CronJob")
+    spec = cron["spec"]
+    _require(spec["concurrencyPolicy"] == "Forbid", "gc runs may overlap")
+    _require(spec["jobTemplate"]["spec"].get("activeDeadlineSeconds", 0) > 0, "no deadline")
+    for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        _require(key in spec, f"no {key}")
+    pod = spec["jobTemplate"]["spec"]["template"]["spec"]
+    _require(pod["restartPolicy"] in ("Never", "OnFailure"), "gc pod restarts forever")
+    (sidecar,) = pod.get("initContainers", [])
+    _require(sidecar["name"] == "cloud-sql-proxy", "the proxy is the gc pod's init container")
+    _require(sidecar.get("restartPolicy") == "Always", "the proxy is no native sidecar")
+    _require([c["name"] for c in pod["containers"]] == ["gc"], "one gc container")
+    (gc,) = pod["containers"]
+    _require(gc["args"][0] == "gc" and gc["command"] == ["mlflow-entrypoint"], "gc command")
+    _require(not [a for a in gc["args"] if "://" in a or "backend-store" in a], "URI in argv")
+    _require(pod["serviceAccountName"] == out.pod()["serviceAccountName"], "gc identity")
+    for env in gc.get("env", []):
+        _require("value" not in env or "://" not in str(env["value"]), f"gc env {env['name']}")
+    policies = {p["metadata"]["name"]: p["spec"] for p in out.kind("NetworkPolicy")}
+    labels = spec["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    guarded = [
+        p
+        for p in policies.values()
+        if all(labels.get(k) == v for k, v in p["podSelector"]["matchLabels"].items())
+    ]
+    _require(len(guarded) == 1 and not guarded[0].get("ingress"), "gc pods admit traffic")
+    for service in out.kind("Service"):
+        selector = service["spec"].get("selector", {})
+        _require(not all(labels.get(k) == v for k, v in selector.items()), "a Service selects gc")
 
 
 # --- Across environments ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import yaml
 from settings import REPO_ROOT, ConfigError, Settings, load_settings, parse_settings
 from settings.advice import advice
 from settings.existing_cluster import GoogleApisRoute
+from settings.workload import DEFAULT_RESOURCES
 
 Doc = dict[str, Any]
 Objects = dict[str, list[dict[str, Any]]]
@@ -164,7 +165,11 @@ def test_the_manifests_are_gkes_with_the_teams_ranges(
     objects = [o for docs in k8s_synth(shared_settings).values() for o in docs]
     gke = [o for docs in k8s_synth(gke_settings).values() for o in docs]
     assert sorted(o["kind"] for o in objects) == sorted(o["kind"] for o in gke)
-    (policy,) = [o for o in objects if o["kind"] == "NetworkPolicy"]
+    (policy,) = [
+        o
+        for o in objects
+        if o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == shared_settings.names.service
+    ]
     cidrs = {
         p["ipBlock"]["cidr"]
         for rule in policy["spec"]["egress"]
@@ -192,7 +197,11 @@ def test_public_google_apis_open_https_outside_the_private_ranges(
         }
     )
     objects = [o for docs in k8s_synth(public).values() for o in docs]
-    (policy,) = [o for o in objects if o["kind"] == "NetworkPolicy"]
+    (policy,) = [
+        o
+        for o in objects
+        if o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == shared_settings.names.service
+    ]
     blocks = [
         p["ipBlock"]
         for rule in policy["spec"]["egress"]
@@ -248,7 +257,11 @@ def test_autopilot_warns_about_limits_it_lowers(autopilot_settings: Settings) ->
         yaml.safe_dump({**AUTOPILOT, "server": {}}), env="t", source="t.yaml"
     )  # the default sizes: memory limits above the requests
     (note,) = [n for n in advice(lax) if "Autopilot" in n]
-    assert "server memory limit 1Gi (request 576Mi)" in note
+    server = DEFAULT_RESOURCES["server"]
+    assert (
+        f"server memory limit {server['limits']['memory']} "
+        f"(request {server['requests']['memory']})" in note
+    )
 
 
 @pytest.mark.parametrize("env", ["shared", "autopilot"])

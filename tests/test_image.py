@@ -172,6 +172,20 @@ def test_the_not_found_plugin_is_installed_in_the_image_and_in_venv() -> None:
     assert type(repo).__module__ == "mlflow_gcs_not_found"
 
 
+def test_the_plugin_declines_multipart_upload_as_mlflow_clients_expect() -> None:
+    """The client falls back to one PUT on exactly this message (http_artifact_repo.py)."""
+    from mlflow.exceptions import _UnsupportedMultipartUploadException
+    from mlflow.store.artifact.artifact_repo import MultipartUploadMixin
+    from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+
+    repo = get_artifact_repository("gs://bucket/artifacts")
+    # Still a multipart store to MLflow (its /server-info offers it), hence the explicit no.
+    assert isinstance(repo, MultipartUploadMixin)
+    with pytest.raises(_UnsupportedMultipartUploadException) as caught:
+        repo.create_multipart_upload("model.bin", 3, "weights")
+    assert caught.value.message.startswith(_UnsupportedMultipartUploadException.MESSAGE)
+
+
 def _substitute(text: str, values: dict[str, str]) -> str:
     for _ in range(3):  # _IMAGE refers to other substitutions (dynamicSubstitutions)
         text = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: values[m[1] or m[2]], text)

@@ -294,24 +294,79 @@ def test_database_and_user(env: tuple[Settings, Doc]) -> None:
     assert iam_user["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
 
 
+def _by_path(doc: Doc, type_: str, path: str) -> tuple[str, dict[str, Any]]:
+    """The one `type_` resource of construct path `path` (cdktf's address: the path joined
+    by `_`, then a hash)."""
+    pattern = re.escape(path.replace("/", "_")) + r"_[0-9A-F]{8}"
+    (found,) = [(a, r) for a, r in res(doc, type_).items() if re.fullmatch(pattern, a)]
+    return found
+
+
 def test_password_generated_by_terraform_and_only_referenced(env: tuple[Settings, Doc]) -> None:
     settings, doc = env
-    password = one(doc, "random_password")
+    address, password = _by_path(doc, "random_password", "database/password")
     assert password["length"] >= 32
-    result = ref("random_password", doc, "result")
-    secret = one(doc, "google_secret_manager_secret")
+    result = f"${{random_password.{address}.result}}"
+    secret_address, secret = _by_path(
+        doc, "google_secret_manager_secret", "database/password-secret"
+    )
     assert secret["secret_id"] == settings.names.db_password_secret
     assert secret["replication"] == {"auto": {}}
-    version = one(doc, "google_secret_manager_secret_version")
+    _, version = _by_path(doc, "google_secret_manager_secret_version", "database/password-version")
     assert version["secret_data"] == result
-    assert version["secret"] == ref("google_secret_manager_secret", doc, "id")
+    assert version["secret"] == f"${{google_secret_manager_secret.{secret_address}.id}}"
     users = {u["name"]: u for u in res(doc, "google_sql_user").values()}
     assert users[settings.names.db_user]["password"] == result
     # Every password-like value in the whole document is a reference, never a literal.
     text = json.dumps(doc)
     for key, value in re.findall(r'"(\w*(?:password|secret_data)\w*)": "([^"]*)"', text):
-        assert value.startswith("${random_password."), (key, value)
+        assert value.startswith("${random_password.") or value.startswith("${jsonencode({"), (
+            key,
+            value,
+        )
     assert "random_password" not in json.dumps(doc["output"])  # no output carries it
+
+
+def _kek_payload(doc: Doc) -> str:
+    _, version = _by_path(doc, "google_secret_manager_secret_version", "kek/secret-version")
+    return str(version["secret_data"])
+
+
+def test_kek_passphrase_generated_by_terraform_in_its_own_secret(env: tuple[Settings, Doc]) -> None:
+    settings, doc = env
+    address, passphrase = _by_path(doc, "random_password", "kek/passphrase-v1")
+    assert passphrase["length"] >= 32  # MLflow: "high-entropy (32+ characters)"
+    assert passphrase["special"] is False  # JSON, env var and PBKDF2 take it unchanged
+    secret_address, secret = _by_path(doc, "google_secret_manager_secret", "kek/secret")
+    assert secret["secret_id"] == settings.names.kek_secret
+    assert secret["deletion_protection"] is settings.database.deletion_protection
+    _, version = _by_path(doc, "google_secret_manager_secret_version", "kek/secret-version")
+    assert version["secret"] == f"${{google_secret_manager_secret.{secret_address}.id}}"
+    # The version and its passphrase travel together; the first version has no previous one.
+    assert version["secret_data"] == (
+        f'${{jsonencode({{"version" = 1, "passphrase" = random_password.{address}.result, '
+        '"previous" = []})}'
+    )
+    # A replaced version is disabled (kept), and never leaves a moment without one.
+    assert version["deletion_policy"] == "DISABLE"
+    assert version["lifecycle"] == {"create_before_destroy": True}
+
+
+def test_kek_rotation_keeps_the_previous_passphrase(
+    tf_synth: Synth, gke_settings: Settings
+) -> None:
+    rotated = gke_settings.model_copy(
+        update={"server": gke_settings.server.model_copy(update={"kek_version": 3})}
+    )
+    doc = tf_synth(rotated)
+    v2, _ = _by_path(doc, "random_password", "kek/passphrase-v2")
+    v3, _ = _by_path(doc, "random_password", "kek/passphrase-v3")
+    kek_passwords = [a for a in res(doc, "random_password") if a.startswith("kek_")]
+    assert len(kek_passwords) == 2  # v1 is gone: only one rotation back is kept
+    assert _kek_payload(doc) == (
+        f'${{jsonencode({{"version" = 3, "passphrase" = random_password.{v3}.result, '
+        f'"previous" = [{{"version" = 2, "passphrase" = random_password.{v2}.result}}]}})}}'
+    )
 
 
 # --- 5. Identity -------------------------------------------------------------------------------
@@ -381,12 +436,20 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
         f"{names.namespace}/sa/{names.ksa}"
     )
     secret_grants = res(doc, "google_secret_manager_secret_iam_member").values()
+    secrets = {
+        f"${{google_secret_manager_secret.{address}.id}}"
+        for address in res(doc, "google_secret_manager_secret")
+    }
+    assert len(secrets) == 2  # the database password and the KEK passphrase
     for grant in secret_grants:
-        assert grant["secret_id"] == ref("google_secret_manager_secret", doc, "id")
         assert grant["role"] == "roles/secretmanager.secretAccessor"
-    # the workload account, and on GKE the KSA itself (the Secret Manager add-on's identity)
+    # On each secret alone: the workload account, and on GKE the KSA itself (the Secret
+    # Manager add-on's identity, which mounts both or none).
     expected_members = [member, ksa_principal] if settings.is_gke else [member]
-    assert sorted(g["member"] for g in secret_grants) == sorted(expected_members)
+    for secret in secrets:
+        members = [g["member"] for g in secret_grants if g["secret_id"] == secret]
+        assert sorted(members) == sorted(expected_members), secret
+    assert {g["secret_id"] for g in secret_grants} == secrets
     sql_roles = {
         r["role"] for r in res(doc, "google_project_iam_member").values() if r["member"] == member
     }
@@ -613,6 +676,7 @@ def test_outputs(env: tuple[Settings, Doc]) -> None:
         "registry_uri",
         "db_password_secret_id",
         "build_service_account",
+        "kek_secret_id",
     }
     gke = {
         "database_private_ip",
@@ -631,12 +695,15 @@ def test_outputs(env: tuple[Settings, Doc]) -> None:
     )
 
 
-def test_the_ksa_principals_password_grant_waits_for_the_cluster(gke: Doc) -> None:
-    """IAM refuses a principal of `<project>.svc.id.goog` until a cluster created the pool."""
-    (grant,) = [
+def test_the_ksa_principals_secret_grants_wait_for_the_cluster(gke: Doc) -> None:
+    """IAM refuses a principal of `<project>.svc.id.goog` until a cluster created the pool:
+    both of its grants (the database password and the KEK passphrase) wait for it."""
+    grants = [
         g
         for g in res(gke, "google_secret_manager_secret_iam_member").values()
         if g["member"].startswith("principal://")
     ]
+    assert len(grants) == 2
     (cluster,) = res(gke, "google_container_cluster")
-    assert f"google_container_cluster.{cluster}" in grant["depends_on"]
+    for grant in grants:
+        assert f"google_container_cluster.{cluster}" in grant["depends_on"]

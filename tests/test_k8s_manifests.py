@@ -137,7 +137,12 @@ def test_gke_has_no_secret_object_and_mounts_secret_manager(
             "resourceName": f"projects/{names.project_id}/secrets/"
             f"{names.db_password_secret}/versions/latest",
             "path": "password",
-        }
+        },
+        {
+            "resourceName": f"projects/{names.project_id}/secrets/"
+            f"{names.kek_secret}/versions/latest",
+            "path": "kek-passphrase",
+        },
     ]
     pod = _pod(gke)
     (volume,) = [v for v in pod["volumes"] if v["name"] == "db-password"]
@@ -147,14 +152,20 @@ def test_gke_has_no_secret_object_and_mounts_secret_manager(
 
 
 def _assert_password_file_is_mounted(objects: Objects) -> None:
-    path = Path(_config(objects)["DB_PASSWORD_FILE"])
+    config = _config(objects)
+    path = Path(config["DB_PASSWORD_FILE"])
     assert path.name == "password"
+    # The KEK passphrase beside it: one volume, read by the entry point before MLflow starts.
+    assert Path(config["KEK_PASSPHRASE_FILE"]) == path.parent / "kek-passphrase"
     pod = _pod(objects)
     for name in ("db-migrate", "mlflow"):
         mounts = {m["mountPath"]: m for m in _containers(pod)[name]["volumeMounts"]}
         assert str(path.parent) in mounts, name
         assert mounts[str(path.parent)]["name"] == "db-password"
         assert mounts[str(path.parent)]["readOnly"] is True
+    assert "cloud-sql-proxy" not in {
+        c for c, spec in _containers(pod).items() if str(path.parent) in str(spec)
+    }
 
 
 # --- 3. Pod: proxy sidecar, migration, server --------------------------------------------------
@@ -384,7 +395,7 @@ def test_ingress_on_the_static_ip_with_certificate_redirect_and_iap(
     spec = backend["spec"]
     assert spec["healthCheck"]["requestPath"] == "/health"
     assert spec["healthCheck"]["port"] == gke_settings.server.port
-    assert spec["timeoutSec"] == gke_settings.server.upload_timeout_seconds > 30
+    assert spec["timeoutSec"] == gke_settings.server.backend_timeout_seconds > 30
     assert spec["iap"] == {"enabled": True}  # no oauthclientCredentials: Google-managed client
     assert spec["logging"]["enable"] is True
 
@@ -413,8 +424,20 @@ def test_metrics_are_scraped_by_managed_prometheus(gke: Objects) -> None:
 # --- 7. NetworkPolicy ---------------------------------------------------------------------------
 
 
+def _server_policy(objects: Objects) -> dict[str, Any]:
+    """The policy of the server's pods (the gc pods have their own: tests/test_gc_manifests)."""
+    labels = _one(objects, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    (found,) = [
+        o
+        for o in _all(objects)
+        if o["kind"] == "NetworkPolicy"
+        and all(labels.get(k) == v for k, v in o["spec"]["podSelector"]["matchLabels"].items())
+    ]
+    return found
+
+
 def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
-    policy = _one(gke, "NetworkPolicy")["spec"]
+    policy = _server_policy(gke)["spec"]
     deployment = _one(gke, "Deployment")
     assert policy["podSelector"] == deployment["spec"]["selector"]
     assert policy["policyTypes"] == ["Ingress", "Egress"]
@@ -446,7 +469,7 @@ def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
 def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, gke_settings: Settings) -> None:
     server = gke_settings.server.model_copy(update={"allowed_namespaces": ("notebooks",)})
     objects = k8s_synth(gke_settings.model_copy(update={"server": server}))
-    policy = _one(objects, "NetworkPolicy")["spec"]
+    policy = _server_policy(objects)["spec"]
     values = [
         p["namespaceSelector"]["matchExpressions"][0]["values"]
         for r in policy["ingress"]

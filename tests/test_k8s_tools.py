@@ -128,7 +128,14 @@ def test_crd_schemas_reject_a_misspelled_field(manifest_sets: Path) -> None:
 
 
 def test_every_non_core_kind_has_a_crd(manifest_sets: Path) -> None:
-    core_groups = {"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1", "autoscaling/v2"}
+    core_groups = {
+        "v1",
+        "apps/v1",
+        "batch/v1",
+        "policy/v1",
+        "networking.k8s.io/v1",
+        "autoscaling/v2",
+    }
     schemas = _crd_schemas()
     for obj in _objects(manifest_sets):
         assert obj["apiVersion"] in core_groups or _is_custom(obj, schemas), obj["kind"]

@@ -141,6 +141,11 @@ def test_key_opt_in_mounts_the_key_from_the_secret_local_secrets_creates(
     secret = keyed_settings.names.credentials_secret
     assert volumes["gcp-credentials"]["secret"]["secretName"] == secret
     assert volumes["db-password"]["secret"]["secretName"] == secret
+    # The password and the KEK passphrase, each under the file name the ConfigMap gives.
+    assert volumes["db-password"]["secret"]["items"] == [
+        {"key": "db-password", "path": "password"},
+        {"key": "kek-passphrase", "path": "kek-passphrase"},
+    ]
     containers = _containers(keyed)
     key = "/var/run/secrets/mlflow/gcp/key.json"
     assert f"--credentials-file={key}" in containers["cloud-sql-proxy"]["args"]
@@ -247,13 +252,21 @@ def test_local_oidc_writes_the_keys_and_checks_the_issuer(tmp_path: Path) -> Non
 # --- make secrets -----------------------------------------------------------------------------
 
 
+PASSPHRASE_DOCUMENT = '{"version": 1, "passphrase": "stand-in", "previous": []}'
+
+
 def _fake_tools(folder: Path, *, password: str, key: str, fail: str = "") -> dict[str, str]:
-    """gcloud and terraform stand-ins that print what the real ones would (or fail)."""
+    """gcloud and terraform stand-ins that print what the real ones would (or fail). The gcloud
+    one prints the KEK document for a `--secret=...-kek`, the password for any other."""
     folder.mkdir()
     encoded = base64.b64encode(key.encode()).decode()
-    for name, output in (("gcloud", password), ("terraform", encoded)):
+    gcloud = (
+        "case \"$*\" in *--secret=*-kek*) printf '%s' '" + PASSPHRASE_DOCUMENT + "';; "
+        f"*) printf '%s' '{password}';; esac"
+    )
+    for name, body in (("gcloud", gcloud), ("terraform", f"printf '%s' '{encoded}'")):
         script = folder / name
-        body = "echo 'denied' >&2; exit 1" if name == fail else f"printf '%s' '{output}'"
+        body = "echo 'denied' >&2; exit 1" if name == fail else body
         script.write_text(f"#!/bin/sh\n{body}\n")
         script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
@@ -284,14 +297,18 @@ def test_local_secrets_pipes_the_password_and_the_opt_in_key(
     names = keyed_settings.names
     assert creds["metadata"] == {"name": names.credentials_secret, "namespace": names.namespace}
     data = {k: base64.b64decode(v).decode() for k, v in creds["data"].items()}
-    assert data == {"db-password": password, "key.json": key}
+    assert data == {
+        "db-password": password,
+        "kek-passphrase": PASSPHRASE_DOCUMENT,
+        "key.json": key,
+    }
     assert pull["type"] == "kubernetes.io/dockerconfigjson"
     auths = json.loads(base64.b64decode(pull["data"][".dockerconfigjson"]))["auths"]
     assert auths["europe-west4-docker.pkg.dev"]["password"] == key
-    # Federation: the password only.
+    # Federation: the password and the passphrase only.
     proc = _local_secrets("local", environ)
     (only,) = yaml.safe_load_all(proc.stdout)
-    assert set(only["data"]) == {"db-password"}
+    assert set(only["data"]) == {"db-password", "kek-passphrase"}
 
 
 @pytest.mark.integration
@@ -305,7 +322,13 @@ def test_local_secrets_prints_nothing_when_a_read_fails(tmp_path: Path) -> None:
 
 
 def test_local_network_policy_limits_ports(local: Objects, local_settings: Settings) -> None:
-    (policy,) = [o for o in _objects(local) if o["kind"] == "NetworkPolicy"]
+    (policy,) = [
+        o
+        for o in _objects(local)
+        if o["kind"] == "NetworkPolicy"
+        and o["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        == "tracking-server"
+    ]
     spec = policy["spec"]
     assert set(spec["policyTypes"]) == {"Ingress", "Egress"}
     (ingress,) = spec["ingress"]

@@ -64,14 +64,18 @@ def _refused(server: dict[str, Any], *phrases: str) -> str:
 
 def test_default_sizes_are_the_measured_ones(gke: Objects) -> None:
     containers = _containers(gke)
-    for container, name in (
-        ("mlflow", "server"),
-        ("db-migrate", "migrate"),
-        ("cloud-sql-proxy", "proxy"),
-    ):
+    for container, name in (("db-migrate", "migrate"), ("cloud-sql-proxy", "proxy")):
         assert containers[container]["resources"] == DEFAULT_RESOURCES[name], container
+    # The server's ephemeral-storage follows server.artifact_transfers (test_artifact_transfers).
+    server = containers["mlflow"]["resources"]
+    assert {k: v for k, v in server["requests"].items() if k != "ephemeral-storage"} == (
+        DEFAULT_RESOURCES["server"]["requests"]
+    )
+    assert {k: v for k, v in server["limits"].items() if k != "ephemeral-storage"} == (
+        DEFAULT_RESOURCES["server"]["limits"]
+    )
     assert DEFAULT_RESOURCES["server"] == {
-        "requests": {"cpu": "250m", "memory": "576Mi"},
+        "requests": {"cpu": "250m", "memory": "640Mi"},
         "limits": {"memory": "1Gi"},
     }
 
@@ -79,7 +83,7 @@ def test_default_sizes_are_the_measured_ones(gke: Objects) -> None:
 def test_resources_merge_into_the_defaults(knobs: Objects) -> None:
     containers = _containers(knobs)
     assert containers["mlflow"]["resources"] == {
-        "requests": {"cpu": "1", "ephemeral-storage": "2Gi", "memory": "1Gi"},
+        "requests": {"cpu": "1", "ephemeral-storage": "5Gi", "memory": "1Gi"},
         "limits": {"ephemeral-storage": "6Gi", "memory": "2Gi"},
     }
     # Only the proxy's memory limit was given: its requests stay the defaults.

@@ -10,6 +10,8 @@ from cdktf import ITerraformDependable, TerraformOutput, TerraformStack
 from infra.apis import RequiredApis
 from infra.database import Database
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from settings import Settings
@@ -54,14 +56,24 @@ class InfraPlatform(ABC):
 
     @abstractmethod
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
-        """Let the cluster's pods act as the workload service account and pull its image."""
+        """Let the cluster's pods act as the workload service account, pull its image and
+        mount its secrets (the database password, the KEK passphrase)."""
 
     def output(self, name: str, value: str, description: str, *, sensitive: bool = False) -> None:
         TerraformOutput(
             self.stack, name, value=value, description=description, sensitive=sensitive or None
         )
+
+    def add_monitoring(self, monitoring: Monitoring) -> None:  # noqa: B027 - optional hook
+        """Alerts and charts for what only this platform has (an ingress, its pods' metrics).
+        Default: none (the stack watches Cloud SQL on every platform)."""
 
     def add_outputs(self, database: Database) -> None:  # noqa: B027 - optional hook
         """Outputs a human needs after deploy, beyond the stack's common ones."""

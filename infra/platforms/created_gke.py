@@ -8,6 +8,8 @@ from infra.database import Database
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
 from infra.edge import Edge
 from infra.identity import NodeServiceAccount, ServiceAccount
+from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
 from infra.network import Network
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.registry import ImageRepository
@@ -51,7 +53,12 @@ class CreatedGke(InfraPlatform):
         )
 
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
         s, names, apis = self.settings, self.names, self.required
         nodes = NodeServiceAccount(
@@ -90,17 +97,20 @@ class CreatedGke(InfraPlatform):
         workload.grant_workload_identity_user(
             names.workload_identity_member, depends_on=[self.cluster.cluster]
         )
-        # The Secret Manager add-on mounts the password with the pod's own identity. It
-        # honours the KSA's link to the workload account; granting the KSA principal too
-        # (Workload Identity Federation's direct form) keeps the mount working either way.
-        database.grant_password_access(
+        # The Secret Manager add-on mounts the password and the passphrase with the pod's own
+        # identity. It honours the KSA's link to the workload account; granting the KSA
+        # principal too (Workload Identity Federation's direct form) keeps the mount working
+        # either way. The add-on mounts all of a SecretProviderClass's secrets or none.
+        ksa = (
             f"principal://iam.googleapis.com/projects/{self.project.number}/locations/global/"
             f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
-            f"/sa/{names.ksa}",
-            id="password-accessor-ksa",
-            # IAM refuses the principal until the cluster has created the project's pool.
-            depends_on=[self.cluster.cluster],
+            f"/sa/{names.ksa}"
         )
+        # IAM refuses the principal until the cluster has created the project's pool.
+        database.grant_password_access(
+            ksa, id="password-accessor-ksa", depends_on=[self.cluster.cluster]
+        )
+        kek.grant_access(ksa, id="accessor-ksa", depends_on=[self.cluster.cluster])
         self.edge = Edge(
             self.stack,
             "edge",
@@ -111,6 +121,20 @@ class CreatedGke(InfraPlatform):
             project=s.project_id,
             require_organization=s.ingress.oauth_client is None,
             depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
+        )
+
+    def add_monitoring(self, monitoring: Monitoring) -> None:
+        s, names = self.settings, self.names
+        # The Ingress and the PodMonitoring are both named after the Service (k8s/meta.py).
+        monitoring.watch_ingress(
+            host=s.ingress.host,
+            forwarding_rule_regex=ingress_forwarding_rule_regex(names.namespace, names.service),
+        )
+        monitoring.watch_pods(
+            cluster=names.cluster,
+            location=s.cluster_location,
+            namespace=names.namespace,
+            scrape_job=names.service,
         )
 
     def add_outputs(self, database: Database) -> None:

@@ -13,6 +13,8 @@ from infra.database import Database
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
 from infra.edge import Edge
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
+from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.private_services import add_private_services_access
 from infra.project import ProjectFacts
@@ -90,7 +92,12 @@ class ExistingGke(InfraPlatform):
         )
 
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
         s, names, apis, existing = self.settings, self.names, self.required, self.existing
         if existing.node_service_account:
@@ -111,13 +118,15 @@ class ExistingGke(InfraPlatform):
                 claims=s.project_number_claims(s.cluster_project),
                 depends_on=[apis["cloudresourcemanager"]],
             ).number
-        database.grant_password_access(
+        ksa = (
             f"principal://iam.googleapis.com/projects/{number}/locations/global/"
             f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
-            f"/sa/{names.ksa}",
-            id="password-accessor-ksa",
-            depends_on=[self.lookup.cluster],
+            f"/sa/{names.ksa}"
         )
+        database.grant_password_access(
+            ksa, id="password-accessor-ksa", depends_on=[self.lookup.cluster]
+        )
+        kek.grant_access(ksa, id="accessor-ksa", depends_on=[self.lookup.cluster])
         # The Ingress builds its load balancer in the cluster's project: the address, the TLS
         # policy and the IAP grants go there.
         self.edge = Edge(
@@ -130,6 +139,24 @@ class ExistingGke(InfraPlatform):
             project=s.cluster_project,
             require_organization=s.ingress.oauth_client is None,
             depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
+        )
+
+    def add_monitoring(self, monitoring: Monitoring) -> None:
+        s, names, existing = self.settings, self.names, self.existing
+        if s.cluster_project != s.project_id:
+            # The load balancer's and the pods' metrics are the cluster project's; alert
+            # policies here see only project_id's (README: Deploy into an existing cluster).
+            return
+        # The Ingress and the PodMonitoring are both named after the Service (k8s/meta.py).
+        monitoring.watch_ingress(
+            host=s.ingress.host,
+            forwarding_rule_regex=ingress_forwarding_rule_regex(names.namespace, names.service),
+        )
+        monitoring.watch_pods(
+            cluster=existing.name,
+            location=existing.location,
+            namespace=names.namespace,
+            scrape_job=names.service,
         )
 
     def add_outputs(self, database: Database) -> None:

@@ -11,6 +11,7 @@ from infra.apis import FEDERATION_APIS
 from infra.database import Database
 from infra.federation import KubernetesFederation
 from infra.identity import ServiceAccount
+from infra.kek import KekPassphrase
 from infra.platforms.base import DatabaseNetwork, InfraPlatform
 from infra.registry import ImageRepository
 
@@ -24,8 +25,14 @@ class ExternalCluster(InfraPlatform):
         return DatabaseNetwork()  # public IP only (database.allow_public_ip, required here)
 
     def connect_workload(
-        self, *, workload: ServiceAccount, registry: ImageRepository, database: Database
+        self,
+        *,
+        workload: ServiceAccount,
+        registry: ImageRepository,
+        database: Database,
+        kek: KekPassphrase,
     ) -> None:
+        # `make secrets` reads both secrets with the operator's own credentials.
         local, names = self.settings.local, self.names
         assert local is not None  # the settings model requires the section on this platform
         if local.federated:

@@ -20,7 +20,7 @@ from cdk8s import App, Chart
 from cdk8s_plus_25 import k8s
 
 from k8s import proxy
-from k8s.meta import DB_PASSWORD_KEY, GCP_CREDENTIALS_DIR
+from k8s.meta import DB_PASSWORD_KEY, GCP_CREDENTIALS_DIR, KEK_KEY
 from k8s.platforms.base import KubePlatform
 from k8s.policy import build_local_policy_chart
 from settings import Settings
@@ -29,6 +29,7 @@ SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the p
 CREDENTIALS_VOLUME = "gcp-credentials"
 # Keys of the Secret that `make secrets` creates (docs: README "The local profile").
 DB_PASSWORD_SECRET_KEY = "db-password"  # noqa: S105  # pragma: allowlist secret
+KEK_SECRET_KEY = "kek-passphrase"  # noqa: S105  # pragma: allowlist secret
 KEY_FILE = "key.json"  # pragma: allowlist secret
 # Federation: the projected token and the credential configuration, side by side.
 TOKEN_FILE = "token"  # noqa: S105 - a file name  # pragma: allowlist secret
@@ -98,7 +99,10 @@ class LocalPlatform(KubePlatform):
             secret=k8s.SecretVolumeSource(
                 secret_name=self.names.credentials_secret,
                 default_mode=SECRET_FILE_MODE,
-                items=[k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY)],
+                items=[
+                    k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY),
+                    k8s.KeyToPath(key=KEK_SECRET_KEY, path=KEK_KEY),
+                ],
             ),
         )
 

@@ -27,6 +27,7 @@ from tests.e2e.harness import (
     PostgresServer,
     RunningContainer,
     free_port,
+    kek_document,
     port_is_free,
     wait_http_ok,
 )
@@ -45,6 +46,11 @@ def make_password() -> str:
     return secrets.token_urlsafe(12) + "@:/%#? ü€\"'$"
 
 
+def make_passphrase() -> str:
+    """A fresh KEK passphrase of the shape Terraform generates (64 letters and digits)."""
+    return secrets.token_hex(32)
+
+
 @dataclass
 class Cluster:
     """What the tests talk to, and what they may break (server, PostgreSQL)."""
@@ -55,12 +61,21 @@ class Cluster:
     pg: PostgresServer
     gcs: GcsEmulator
     password: str
+    passphrase: str  # the current KEK passphrase (version kek_version)
     service_host: str  # <service>.<namespace>.svc.cluster.local
     service_port: int
     container_port: int
     notes: list[str] = field(default_factory=list)
     server: RunningContainer | None = None
     migrate_log: str = ""
+    kek_version: int = 1
+
+    def secret_files(self) -> dict[str, str]:
+        """What the pod's secrets volume holds: the password and the KEK passphrase."""
+        return {
+            "DB_PASSWORD_FILE": self.password + "\n",
+            "KEK_PASSPHRASE_FILE": kek_document(self.passphrase, self.kek_version),
+        }
 
     @property
     def tracking_uri(self) -> str:
@@ -194,6 +209,7 @@ def cluster(
     assert service["metadata"].get("namespace") == names.namespace
     service_port, container_port = _container_port(deployment, service)
     password = make_password()
+    passphrase = make_passphrase()
     notes: list[str] = []
     started: list[Any] = []
     try:
@@ -239,7 +255,10 @@ def cluster(
             manifests,
             deployment,
             secrets={},
-            files={"DB_PASSWORD_FILE": password + "\n"},
+            files={
+                "DB_PASSWORD_FILE": password + "\n",
+                "KEK_PASSPHRASE_FILE": kek_document(passphrase),
+            },
             # Google's endpoints on loopback: the GCS emulator and IAP's key set.
             extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
         )
@@ -252,6 +271,7 @@ def cluster(
             pg=pg,
             gcs=gcs,
             password=password,
+            passphrase=passphrase,
             service_host=f"{names.service}.{names.namespace}.svc.cluster.local",
             service_port=service_port,
             container_port=container_port,

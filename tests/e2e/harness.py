@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import pwd
 import re
@@ -57,6 +58,14 @@ ENTRYPOINT = REPO_ROOT / "mlflow_server" / "entrypoint.py"
 # The image's ENV (mlflow_server/Dockerfile), minus PATH, which the harness builds.
 IMAGE_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HOME": "/tmp"}
 IMAGE_ENTRYPOINT = ["mlflow-entrypoint"]
+
+
+def kek_document(
+    passphrase: str, version: int = 1, previous: Mapping[int, str] | None = None
+) -> str:
+    """The KEK passphrase file as infra/kek.py's Secret Manager secret holds it."""
+    older = [{"version": v, "passphrase": p} for v, p in sorted((previous or {}).items())]
+    return json.dumps({"version": version, "passphrase": passphrase, "previous": older})
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -360,14 +369,22 @@ class Container:
         return probe if isinstance(probe, dict) else None
 
 
+def pod_template(workload: dict[str, Any]) -> dict[str, Any]:
+    """The pod template of a Deployment, Job or CronJob (`spec.jobTemplate.spec.template`)."""
+    spec = workload["spec"]
+    if workload.get("kind") == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return dict(spec["template"])
+
+
 @dataclass
 class Pod:
-    """The Deployment's pod template, made runnable on this machine."""
+    """A workload's pod template (a Deployment's, a CronJob's), made runnable on this machine."""
 
     manifests: Manifests
-    deployment: dict[str, Any]
+    deployment: dict[str, Any]  # the workload object: a Deployment, Job or CronJob
     secrets: Mapping[tuple[str, str], str]  # (secret name, key) -> value, for secretKeyRef
-    files: Mapping[str, str]  # env var naming a file in a mount -> the file's content
+    files: dict[str, str]  # env var naming a file in a mount -> the file's content
     extra_env: Mapping[str, str]  # stand-ins for what GKE provides (STORAGE_EMULATOR_HOST)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="e2e-pod-")))
     pod_ip: str = "127.0.0.1"
@@ -376,7 +393,7 @@ class Pod:
     overrides: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.template = self.deployment["spec"]["template"]
+        self.template = pod_template(self.deployment)
         self.spec = self.template["spec"]
         self.bin = self.root / "bin"
         self.bin.mkdir()
@@ -400,7 +417,7 @@ class Pod:
         for c in self.spec.get("initContainers", []) + self.spec["containers"]:
             if c["name"] == name:
                 return dict(c)
-        raise LookupError(f"no container {name!r} in the Deployment")
+        raise LookupError(f"no container {name!r} in the {self.deployment.get('kind', 'workload')}")
 
     def _host_path(self, value: str) -> str:
         """A value (or an `--option=value`) naming a path in a mount, rewritten to its folder."""
@@ -605,6 +622,63 @@ class RunningContainer:
             self.proc.wait(timeout=10)
 
 
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            # A temporary file may go between the listing and the stat.
+            with contextlib.suppress(FileNotFoundError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+class Peaks(threading.Thread):
+    """Samples a folder's size (a pod's /tmp) and a container's memory every 50 ms; keeps the
+    peaks, and when the folder last grew. `with Peaks(...) as p:` around what to measure."""
+
+    def __init__(self, folder: Path, container: RunningContainer | None = None) -> None:
+        super().__init__(name="peaks", daemon=True)
+        self.tmp = folder
+        self.server = container
+        self.stopped = threading.Event()
+        self.tmp_bytes = 0
+        self.rss_bytes = 0
+        self.started = time.monotonic()
+        self.peak_at = self.started  # when /tmp last grew: the spooling's end
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            used = folder_bytes(self.tmp)
+            if used > self.tmp_bytes:
+                self.tmp_bytes, self.peak_at = used, time.monotonic()
+            if self.server is not None:
+                self.rss_bytes = max(self.rss_bytes, self.server.rss_bytes())
+            self.stopped.wait(0.05)
+
+    def __enter__(self) -> Peaks:
+        self.started = self.peak_at = self.ended = time.monotonic()
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.ended = time.monotonic()
+        self.stopped.set()
+        self.join(timeout=10)
+
+    @property
+    def growing_s(self) -> float:
+        """Until the folder stopped growing (an upload: the server receiving it)."""
+        return self.peak_at - self.started
+
+    @property
+    def after_s(self) -> float:
+        """After that (an upload: the server's copy to the bucket)."""
+        return self.ended - self.peak_at
+
+    def phases(self) -> str:
+        return f"{self.growing_s:.1f} s + {self.after_s:.1f} s"
+
+
 def http_get(url: str, *, host: str | None = None, timeout: float = 5) -> tuple[int, str]:
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"{url}: the harness only talks to local servers")
@@ -614,6 +688,23 @@ def http_get(url: str, *, host: str | None = None, timeout: float = 5) -> tuple[
             return int(resp.status), resp.read().decode(errors="replace")
     except urllib.error.HTTPError as exc:
         return int(exc.code), exc.read().decode(errors="replace")
+
+
+def http_json(
+    method: str, url: str, body: Any = None, *, host: str | None = None, timeout: float = 30
+) -> tuple[int, Any]:
+    """A JSON request to a local server; the status and the decoded answer (None if empty)."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"{url}: the harness only talks to local servers")
+    headers = {"Content-Type": "application/json", **({"Host": host} if host else {})}
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+            status, text = int(resp.status), resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        status, text = int(exc.code), exc.read().decode(errors="replace")
+    return status, json.loads(text) if text.strip() else None
 
 
 def wait_http_ok(

@@ -156,7 +156,7 @@ def test_concurrent_migrations_on_a_fresh_database(cluster: Cluster):
                 cluster.manifests,
                 cluster.pod.deployment,
                 secrets={},
-                files={"DB_PASSWORD_FILE": cluster.password + "\n"},
+                files=cluster.secret_files(),
                 extra_env=dict(cluster.pod.extra_env),
                 overrides={
                     **cluster.pod.overrides,

@@ -169,7 +169,8 @@ def upgraded(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iter
             cluster.manifests,
             cluster.pod.deployment,
             secrets={},
-            files={"DB_PASSWORD_FILE": password + "\n"},
+            # The session's passphrase file; this instance's own password.
+            files={**cluster.pod.files, "DB_PASSWORD_FILE": password + "\n"},
             extra_env=dict(cluster.pod.extra_env),
             overrides={"DB_PORT": str(new.port), "MLFLOW_PORT": str(port)},
         )
