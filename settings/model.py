@@ -30,6 +30,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Versions pinned in one place: the tests and the image build read these too.
 MLFLOW_VERSION = "3.17.2"
+# The image's own revision for this MLflow version: raise it whenever mlflow_server/ changes, so
+# that `make image` pushes a new tag and `make apply` rolls the pods (2: the IAP identity plugin,
+# the KEK passphrase file, garbage collection and the artifact URI rewrite).
+IMAGE_REVISION = 2
 CLOUD_SQL_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3"
 
 # private.googleapis.com: the VIP that Private Google Access serves Google APIs on. infra/ maps
@@ -319,7 +323,7 @@ class ServerSettings(WorkloadKnobs):
     """The MLflow tracking server workload."""
 
     image_tag: ImageTag = Field(
-        f"{MLFLOW_VERSION}-1",
+        f"{MLFLOW_VERSION}-{IMAGE_REVISION}",
         description="Tag of the server image in the project's Artifact Registry repository.",
     )
     image: ImageRef | None = Field(
