@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.subject import AUTH_OFF, subject_settings, synthesized  # noqa: E402
+from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     GcsEmulator,
     Manifests,
@@ -50,7 +50,6 @@ from tests.e2e.harness import (  # noqa: E402
     cluster_dns,
     folder_bytes,
     free_port,
-    kek_document,
     wait_http_ok,
 )
 
@@ -134,16 +133,13 @@ def main() -> int:
         pg.create_database(name=names.database, user=names.db_user, password=password)
         gcs.start()
         gcs.create_bucket(names.bucket)
-        pod = Pod(
+        pod = subject_pod(
             manifests,
             deployment,
-            secrets={},
-            files={
-                "DB_PASSWORD_FILE": password + "\n",
-                "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
-            },
-            extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
-            overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **AUTH_OFF},
+            db_password=password,
+            pg_port=pg.port,
+            server_port=free_port(),
+            gcs_url=gcs.url,
         )
         migrate = pod.run_to_completion("db-migrate")
         if migrate.returncode:

@@ -52,17 +52,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.subject import AUTH_OFF, subject_settings, synthesized  # noqa: E402
+from bench.subject import AUTH_OFF, subject_pod, subject_settings, synthesized  # noqa: E402
 from settings import Settings  # noqa: E402
 from tests.e2e.google_standin import GoogleStandIn, google_standin  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     GcsEmulator,
     Manifests,
-    Pod,
     PostgresServer,
     RunningContainer,
     free_port,
-    kek_document,
     wait_http_ok,
 )
 
@@ -342,18 +340,15 @@ def project_server(
     names = settings.names
     manifests = Manifests.load(manifests_dir)
     (deployment,) = manifests.of_kind("Deployment")
-    pod = Pod(
+    pod = subject_pod(
         manifests,
         deployment,
-        secrets={},
-        files={
-            "DB_PASSWORD_FILE": password + "\n",
-            "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
-        },
-        extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
-        # Free ports for PostgreSQL and the server: the bench may run beside the e2e tests.
-        # Clients still send the Service's Host header, which the server's allowed hosts name.
-        overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **variant},
+        db_password=password,
+        pg_port=pg.port,
+        server_port=free_port(),
+        gcs_url=gcs.url,
+        extra_env={"IAP_KEYS_URL": google.keys_url},
+        overrides=variant,
     )
     server: RunningContainer | None = None
     try:

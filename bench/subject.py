@@ -8,11 +8,16 @@ figures are the same in every fork, whatever its config/dev.yaml says.
 from __future__ import annotations
 
 import contextlib
+import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from settings import REPO_ROOT, Settings, load_settings
+
+if TYPE_CHECKING:
+    from tests.e2e.harness import Manifests, Pod
 
 FIXTURE_ENV = "e2e"
 # The ConfigMap entries that switch the auth mode off (mlflow-entrypoint reads them): the
@@ -32,3 +37,32 @@ def synthesized(settings: Settings) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="bench-manifests-") as folder:
         synth(settings, outdir=Path(folder))
         yield Path(folder)
+
+
+def subject_pod(
+    manifests: Manifests,
+    deployment: dict[str, Any],
+    *,
+    db_password: str,
+    pg_port: int,
+    server_port: int,
+    gcs_url: str,
+    extra_env: Mapping[str, str] = {},
+    overrides: Mapping[str, str] = AUTH_OFF,
+) -> Pod:
+    """The server's pod as the Deployment describes it, against the bench's PostgreSQL and GCS
+    emulator: the password and a fresh KEK passphrase as the mounted files, free ports (a bench
+    may run beside the e2e tests; clients still send the Service's Host header)."""
+    from tests.e2e.harness import Pod, kek_document
+
+    return Pod(
+        manifests,
+        deployment,
+        secrets={},
+        files={
+            "DB_PASSWORD_FILE": db_password + "\n",
+            "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
+        },
+        extra_env={"STORAGE_EMULATOR_HOST": gcs_url, **extra_env},
+        overrides={"DB_PORT": str(pg_port), "MLFLOW_PORT": str(server_port), **overrides},
+    )

@@ -58,17 +58,15 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.subject import AUTH_OFF, subject_settings, synthesized  # noqa: E402
+from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
 from settings import Settings  # noqa: E402
 from tests.e2e import pg18  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     GcsEmulator,
     Manifests,
-    Pod,
     PostgresServer,
     RunningContainer,
     free_port,
-    kek_document,
     wait_for,
     wait_http_ok,
 )
@@ -434,16 +432,13 @@ def run_size(
     pg.create_database(name=names.database, user=names.db_user, password=password)
     manifests = Manifests.load(manifests_dir)
     (deployment,) = manifests.of_kind("Deployment")
-    pod = Pod(
+    pod = subject_pod(
         manifests,
         deployment,
-        secrets={},
-        files={
-            "DB_PASSWORD_FILE": password + "\n",
-            "KEK_PASSPHRASE_FILE": kek_document(secrets.token_hex(32)),
-        },
-        extra_env={"STORAGE_EMULATOR_HOST": gcs.url},
-        overrides={"DB_PORT": str(pg.port), "MLFLOW_PORT": str(free_port()), **AUTH_OFF},
+        db_password=password,
+        pg_port=pg.port,
+        server_port=free_port(),
+        gcs_url=gcs.url,
     )
     container: RunningContainer | None = None
     try:

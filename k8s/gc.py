@@ -16,7 +16,13 @@ from __future__ import annotations
 from cdk8s import App, Chart, JsonPatch
 from cdk8s_plus_25 import k8s
 
-from k8s.meta import SERVER_GID, SERVER_UID, TERMINATION_GRACE_SECONDS, resources
+from k8s.meta import (
+    SERVER_GID,
+    SERVER_UID,
+    TERMINATION_GRACE_SECONDS,
+    resources,
+    workload_pod_security_context,
+)
 from k8s.meta import restricted_security_context as restricted
 from k8s.patched import PatchedKubeCronJob
 from k8s.platforms import platform_for
@@ -53,13 +59,7 @@ def gc_pod_spec(settings: Settings) -> k8s.PodSpec:
         automount_service_account_token=False,
         enable_service_links=False,
         restart_policy="Never",
-        security_context=k8s.PodSecurityContext(
-            run_as_non_root=True,
-            run_as_user=SERVER_UID,
-            run_as_group=SERVER_GID,
-            fs_group=SERVER_GID,
-            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-        ),
+        security_context=workload_pod_security_context(),
         termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
         init_containers=[platform.proxy_container()],
         containers=[container],

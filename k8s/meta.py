@@ -110,6 +110,18 @@ def restricted_security_context(*, uid: int, gid: int) -> k8s.SecurityContext:
     )
 
 
+def workload_pod_security_context() -> k8s.PodSecurityContext:
+    """The server's and the gc job's pods: the image's non-root user and group, owning the
+    mounted volumes (fsGroup), with the runtime's default seccomp profile."""
+    return k8s.PodSecurityContext(
+        run_as_non_root=True,
+        run_as_user=SERVER_UID,
+        run_as_group=SERVER_GID,
+        fs_group=SERVER_GID,
+        seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+    )
+
+
 def resources(sizes: ContainerResources) -> k8s.ResourceRequirements:
     return k8s.ResourceRequirements(
         requests={k: k8s.Quantity.from_string(v) for k, v in sorted(sizes.requests.items())},

@@ -27,6 +27,7 @@ from k8s.meta import (
     Workload,
     resources,
     restricted_security_context,
+    workload_pod_security_context,
 )
 from k8s.patched import PatchedKubeDeployment
 from k8s.platforms import KubePlatform, platform_for
@@ -135,13 +136,7 @@ def pod_spec(settings: Settings, platform: KubePlatform) -> k8s.PodSpec:
         service_account_name=w.service_account,
         automount_service_account_token=False,
         enable_service_links=False,  # no docker-link env vars for every Service in the namespace
-        security_context=k8s.PodSecurityContext(
-            run_as_non_root=True,
-            run_as_user=SERVER_UID,
-            run_as_group=SERVER_GID,
-            fs_group=SERVER_GID,
-            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-        ),
+        security_context=workload_pod_security_context(),
         # Server drain, then the proxy's --max-sigterm-delay (it stops after the server).
         termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
         init_containers=[platform.proxy_container(), migrate],

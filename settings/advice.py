@@ -14,7 +14,9 @@ from settings.load import DEFAULT_ENV
 from settings.model import Platform, Settings
 
 
-def advice(settings: Settings) -> list[str]:
+def advice(settings: Settings, source: str | None = None) -> list[str]:
+    """The warnings for a valid config; source: the file it came from, as shown to users."""
+    where = source or f"the {settings.environment} environment's config"
     notes = [
         note
         for note in (
@@ -63,7 +65,7 @@ def advice(settings: Settings) -> list[str]:
         )
     if settings.state_bucket is None and settings.environment != DEFAULT_ENV:
         notes.append(
-            f"config/{settings.environment}.yaml has no state_bucket: its Terraform state, which "
+            f"{where} has no state_bucket: its Terraform state, which "
             "holds the generated database password, stays in the local file "
             f"terraform.{settings.names.terraform_stack}.tfstate on this machine; set "
             "state_bucket to share and protect it (README: A state bucket)"
@@ -71,6 +73,6 @@ def advice(settings: Settings) -> list[str]:
     return notes
 
 
-def print_advice(settings: Settings) -> None:
-    for note in advice(settings):
+def print_advice(settings: Settings, source: str | None = None) -> None:
+    for note in advice(settings, source):
         print(f"warning: {note}", file=sys.stderr)

@@ -53,6 +53,11 @@ def config_path(env: str, folder: Path | None = None) -> Path:
     return path
 
 
+def config_source(env: str | None = None, folder: Path | None = None) -> str:
+    """The environment's config file as messages name it (relative to the repository)."""
+    return _shown(config_path(env or selected_env(), folder))
+
+
 def load_settings(env: str | None = None, folder: Path | None = None) -> Settings:
     """Read and validate one environment's settings; raise ConfigError on any bad input."""
     env = env or selected_env()

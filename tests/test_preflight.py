@@ -114,6 +114,6 @@ def test_an_environment_without_a_state_bucket_is_warned_about(tmp_path: Path) -
             timeout=300,
             check=True,
         )
-        assert ("warning: config/prod.yaml has no state_bucket" in proc.stderr) is warned
+        assert (f"warning: {tmp_path / 'prod.yaml'} has no state_bucket" in proc.stderr) is warned
         if warned:
             assert "terraform.mlf-prod.tfstate" in proc.stderr

@@ -125,6 +125,8 @@ def test_entry_point_rejects_bad_config_cleanly(entry: str, case: str, tmp_path:
 def test_no_end_of_life_node_banner(tmp_path: Path) -> None:
     """jsii runs on the project's Node 24 even when PATH offers the machine's Node 20."""
     env = {k: v for k, v in ENV.items() if k != "JSII_NODE"}
+    # A fixture that draws no warning (the team's config/ may well draw some).
+    env |= {"DEPLOY_CONFIG_DIR": str(REPO_ROOT / "tests" / "configs"), "DEPLOY_ENV": "gke"}
     env["PATH"] = f"/usr/bin{os.pathsep}{env['PATH']}"  # machine node first
     env["CDKTF_OUTDIR"] = str(tmp_path)
     result = subprocess.run(

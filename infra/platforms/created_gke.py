@@ -6,17 +6,16 @@ from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
 from infra.database import Database
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
-from infra.edge import Edge
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.kek import KekPassphrase
-from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
 from infra.network import Network
-from infra.platforms.base import DatabaseNetwork, InfraPlatform
+from infra.platforms.base import DatabaseNetwork
+from infra.platforms.gke import GkePlatform
 from infra.registry import ImageRepository
 from settings.model import PRIVATE_GOOGLE_APIS_IPS
 
 
-class CreatedGke(InfraPlatform):
+class CreatedGke(GkePlatform):
     """A private GKE Standard cluster in a VPC of its own; no key anywhere."""
 
     apis = GKE_APIS
@@ -97,52 +96,22 @@ class CreatedGke(InfraPlatform):
         workload.grant_workload_identity_user(
             names.workload_identity_member, depends_on=[self.cluster.cluster]
         )
-        # The Secret Manager add-on mounts the password and the passphrase with the pod's own
-        # identity. It honours the KSA's link to the workload account; granting the KSA
-        # principal too (Workload Identity Federation's direct form) keeps the mount working
-        # either way. The add-on mounts all of a SecretProviderClass's secrets or none.
-        ksa = (
-            f"principal://iam.googleapis.com/projects/{self.project.number}/locations/global/"
-            f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
-            f"/sa/{names.ksa}"
+        self.grant_secrets_to_ksa(
+            pool_project_number=self.project.number,
+            database=database,
+            kek=kek,
+            cluster=self.cluster.cluster,
         )
-        # IAM refuses the principal until the cluster has created the project's pool.
-        database.grant_password_access(
-            ksa, id="password-accessor-ksa", depends_on=[self.cluster.cluster]
-        )
-        kek.grant_access(ksa, id="accessor-ksa", depends_on=[self.cluster.cluster])
-        self.edge = Edge(
-            self.stack,
-            "edge",
-            static_ip_name=names.static_ip,
-            ssl_policy_name=names.ssl_policy,
-            host=s.ingress.host,
-            iap_members=s.ingress.iap_members,
-            project=s.project_id,
-            require_organization=s.ingress.oauth_client is None,
-            depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
-        )
+        self.build_edge(project=s.project_id)
 
-    def add_monitoring(self, monitoring: Monitoring) -> None:
-        s, names = self.settings, self.names
-        # The Ingress and the PodMonitoring are both named after the Service (k8s/meta.py).
-        monitoring.watch_ingress(
-            host=s.ingress.host,
-            forwarding_rule_regex=ingress_forwarding_rule_regex(names.namespace, names.service),
-        )
-        monitoring.watch_pods(
-            cluster=names.cluster,
-            location=s.cluster_location,
-            namespace=names.namespace,
-            scrape_job=names.service,
-        )
+    @property
+    def cluster_name(self) -> str:
+        return self.names.cluster
 
-    def add_outputs(self, database: Database) -> None:
-        self.output("database_private_ip", database.private_ip_address, "Cloud SQL private IP")
-        self.output(
-            "static_ip_address", self.edge.static_ip_address, "Point the host's A record here"
-        )
-        self.output("static_ip_name", self.edge.static_ip_name, "Named by the Ingress")
-        self.output("ssl_policy_name", self.edge.ssl_policy_name, "Named by the FrontendConfig")
-        self.output("cluster_name", self.cluster.name, "GKE cluster")
-        self.output("cluster_location", self.cluster.location, "GKE cluster zone or region")
+    @property
+    def cluster_location(self) -> str:
+        return self.settings.cluster_location
+
+    @property
+    def cluster_references(self) -> tuple[str, str]:
+        return self.cluster.name, self.cluster.location

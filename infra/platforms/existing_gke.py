@@ -11,11 +11,11 @@ from __future__ import annotations
 from infra.cluster_lookup import ExistingClusterLookup, ExistingPrivateServicesRange
 from infra.database import Database
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
-from infra.edge import Edge
 from infra.identity import ServiceAccount
 from infra.kek import KekPassphrase
-from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
-from infra.platforms.base import DatabaseNetwork, InfraPlatform
+from infra.monitoring import Monitoring
+from infra.platforms.base import DatabaseNetwork
+from infra.platforms.gke import GkePlatform
 from infra.private_services import add_private_services_access
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
@@ -23,13 +23,14 @@ from settings.existing_cluster import ExistingCluster, GoogleApisRoute
 from settings.model import PRIVATE_GOOGLE_APIS_IPS
 
 
-class ExistingGke(InfraPlatform):
+class ExistingGke(GkePlatform):
     apis = (
         "container.googleapis.com",
         "servicenetworking.googleapis.com",
         "iap.googleapis.com",
         "dns.googleapis.com",
     )
+    cluster_descriptions = ("The team's GKE cluster", "Its zone or region")
 
     @property
     def existing(self) -> ExistingCluster:
@@ -107,7 +108,7 @@ class ExistingGke(InfraPlatform):
         workload.grant_workload_identity_user(
             names.workload_identity_member, depends_on=[self.lookup.cluster]
         )
-        # The Secret Manager add-on's identity is the KSA itself (see created_gke.py); its pool
+        # The Secret Manager add-on's identity is the KSA itself (see gke.py); its pool
         # is numbered by the cluster's project.
         number = self.project.number
         if s.cluster_project != s.project_id:
@@ -118,53 +119,31 @@ class ExistingGke(InfraPlatform):
                 claims=s.project_number_claims(s.cluster_project),
                 depends_on=[apis["cloudresourcemanager"]],
             ).number
-        ksa = (
-            f"principal://iam.googleapis.com/projects/{number}/locations/global/"
-            f"workloadIdentityPools/{names.workload_pool}/subject/ns/{names.namespace}"
-            f"/sa/{names.ksa}"
+        self.grant_secrets_to_ksa(
+            pool_project_number=number,
+            database=database,
+            kek=kek,
+            cluster=self.lookup.cluster,
         )
-        database.grant_password_access(
-            ksa, id="password-accessor-ksa", depends_on=[self.lookup.cluster]
-        )
-        kek.grant_access(ksa, id="accessor-ksa", depends_on=[self.lookup.cluster])
         # The Ingress builds its load balancer in the cluster's project: the address, the TLS
         # policy and the IAP grants go there.
-        self.edge = Edge(
-            self.stack,
-            "edge",
-            static_ip_name=names.static_ip,
-            ssl_policy_name=names.ssl_policy,
-            host=s.ingress.host,
-            iap_members=s.ingress.iap_members,
-            project=s.cluster_project,
-            require_organization=s.ingress.oauth_client is None,
-            depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
-        )
+        self.build_edge(project=s.cluster_project)
 
     def add_monitoring(self, monitoring: Monitoring) -> None:
-        s, names, existing = self.settings, self.names, self.existing
-        if s.cluster_project != s.project_id:
+        if self.settings.cluster_project != self.settings.project_id:
             # The load balancer's and the pods' metrics are the cluster project's; alert
             # policies here see only project_id's (README: Deploy into an existing cluster).
             return
-        # The Ingress and the PodMonitoring are both named after the Service (k8s/meta.py).
-        monitoring.watch_ingress(
-            host=s.ingress.host,
-            forwarding_rule_regex=ingress_forwarding_rule_regex(names.namespace, names.service),
-        )
-        monitoring.watch_pods(
-            cluster=existing.name,
-            location=existing.location,
-            namespace=names.namespace,
-            scrape_job=names.service,
-        )
+        super().add_monitoring(monitoring)
 
-    def add_outputs(self, database: Database) -> None:
-        self.output("database_private_ip", database.private_ip_address, "Cloud SQL private IP")
-        self.output(
-            "static_ip_address", self.edge.static_ip_address, "Point the host's A record here"
-        )
-        self.output("static_ip_name", self.edge.static_ip_name, "Named by the Ingress")
-        self.output("ssl_policy_name", self.edge.ssl_policy_name, "Named by the FrontendConfig")
-        self.output("cluster_name", self.lookup.cluster.name, "The team's GKE cluster")
-        self.output("cluster_location", self.lookup.cluster.location, "Its zone or region")
+    @property
+    def cluster_name(self) -> str:
+        return self.existing.name
+
+    @property
+    def cluster_location(self) -> str:
+        return self.existing.location
+
+    @property
+    def cluster_references(self) -> tuple[str, str]:
+        return self.lookup.cluster.name, self.lookup.cluster.location

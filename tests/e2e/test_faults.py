@@ -79,10 +79,12 @@ def _through_fault(
     logger = MetricLogger(client, run.info.run_id, steps=120)
     logger.start()
     wait_for(lambda: len(logger.acked) >= 30, timeout=60, what="30 acknowledged metrics")
-    fault()
-    # The fault hit a run in progress: the client still had steps to log once it was over.
+    # The fault hits a run in progress: the client still has steps to log when it starts. (After
+    # the fault the client may finish before this thread looks again: a retry can land the
+    # moment the server is back.)
     assert logger.is_alive()
     assert len(logger.acked) < logger.steps
+    fault()
     logger.join(timeout=240)
     assert not logger.is_alive(), "the client is still logging after 240 s"
     assert logger.error is None, repr(logger.error)
