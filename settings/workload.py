@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from settings import rules
 from settings.server_options import OWNED_ENV, owned_option_reason
@@ -317,4 +317,12 @@ class WorkloadKnobs(Section):
         description="Extra `mlflow server` options (--name or --name=value). The ones the "
         "project sets are refused, naming the setting that owns them.",
     )
-    log_level: LogLevel = Field(LogLevel.INFO, description="MLflow's and uvicorn's log level.")
+    log_level: LogLevel = Field(
+        LogLevel.INFO, description="MLflow's and uvicorn's log level (any case: info = INFO)."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: Any) -> Any:
+        """Helm charts' values.yaml files write log levels in lower case; both mean the same."""
+        return value.upper() if isinstance(value, str) else value

@@ -227,6 +227,10 @@ def test_the_projects_own_settings_are_refused_with_the_reason(
     _refused(server, *phrases)
 
 
+def test_the_log_level_is_read_in_any_case() -> None:
+    assert _parse({"log_level": "debug"}).server.log_level.value == "DEBUG"
+
+
 def test_every_configmap_key_is_one_the_settings_know(gke: Objects, knobs: Objects) -> None:
     """extra_env can refuse the project's names only if the list is complete."""
     from settings.server_options import OWNED_ENV
