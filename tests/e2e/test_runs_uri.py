@@ -24,8 +24,10 @@ from tests.e2e.harness import http_get
 
 pytestmark = pytest.mark.e2e
 
-# Loading by models:/ takes about 3 s here (process start and imports included).
-LOAD_BUDGET_S = 20.0
+# Not a speed test: loading by runs:/ takes about 3 s here (process start and imports
+# included), and the failure this guards against is the client's retry schedule, about 250 s.
+# 120 s tells the two apart with room for a machine busy with other jobs.
+LOAD_BUDGET_S = 120.0
 
 # Both pass because the image (and .venv, which the harness runs) carries the plugin
 # mlflow_server/gcs_not_found: MLflow 3.17.2's gs:// repository answers 500 for a missing
