@@ -104,8 +104,8 @@ synth: install ## Synthesize Terraform JSON (cdktf.out/) and manifests (dist/) f
 	@echo "synthesized $(DEPLOY_ENV): $(TF_STACK_DIR)/cdk.tf.json and $(OUTDIR)/"
 
 synth-all: install ## Synthesize every environment in config/ (committed output), drop removed ones.
-	@for env in $$($(PY) -m settings.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
-	$(PY) -m settings.environments --prune
+	@for env in $$($(PY) -m ops.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
+	$(PY) -m ops.environments --prune
 
 test: install-test ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
 	@# The tests get a temp folder of their own, which must be empty afterwards: no test, tool
@@ -162,11 +162,11 @@ format: install-test ## Format the project's Python code.
 .PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
 	port-forward train destroy destroy-infra local-oidc
 
-# The values the targets below use (settings/makevars.py), read in one Python start on first
+# The values the targets below use (ops/makevars.py), read in one Python start on first
 # use, then kept: `_settings` turns into a simple variable. DEPLOY_ENV is passed explicitly
 # because make 4.3 does not export variables to $(shell). A bad config stops make with its
 # message, `make -n` included, so no target renders a command with an empty name.
-_settings = $(eval _settings := $(if $(wildcard $(PY)),$(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -m settings.makevars 2>&1),$(error the toolchain is not installed: run make install)))$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(_settings)))$(_settings)
+_settings = $(eval _settings := $(if $(wildcard $(PY)),$(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -m ops.makevars 2>&1),$(error the toolchain is not installed: run make install)))$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(_settings)))$(_settings)
 setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
 
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.
@@ -196,26 +196,26 @@ KUBECTL = kubectl$(if $(KUBE_CONTEXT), --context $(KUBE_CONTEXT))
 
 refresh-gcp-lists: install ## Rewrite settings/data/gcp_locations.json from gcloud (regions, zones, machine types).
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	$(PY) -m settings.refresh_gcp_lists --project=$(PROJECT)
+	$(PY) -m ops.refresh_gcp_lists --project=$(PROJECT)
 
 docs: install ## Regenerate docs/configuration.md from the settings model.
-	$(PY) -m settings.reference
+	$(PY) -m ops.reference
 
 names: settings-ok ## Print every name the environment's config derives (DEPLOY_ENV=local for local).
 	@$(PY) -c 'from settings import load_settings; import dataclasses, json; print(json.dumps(dataclasses.asdict(load_settings().names), indent=2))'
 
 # The prerequisite of every target below: a bad config stops here with one clear message.
 settings-ok: install
-	@$(PY) -c 'from settings.cli import run; from settings import load_settings; run(load_settings)'
+	@$(PY) -c 'from ops.cli import run; from settings import load_settings; run(load_settings)'
 
 deploy: settings-ok $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-apply TF=tofu))
-	@$(PY) -m infra.preflight $(TF_STACK_DIR)
+	@$(PY) -m ops.preflight $(TF_STACK_DIR)
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
 plan: settings-ok $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
 	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-plan TF=tofu))
-	@$(PY) -m infra.preflight $(TF_STACK_DIR)
+	@$(PY) -m ops.preflight $(TF_STACK_DIR)
 	cdktf diff $(TF_STACK)
 
 diff: plan ## Same as plan.
@@ -256,12 +256,12 @@ secrets: settings-ok ## Put the Secrets the manifests name (local: DB password, 
 	@$(if $(filter yes,$(call setting,LOCAL_KEYED)),$(call require,$(TF),install Terraform or OpenTofu (TF=tofu)),true)
 	@# The values go from Secret Manager (and Terraform state) through a pipe into the cluster.
 	$(KUBECTL) apply -f $(OUTDIR)/00-namespace.k8s.yaml
-	$(PY) -m k8s.cluster_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
+	$(PY) -m ops.cluster_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
 
 local-oidc: settings-ok ## Local profile: read the cluster's token issuer and write its public keys (JWKS).
 	@$(call only,local,; run it as make local-oidc DEPLOY_ENV=local)
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
-	$(KUBECTL) get --raw /openid/v1/jwks | $(PY) -m settings.oidc \
+	$(KUBECTL) get --raw /openid/v1/jwks | $(PY) -m ops.oidc \
 	  --jwks-file=$(call setting,JWKS_FILE) --issuer=$(call setting,OIDC_ISSUER) \
 	  --discovery="$$($(KUBECTL) get --raw /.well-known/openid-configuration)"
 
@@ -295,5 +295,5 @@ destroy-infra: settings-ok $(CLI_STAMP) ## The Google Cloud side of destroy alon
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@# 3. What the Ingress controller left behind (found by its naming). 4. Terraform, whose
 	@#    peering step waits until Cloud SQL releases the private services connection.
-	$(PY) -m infra.teardown
+	$(PY) -m ops.teardown
 	cdktf destroy $(TF_STACK) $(CDKTF_ARGS)

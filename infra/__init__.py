@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from settings.toolchain import prefer_project_node
+from ops.toolchain import prefer_project_node
 
 PROVIDER_PACKAGES = ("cdktf_cdktf_provider_google", "cdktf_cdktf_provider_random")
 

@@ -22,15 +22,18 @@ CORE_APIS = (
     "cloudbuild.googleapis.com",
     "compute.googleapis.com",
 )
-# The GKE platform adds the cluster, the VPC's private services access, IAP on the ingress, the
-# private googleapis.com zone and the Binary Authorization hook on the cluster.
+# The GKE platform this project creates adds the cluster, its VPC (which waits for service
+# networking: the database's private services connection is made on it), the private
+# googleapis.com zone and the Binary Authorization hook on the cluster. The team's cluster adds
+# EXISTING_GKE_APIS. The edge and the database connectivity add their own (infra/edges/,
+# infra/connectivity/).
 GKE_APIS = (
     "container.googleapis.com",
     "servicenetworking.googleapis.com",
-    "iap.googleapis.com",
     "dns.googleapis.com",
     "binaryauthorization.googleapis.com",
 )
+EXISTING_GKE_APIS = ("container.googleapis.com", "dns.googleapis.com")
 
 # Google-managed service accounts that exist only once their API is enabled.
 SERVICE_AGENT_DOMAINS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 from cdktf import App
 
 from infra.stack import MlflowStack
+from ops.publish import publish, staging_dir
 from settings import REPO_ROOT, Settings
-from settings.output import publish, staging_dir
 
 DEFAULT_OUTDIR = REPO_ROOT / "cdktf.out"
 

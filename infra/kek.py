@@ -20,17 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cdktf import Fn, ITerraformDependable, TerraformResourceLifecycle
-from cdktf_cdktf_provider_google.secret_manager_secret import (
-    SecretManagerSecret,
-    SecretManagerSecretReplication,
-    SecretManagerSecretReplicationAuto,
-)
-from cdktf_cdktf_provider_google.secret_manager_secret_iam_member import (
-    SecretManagerSecretIamMember,
-)
-from cdktf_cdktf_provider_google.secret_manager_secret_version import SecretManagerSecretVersion
 from cdktf_cdktf_provider_random.password import Password
 from constructs import Construct
+
+from infra.secrets import SecretStore, StoredSecret
+from settings import contract
 
 # Letters and digits only: the passphrase passes through JSON, an environment variable and
 # PBKDF2 unchanged. 64 of 62 symbols: ~380 bits (MLflow asks for "32+ characters").
@@ -42,6 +36,7 @@ class KekPassphrase(Construct):
 
     Options:
       secret_id: the Secret Manager id. Required.
+      secrets: where Secret Manager keeps it (infra/secrets/). Required.
       version: the KEK version, from 1. A new version gets a new passphrase; the previous one
         stays in the payload (one rotation back), older ones are dropped. Required.
       deletion_protection: refuse to delete the secret. Default: True.
@@ -54,6 +49,7 @@ class KekPassphrase(Construct):
         id: str,
         *,
         secret_id: str,
+        secrets: SecretStore,
         version: int,
         deletion_protection: bool = True,
         depends_on: Sequence[ITerraformDependable] = (),
@@ -68,54 +64,33 @@ class KekPassphrase(Construct):
             for v in (version - 1, version)
             if v >= 1
         }
+        version_key, passphrase_key = contract.KEK_VERSION_KEY, contract.KEK_PASSPHRASE_KEY
         payload = {
-            "version": version,
-            "passphrase": self.passphrases[version].result,
-            "previous": [
-                {"version": v, "passphrase": p.result}
+            version_key: version,
+            passphrase_key: self.passphrases[version].result,
+            contract.KEK_PREVIOUS_KEY: [
+                {version_key: v, passphrase_key: p.result}
                 for v, p in self.passphrases.items()
                 if v != version
             ],
         }
-        self.secret = SecretManagerSecret(
+        self.secret: StoredSecret = secrets.create(
             self,
             "secret",
             secret_id=secret_id,
-            replication=SecretManagerSecretReplication(auto=SecretManagerSecretReplicationAuto()),
+            accessor_id="accessor",
             deletion_protection=deletion_protection,
-            depends_on=list(depends_on) or None,
+            depends_on=depends_on,
         )
-        self.secret_version = SecretManagerSecretVersion(
-            self,
+        self.secret_version = self.secret.add_version(
             "secret-version",
-            secret=self.secret.id,
-            secret_data=Fn.jsonencode(payload),
+            data=Fn.jsonencode(payload),
             # A replaced version is disabled, not destroyed: an operator can still enable it to
             # open a database backup from before more than one rotation. The new version exists
             # before the old one goes, so a pod starting meanwhile always finds one.
             deletion_policy="DISABLE",
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
         )
+        # Who may read it: `secret.grant_access(member)` (infra/secrets/).
         self.id = self.secret.id
         self.secret_id = self.secret.secret_id
-
-    def grant_access(
-        self,
-        member: str,
-        *,
-        id: str = "accessor",
-        depends_on: Sequence[ITerraformDependable] = (),
-    ) -> SecretManagerSecretIamMember:
-        """Read the passphrase (roles/secretmanager.secretAccessor on this one secret).
-
-        depends_on: what must exist first, e.g. the cluster whose Workload Identity pool a
-        Kubernetes principal belongs to.
-        """
-        return SecretManagerSecretIamMember(
-            self,
-            id,
-            secret_id=self.secret.id,
-            role="roles/secretmanager.secretAccessor",
-            member=member,
-            depends_on=list(depends_on) or None,
-        )

@@ -1,8 +1,8 @@
 """cdktf entry point (cdktf.json "app"): load settings, build the app, synth."""
 
+from ops.cli import run
 from settings import load_settings
 from settings.advice import print_advice
-from settings.cli import run
 from settings.load import config_source
 
 

@@ -1,4 +1,5 @@
-"""The VPC: a VPC-native GKE subnet, private services access for Cloud SQL, Cloud NAT."""
+"""The VPC: a VPC-native GKE subnet and Cloud NAT. What attaches to it (the database's private
+services access) is the database connectivity's (infra/connectivity/)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from cdktf_cdktf_provider_google.compute_subnetwork import (
 )
 from constructs import Construct
 
-from infra.private_services import add_private_services_access
-
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 
@@ -29,12 +28,9 @@ class Network(Construct):
     """Custom-mode VPC with one regional subnet for GKE.
 
     Options:
-      network_name, subnet_name, router_name, nat_name, private_services_range_name: resource
-        names. Required.
+      network_name, subnet_name, router_name, nat_name: resource names. Required.
       region: the subnet's region. Required.
-      project_id: the VPC's project (for the teardown's peering removal). Required.
       subnet_cidr, pods_cidr, services_cidr: primary and secondary (VPC-native) ranges. Required.
-      private_services_cidr: range peered to Google for Cloud SQL's private IP. Required.
       flow_log_sampling: share of subnet flows logged (0 turns flow logs off). Default: 0.5.
       depends_on: resources to create first (compute, servicenetworking APIs). Default: none.
     Private Google Access is on: private nodes reach Google APIs without external IPs.
@@ -49,13 +45,10 @@ class Network(Construct):
         subnet_name: str,
         router_name: str,
         nat_name: str,
-        private_services_range_name: str,
         region: str,
-        project_id: str,
         subnet_cidr: str,
         pods_cidr: str,
         services_cidr: str,
-        private_services_cidr: str,
         flow_log_sampling: float = 0.5,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
@@ -93,18 +86,6 @@ class Network(Construct):
             if flow_log_sampling
             else None,
         )
-        # Private services access: Cloud SQL gets an address in this peered range, no public IP.
-        psa = add_private_services_access(
-            self,
-            network=self.network.id,
-            network_name=network_name,
-            project=project_id,
-            range_name=private_services_range_name,
-            cidr=private_services_cidr,
-            network_dependency=[self.network],
-        )
-        self.private_services_range = psa.range
-        self.private_services = psa.connection
         # Cloud NAT: private nodes pull public images (the Auth Proxy's) with no external IP.
         self.router = ComputeRouter(
             self, "router", name=router_name, region=region, network=self.network.id

@@ -1,4 +1,11 @@
-"""The one Terraform stack of an environment: providers, state backend, then each concern."""
+"""The one Terraform stack of an environment: providers, state backend, then each concern.
+
+The stack composes; what varies between deployments is asked of one object per axis, each
+chosen once from the settings: the platform (infra/platforms/: the VPC, the cluster, the
+workload's identity), the edge (infra/edges/), the database connectivity
+(infra/connectivity/), the database credentials (infra/database_auth/) and where the secrets
+live (infra/secrets/).
+"""
 
 from __future__ import annotations
 
@@ -10,29 +17,35 @@ from constructs import Construct
 from infra.apis import CORE_APIS, MONITORING_APIS, RequiredApis, service_agent_apis
 from infra.bucket import ArtifactBucket
 from infra.build import ImageBuild
+from infra.connectivity import connectivity_for
 from infra.database import Database
+from infra.database_auth import credentials_for
+from infra.edges import edge_for
 from infra.identity import ServiceAccount
 from infra.kek import KekPassphrase
 from infra.monitoring import Monitoring
-from infra.platforms import PLATFORMS
+from infra.platforms import platform_type
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
+from infra.secrets import secret_store_for
 from settings import Settings
 
 
 class MlflowStack(TerraformStack):
     """Everything on Google Cloud that the MLflow server needs, for one environment.
 
-    The parts every platform shares are built here; the platform object (infra/platforms/)
-    builds the network the database joins, connects the cluster's pods to the workload service
-    account and adds the public edge.
+    The parts every deployment shares are built here; the mode objects build the rest.
     """
 
     def __init__(self, scope: Construct, id: str, *, settings: Settings) -> None:
         super().__init__(scope, id)
         self.settings = settings
-        names = settings.names
-        platform_type = PLATFORMS[settings.platform]
+        names, target = settings.names, settings.target
+        platform_class = platform_type(settings)
+        self.edge = edge = edge_for(settings)
+        self.connectivity = connectivity = connectivity_for(settings)
+        secrets = secret_store_for(settings)
+        credentials = credentials_for(settings, secrets)
 
         google = GoogleProvider(self, "google", project=settings.project_id, region=settings.region)
         # Not `default_labels=`: cdktf snake-cases the keys of a provider's map argument
@@ -49,9 +62,8 @@ class MlflowStack(TerraformStack):
             LocalBackend(self, path=f"../../../terraform.{names.terraform_stack}.tfstate")
 
         watched = MONITORING_APIS if settings.monitoring.enabled else ()
-        self.apis = apis = RequiredApis(
-            self, "apis", services=CORE_APIS + platform_type.apis + watched
-        )
+        needed = (*CORE_APIS, *platform_class.apis, *edge.apis, *connectivity.apis, *secrets.apis)
+        self.apis = apis = RequiredApis(self, "apis", services=dict.fromkeys((*needed, *watched)))
         self.project = ProjectFacts(
             self,
             "project",
@@ -59,7 +71,7 @@ class MlflowStack(TerraformStack):
             claims=settings.project_number_claims(settings.project_id),
             depends_on=[apis["cloudresourcemanager"]],
         )
-        self.platform = platform = platform_type(self, settings, apis, self.project)
+        self.platform = platform = platform_class(self, settings, target, apis, self.project)
 
         self.bucket = ArtifactBucket(
             self,
@@ -110,7 +122,7 @@ class MlflowStack(TerraformStack):
             iam_depends_on=[apis["cloudresourcemanager"]],
         )
 
-        network = platform.database_network()
+        network = connectivity.attach(self, platform.build_network(), apis)
         db = settings.database
         self.database = Database(
             self,
@@ -133,8 +145,7 @@ class MlflowStack(TerraformStack):
             maintenance_day=db.maintenance_day,
             maintenance_hour=db.maintenance_hour,
             database_name=names.database,
-            user_name=names.db_user,
-            password_secret_id=names.db_password_secret,
+            credentials=credentials,
             deletion_protection=db.deletion_protection,
             labels=settings.common_labels,
             depends_on=[apis["sqladmin"], apis["secretmanager"], *network.depends_on],
@@ -145,6 +156,7 @@ class MlflowStack(TerraformStack):
             self,
             "kek",
             secret_id=names.kek_secret,
+            secrets=secrets,
             version=settings.server.kek_version,
             deletion_protection=db.deletion_protection,
             depends_on=[apis["secretmanager"]],
@@ -158,11 +170,15 @@ class MlflowStack(TerraformStack):
         self.database.add_iam_service_account_user(
             names.workload_sa_email, depends_on=[self.workload.account]
         )
-        self.database.grant_password_access(member)
-        self.kek.grant_access(member)
-        platform.connect_workload(
-            workload=self.workload, registry=self.registry, database=self.database, kek=self.kek
-        )
+        pod_secrets = [*credentials.pod_secrets, self.kek.secret]
+        for secret in pod_secrets:
+            secret.grant_access(member)
+        reader = platform.connect_workload(workload=self.workload, registry=self.registry)
+        if reader is not None:
+            for secret in pod_secrets:
+                secret.grant_access(reader.member, suffix="-ksa", depends_on=reader.depends_on)
+        # The edge's load balancer is built in the cluster's project.
+        edge.build(self, project=target.project, apis=apis)
         if settings.monitoring.enabled:
             self._monitoring()
         self._outputs()
@@ -179,7 +195,11 @@ class MlflowStack(TerraformStack):
             depends_on=[self.apis["monitoring"]],
         )
         self.monitoring.watch_database(database_id=f"{s.project_id}:{names.sql_instance}")
-        self.platform.add_monitoring(self.monitoring)
+        # The load balancer's and the pods' metrics are the cluster project's; alert policies
+        # here see only project_id's (README: Deploy into an existing cluster).
+        if self.platform.metrics_project == s.project_id:
+            self.edge.watch(self.monitoring)
+            self.platform.watch(self.monitoring)
         self.monitoring.add_dashboard()
 
     def _outputs(self) -> None:
@@ -189,8 +209,10 @@ class MlflowStack(TerraformStack):
         out("bucket_url", self.bucket.url, "gs:// URL of the artifact bucket")
         out("instance_connection_name", self.database.connection_name, "Cloud SQL instance")
         out("workload_sa_email", self.workload.email, "The MLflow server's service account")
-        out("db_password_secret_id", self.database.password_secret.id, "Secret Manager secret")
         out("kek_secret_id", self.kek.id, "Secret Manager secret of the secrets passphrase")
         out("registry_uri", self.registry.uri, "Docker repository for the server image")
         out("build_service_account", self.build.email, "Cloud Build runs `make image` as it")
-        self.platform.add_outputs(self.database)
+        self.database.credentials.add_outputs(self)
+        self.connectivity.add_outputs(self, self.database)
+        self.edge.add_outputs(self)
+        self.platform.add_outputs()

@@ -1,5 +1,5 @@
 """cdk8s constructs for the Kubernetes side of the MLflow deployment."""
 
-from settings.toolchain import prefer_project_node
+from ops.toolchain import prefer_project_node
 
 prefer_project_node()

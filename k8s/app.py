@@ -10,9 +10,9 @@ from cdk8s import App, YamlOutputType
 
 from k8s.charts import build
 from k8s.review import mark_files
+from ops.publish import publish, staging_dir
 from settings import Settings
 from settings.load import manifests_dir
-from settings.output import publish, staging_dir
 
 
 def synth(settings: Settings, outdir: Path | None = None) -> list[Path]:

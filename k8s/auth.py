@@ -16,13 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from settings import Settings
+from settings import ExternalCluster, Settings
 from settings.auth import AuthSettings
-
-APP_NAME = "iap-auth"  # the mlflow.app entry point of mlflow_server/iap_auth
-# The path Google's health checkers probe (the BackendConfig's healthCheck.requestPath); they
-# send no IAP assertion, so the server lets exactly this path through unverified.
-HEALTH_PATH = "/health"
+from settings.contract import (
+    AUTH_DB_NAME_ENV,
+    HEALTH_PATH,
+    IAP_ADMINS_ENV,
+    IAP_APP_NAME,
+    IAP_BACKEND_SERVICE_ID_ENV,
+    IAP_DEFAULT_PERMISSION_ENV,
+    IAP_IN_CLUSTER_CIDRS_ENV,
+    IAP_IN_CLUSTER_USER_ENV,
+    IAP_PORT_FORWARD_USER_ENV,
+    IAP_PROJECT_NUMBER_ENV,
+    IAP_UNVERIFIED_PATHS_ENV,
+    SERVER_APP_NAME_ENV,
+)
 
 
 class AuthMode(Protocol):
@@ -46,34 +55,39 @@ class IapIdentities:
 
     def config(self) -> dict[str, str]:
         data = {
-            "SERVER_APP_NAME": APP_NAME,
-            "AUTH_DB_NAME": self.auth_database,
+            SERVER_APP_NAME_ENV: IAP_APP_NAME,
+            AUTH_DB_NAME_ENV: self.auth_database,
             # IAP's audience, /projects/NUMBER/global/backendServices/ID, in its two parts.
-            "IAP_PROJECT_NUMBER": str(self.project_number),
-            "IAP_ADMINS": ",".join(self.auth.admins),
-            "IAP_DEFAULT_PERMISSION": self.auth.default_permission.value,
-            "IAP_PORT_FORWARD_USER": self.auth.port_forward_user,
+            IAP_PROJECT_NUMBER_ENV: str(self.project_number),
+            IAP_ADMINS_ENV: ",".join(self.auth.admins),
+            IAP_DEFAULT_PERMISSION_ENV: self.auth.default_permission.value,
+            IAP_PORT_FORWARD_USER_ENV: self.auth.port_forward_user,
             # Pods of server.allowed_namespaces and Managed Prometheus (NetworkPolicy admits
             # no other pods).
-            "IAP_IN_CLUSTER_CIDRS": self.pods_cidr,
-            "IAP_UNVERIFIED_PATHS": HEALTH_PATH,
+            IAP_IN_CLUSTER_CIDRS_ENV: self.pods_cidr,
+            # Google's health checkers (the BackendConfig's healthCheck.requestPath) send no
+            # IAP assertion: the server lets exactly this path through unverified.
+            IAP_UNVERIFIED_PATHS_ENV: HEALTH_PATH,
         }
         if self.auth.backend_service_id is not None:
-            data["IAP_BACKEND_SERVICE_ID"] = self.auth.backend_service_id
+            data[IAP_BACKEND_SERVICE_ID_ENV] = self.auth.backend_service_id
         if self.auth.in_cluster_user is not None:
-            data["IAP_IN_CLUSTER_USER"] = self.auth.in_cluster_user
+            data[IAP_IN_CLUSTER_USER_ENV] = self.auth.in_cluster_user
         return data
 
 
 def auth_mode(settings: Settings) -> AuthMode:
     if not settings.auth.enabled:
         return Anonymous()
-    number = settings.iap_project_number
-    if number is None:  # Settings._coherent refuses this; kept for the type checker
+    target, number = settings.target, settings.iap_project_number
+    # The settings model refuses both (Settings._check_auth); here they are real refusals too.
+    if isinstance(target, ExternalCluster):
+        raise ValueError("auth.enabled needs a GKE platform: IAP signs the identities")
+    if number is None:
         raise ValueError("auth.enabled needs the cluster project's number")
     return IapIdentities(
         auth=settings.auth,
         auth_database=settings.names.auth_database,
         project_number=number,
-        pods_cidr=settings.pods_cidr,
+        pods_cidr=target.pods_cidr,
     )

@@ -13,21 +13,14 @@ does not prevent the Job from completing after the main container has finished"
 
 from __future__ import annotations
 
-from cdk8s import App, Chart, JsonPatch
+from cdk8s import Chart, JsonPatch
 from cdk8s_plus_25 import k8s
+from constructs import Construct
 
-from k8s.meta import (
-    SERVER_GID,
-    SERVER_UID,
-    TERMINATION_GRACE_SECONDS,
-    resources,
-    workload_pod_security_context,
-)
-from k8s.meta import restricted_security_context as restricted
 from k8s.patched import PatchedKubeCronJob
-from k8s.platforms import platform_for
-from k8s.server import ENTRYPOINT, config_env_from, workload_mounts, workload_volumes
-from settings import Settings
+from k8s.pod import WorkloadPod
+from settings import contract
+from settings.garbage_collection import GarbageCollectionSettings
 
 GC_CONTAINER = "gc"
 # `mlflow gc` writes no artifacts: /tmp holds HOME and MLflow's small temporary files.
@@ -38,70 +31,63 @@ STARTING_DEADLINE_SECONDS = 3600
 BACKOFF_LIMIT = 1
 
 
-def gc_pod_spec(settings: Settings) -> k8s.PodSpec:
-    platform = platform_for(settings)
-    w, gc = platform.workload, settings.garbage_collection
-    container = k8s.Container(
-        name=GC_CONTAINER,
-        image=settings.names.image,
-        image_pull_policy="IfNotPresent",
-        command=ENTRYPOINT,
-        args=["gc", f"--older-than={gc.older_than}"],
-        env_from=config_env_from(w),
-        env=platform.server_env() or None,
-        resources=resources(gc.resources),
-        security_context=restricted(uid=SERVER_UID, gid=SERVER_GID),
+def gc_pod_spec(pod: WorkloadPod, gc: GarbageCollectionSettings) -> k8s.PodSpec:
+    """The server's pod, minus the server: the proxy, then `gc`, never restarted in place."""
+    container = pod.container(
+        GC_CONTAINER,
+        args=[contract.GC, f"--older-than={gc.older_than}"],
+        sizes=gc.resources,
         # It deletes the bucket's objects: it sees the pod's Google credentials, as the server.
-        volume_mounts=workload_mounts(platform, server=True),
+        google_access=True,
     )
-    return k8s.PodSpec(
-        service_account_name=w.service_account,  # the server's identity: its grants, no more
-        automount_service_account_token=False,
-        enable_service_links=False,
-        restart_policy="Never",
-        security_context=workload_pod_security_context(),
-        termination_grace_period_seconds=TERMINATION_GRACE_SECONDS,
-        init_containers=[platform.proxy_container()],
-        containers=[container],
-        volumes=workload_volumes(platform, tmp_size=GC_TMP_SIZE),
-    )
+    # The server's identity (its service account): its grants, no more.
+    return pod.spec(containers=[container], tmp_size=GC_TMP_SIZE, restart_policy="Never")
 
 
-def build_gc_chart(app: App, settings: Settings) -> Chart:
-    w, gc = platform_for(settings).workload, settings.garbage_collection
-    chart = Chart(app, "50-gc", namespace=w.namespace, labels=w.gc_labels)
-    cron = PatchedKubeCronJob(
-        chart,
-        "cronjob",
-        metadata=k8s.ObjectMeta(name=w.gc_name),
-        spec=k8s.CronJobSpec(
-            schedule=gc.schedule,
-            # Never two at once: a long run is not joined by the next one.
-            concurrency_policy="Forbid",
-            starting_deadline_seconds=STARTING_DEADLINE_SECONDS,
-            successful_jobs_history_limit=gc.successful_jobs_history,
-            failed_jobs_history_limit=gc.failed_jobs_history,
-            # Suspended, it still runs by hand: kubectl create job --from=cronjob/<name>.
-            suspend=not gc.enabled,
-            job_template=k8s.JobTemplateSpec(
-                metadata=k8s.ObjectMeta(labels=w.gc_labels),
-                spec=k8s.JobSpec(
-                    active_deadline_seconds=gc.deadline_seconds,
-                    backoff_limit=BACKOFF_LIMIT,
-                    template=k8s.PodTemplateSpec(
-                        metadata=k8s.ObjectMeta(labels=w.gc_labels),
-                        spec=gc_pod_spec(settings),
+class GcChart(Chart):
+    """The CronJob that runs `mlflow gc`.
+
+    Options (all required):
+      pod: the shared pod builder (k8s/pod.py).
+      gc: the `garbage_collection` settings (schedule, time zone, age, history, resources).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, pod: WorkloadPod, gc: GarbageCollectionSettings
+    ) -> None:
+        w = pod.workload
+        super().__init__(scope, id, namespace=w.namespace, labels=w.gc_labels)
+        cron = PatchedKubeCronJob(
+            self,
+            "cronjob",
+            metadata=k8s.ObjectMeta(name=w.gc_name),
+            spec=k8s.CronJobSpec(
+                schedule=gc.schedule,
+                # Never two at once: a long run is not joined by the next one.
+                concurrency_policy="Forbid",
+                starting_deadline_seconds=STARTING_DEADLINE_SECONDS,
+                successful_jobs_history_limit=gc.successful_jobs_history,
+                failed_jobs_history_limit=gc.failed_jobs_history,
+                # Suspended, it still runs by hand: kubectl create job --from=cronjob/<name>.
+                suspend=not gc.enabled,
+                job_template=k8s.JobTemplateSpec(
+                    metadata=k8s.ObjectMeta(labels=w.gc_labels),
+                    spec=k8s.JobSpec(
+                        active_deadline_seconds=gc.deadline_seconds,
+                        backoff_limit=BACKOFF_LIMIT,
+                        template=k8s.PodTemplateSpec(
+                            metadata=k8s.ObjectMeta(labels=w.gc_labels),
+                            spec=gc_pod_spec(pod, gc),
+                        ),
                     ),
                 ),
             ),
-        ),
-    )
-    # Neither the native sidecar's `restartPolicy: Always` nor `timeZone` (stable in 1.27)
-    # survives the 1.25 schema (k8s/patched.py).
-    cron.add_json_patch(
-        JsonPatch.add(
-            "/spec/jobTemplate/spec/template/spec/initContainers/0/restartPolicy", "Always"
-        ),
-        JsonPatch.add("/spec/timeZone", gc.time_zone),
-    )
-    return chart
+        )
+        # Neither the native sidecar's `restartPolicy: Always` nor `timeZone` (stable in 1.27)
+        # survives the 1.25 schema (k8s/patched.py).
+        cron.add_json_patch(
+            JsonPatch.add(
+                "/spec/jobTemplate/spec/template/spec/initContainers/0/restartPolicy", "Always"
+            ),
+            JsonPatch.add("/spec/timeZone", gc.time_zone),
+        )

@@ -1,7 +1,7 @@
 """cdk8s entry point (cdk8s.yaml "app"): load settings, build the app, synth."""
 
+from ops.cli import run
 from settings import load_settings
-from settings.cli import run
 
 
 def main() -> None:

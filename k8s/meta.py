@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cdk8s_plus_25 import k8s
 
 from settings import MLFLOW_VERSION, Settings
+from settings.contract import IMAGE_PULL_SECRET, SERVER_GID, SERVER_UID
 from settings.workload import ContainerResources
 
 # Container sizes are settings (server.resources; defaults and their measurements in
@@ -16,26 +17,6 @@ from settings.workload import ContainerResources
 # follows server.artifact_transfers (settings/transfers.py); the cap keeps one runaway upload
 # from filling the node's disk.
 
-# Numeric identities of the two images (the server image's contract; distroless nonroot).
-SERVER_UID = 10001
-SERVER_GID = 10001
-PROXY_UID = 65532
-
-# Where the containers find their inputs (the e2e test maps each mount to a temp dir).
-DB_PASSWORD_DIR = "/var/run/secrets/mlflow/db"  # noqa: S105 - a path
-DB_PASSWORD_KEY = "password"  # noqa: S105 - a file name  # pragma: allowlist secret
-# The KEK passphrase (infra/kek.py) beside it, in the same volume: it protects data in the same
-# database (the secrets users store), and the entry point reads both before MLflow starts.
-KEK_KEY = "kek-passphrase"
-# Google credentials outside GKE: a credential configuration and its token, or an opt-in key.
-GCP_CREDENTIALS_DIR = "/var/run/secrets/mlflow/gcp"
-TMP_DIR = "/tmp"
-PROMETHEUS_DIR = f"{TMP_DIR}/prometheus"
-
-# Where the Auth Proxy listens for the server, and its health-check endpoints.
-PROXY_ADDRESS = "127.0.0.1"
-PROXY_PORT = 5432
-PROXY_HEALTH_PORT = 9801
 # The proxy waits this long for open connections after SIGTERM; as a native sidecar it gets
 # SIGTERM only after the server container has exited, so grace = server drain + this + margin.
 PROXY_MAX_SIGTERM_DELAY_SECONDS = 20
@@ -89,7 +70,7 @@ class Workload:
             service_account=names.ksa,
             config_map=f"{names.service}-config",
             secret_provider_class=f"{names.service}-db-password",
-            pull_secret="artifact-registry-pull",  # noqa: S106  # pragma: allowlist secret
+            pull_secret=IMAGE_PULL_SECRET,
             selector=selector,
             labels=labels,
             gc_name=f"{names.service}-gc",

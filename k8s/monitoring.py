@@ -12,14 +12,13 @@ from imports.podmonitoring.com.googleapis.monitoring import (
     PodMonitoringSpecSelector,
 )
 from k8s.meta import HTTP_PORT_NAME, Workload
-from settings import Settings
 
 # Managed collection's collectors run in this namespace; the NetworkPolicy admits them.
 GMP_NAMESPACE = "gmp-system"
 SCRAPE_INTERVAL = "30s"
 
 
-def add_pod_monitoring(chart: Chart, settings: Settings, w: Workload) -> None:
+def add_pod_monitoring(chart: Chart, w: Workload) -> None:
     PodMonitoring(
         chart,
         "pod-monitoring",

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cdk8s_plus_25 import k8s
 
-from k8s.meta import (
-    PROXY_ADDRESS,
-    PROXY_HEALTH_PORT,
-    PROXY_MAX_SIGTERM_DELAY_SECONDS,
-    PROXY_PORT,
-    PROXY_UID,
-    resources,
-    restricted_security_context,
-)
+from k8s.meta import PROXY_MAX_SIGTERM_DELAY_SECONDS, resources, restricted_security_context
+from settings.contract import PROXY_ADDRESS, PROXY_HEALTH_PORT, PROXY_PORT, PROXY_UID
 from settings.workload import ContainerResources, Resources
 
 NAME = "cloud-sql-proxy"
 
 
 def proxy_args(
-    *, connection_name: str, private_ip: bool = True, credentials_file: str | None = None
+    *,
+    connection_name: str,
+    address_flags: Sequence[str] = ("--private-ip",),
+    auth_flags: Sequence[str] = (),
+    credentials_file: str | None = None,
 ) -> list[str]:
     args = [
         connection_name,
@@ -37,8 +36,7 @@ def proxy_args(
         "--exit-zero-on-sigterm",
         f"--max-sigterm-delay={PROXY_MAX_SIGTERM_DELAY_SECONDS}s",
     ]
-    if private_ip:
-        args.append("--private-ip")
+    args += [*address_flags, *auth_flags]
     if credentials_file:
         args.append(f"--credentials-file={credentials_file}")
     return args
@@ -57,7 +55,8 @@ def proxy_container(
     *,
     connection_name: str,
     image: str,
-    private_ip: bool = True,
+    address_flags: Sequence[str] = ("--private-ip",),
+    auth_flags: Sequence[str] = (),
     credentials_file: str | None = None,
     credentials_mount: k8s.VolumeMount | None = None,
     sizes: ContainerResources | None = None,
@@ -68,8 +67,10 @@ def proxy_container(
 
     connection_name: the instance's `project:region:instance`.
     image: the pinned proxy v2 image.
-    private_ip: connect to the instance's private IP (a cluster in the instance's VPC).
-      Default: on. Off only for a cluster outside the VPC, which must use the public IP.
+    address_flags: which of the instance's addresses to connect to (the database
+      connectivity's). Default: `--private-ip`, a cluster in the instance's VPC; none for the
+      public IP, which only a cluster outside the VPC should use.
+    auth_flags: how to log in (the database authentication's). Default: none, a password.
     credentials_file: a key or an external_account credential configuration, inside
       `credentials_mount`. Default: none, the pod's Workload Identity.
     credentials_mount: the volume mount that holds credentials_file. Required with it.
@@ -90,7 +91,8 @@ def proxy_container(
         image_pull_policy="IfNotPresent",
         args=proxy_args(
             connection_name=connection_name,
-            private_ip=private_ip,
+            address_flags=address_flags,
+            auth_flags=auth_flags,
             credentials_file=credentials_file,
         ),
         ports=[k8s.ContainerPort(name="proxy-health", container_port=PROXY_HEALTH_PORT)],

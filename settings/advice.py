@@ -11,7 +11,8 @@ import sys
 from settings import autopilot, locations, transfers
 from settings.existing_cluster import GoogleApisRoute
 from settings.load import DEFAULT_ENV
-from settings.model import Platform, Settings
+from settings.model import Settings
+from settings.targets import CreatedGke, ExistingGke
 
 
 def advice(settings: Settings, source: str | None = None) -> list[str]:
@@ -27,7 +28,8 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
         )
         if note
     ]
-    existing = settings.existing_cluster
+    target = settings.target
+    existing = target.existing if isinstance(target, ExistingGke) else None
     if (
         existing is not None
         and existing.google_apis is GoogleApisRoute.PRIVATE_EXISTS
@@ -47,16 +49,17 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
                 f"set to the requests, so these come down: {'; '.join(raised)}; request what a "
                 "pod may use"
             )
-    if settings.platform is Platform.GKE:
-        zone = settings.cluster_location
+    if isinstance(target, CreatedGke):
+        zone = target.location
         if zone != settings.region:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
-        note = locations.machine_type_note(settings.cluster.machine_type, settings.region)
+        note = locations.machine_type_note(target.cluster.machine_type, settings.region)
         notes += [note] if note else []
     notes += transfers.storage_notes(
         settings.server.resources.server.requests.get("ephemeral-storage"),
         settings.server.artifact_transfers,
-        settings.cluster.disk_size_gb if settings.is_gke else None,
+        # The node disk: the created pool's (the team's cluster's is unknown: the default).
+        settings.cluster.disk_size_gb if target.is_gke else None,
     )
     if settings.monitoring.enabled and not settings.monitoring.notification_emails:
         notes.append(

@@ -12,10 +12,9 @@ from pydantic import ValidationError
 
 from settings import rules
 from settings.errors import ConfigError
-from settings.model import REPO_ROOT, Settings
+from settings.model import Settings
+from settings.paths import CONFIG_DIR, DIST, REPO_ROOT
 
-CONFIG_DIR = REPO_ROOT / "config"
-DIST = REPO_ROOT / "dist"
 DEFAULT_ENV = "dev"
 
 

@@ -7,18 +7,20 @@ every key of the ConfigMap is listed here), and `mlflow server` reads its option
 
 from __future__ import annotations
 
+from settings import contract
+
 OWNED_ENV: dict[str, str] = {
     # The image's entry point builds the backend store URI from these (mlflow_server/).
-    "DB_HOST": "the Auth Proxy sidecar's address",
-    "DB_PORT": "the Auth Proxy sidecar's port",
-    "DB_NAME": "database.database_name",
-    "DB_USER": "database.user",
-    "DB_PASSWORD_FILE": "the mounted Secret Manager secret",  # pragma: allowlist secret
-    "MLFLOW_BACKEND_STORE_URI": "built at start from DB_* and the password file",
-    "KEK_PASSPHRASE_FILE": "the mounted Secret Manager secret (server.kek_version)",
+    contract.DB_HOST_ENV: "the Auth Proxy sidecar's address",
+    contract.DB_PORT_ENV: "the Auth Proxy sidecar's port",
+    contract.DB_NAME_ENV: "database.database_name",
+    contract.DB_USER_ENV: "database.user",
+    contract.DB_PASSWORD_FILE_ENV: "the mounted Secret Manager secret",  # pragma: allowlist secret
+    contract.BACKEND_STORE_URI_ENV: "built at start from DB_* and the password file",
+    contract.KEK_PASSPHRASE_FILE_ENV: "the mounted Secret Manager secret (server.kek_version)",
     # MLflow reads these two; the entry point sets them from that file, never the manifests.
-    "MLFLOW_CRYPTO_KEK_PASSPHRASE": "the mounted passphrase file (server.kek_version)",
-    "MLFLOW_CRYPTO_KEK_VERSION": "the mounted passphrase file (server.kek_version)",
+    contract.PASSPHRASE_ENV: "the mounted passphrase file (server.kek_version)",
+    contract.KEK_VERSION_ENV: "the mounted passphrase file (server.kek_version)",
     "CLOUD_SQL_CONNECTION_NAME": "derived from project_id, region and the instance name",
     "GOOGLE_CLOUD_PROJECT": "project_id",
     "GOOGLE_APPLICATION_CREDENTIALS": "the platform's credentials (Workload Identity, "
@@ -27,7 +29,7 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_PORT": "server.port",
     "MLFLOW_WORKERS": "server.workers",
     "MLFLOW_SERVE_ARTIFACTS": "the artifact proxy (clients need no GCS credentials)",
-    "MLFLOW_ARTIFACTS_DESTINATION": "the bucket and bucket.artifact_prefix",
+    contract.ARTIFACTS_DESTINATION_ENV: "the bucket and bucket.artifact_prefix",
     "MLFLOW_DEFAULT_ARTIFACT_ROOT": "proxied artifacts (mlflow-artifacts:/)",
     "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": "the memory one proxied upload takes (settings/transfers.py)",
     "MLFLOW_SERVER_ALLOWED_HOSTS": "the Service names, ingress.host and localhost",
@@ -38,18 +40,19 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_UVICORN_OPTS": "server.log_level",
     "MLFLOW_GUNICORN_OPTS": "uvicorn serves (the security middleware needs it)",
     # The auth section (k8s/auth.py, mlflow_server/iap_auth): who is who inside MLflow.
-    "SERVER_APP_NAME": "the auth section (IAP identity and MLflow permissions)",
-    "AUTH_DB_NAME": "derived: the auth database of the instance",
-    "IAP_AUTH_DATABASE_URI": "built at start from DB_*, AUTH_DB_NAME and the password file",
-    "IAP_PROJECT_NUMBER": "auth.project_number or project_number",
-    "IAP_BACKEND_SERVICE_ID": "auth.backend_service_id",
-    "IAP_ADMINS": "auth.admins",
-    "IAP_DEFAULT_PERMISSION": "auth.default_permission",
-    "IAP_PORT_FORWARD_USER": "auth.port_forward_user",
-    "IAP_IN_CLUSTER_USER": "auth.in_cluster_user",
-    "IAP_IN_CLUSTER_CIDRS": "the cluster's pod range",
-    "IAP_UNVERIFIED_PATHS": "the load balancer's health check path",
-    "IAP_KEYS_URL": "Google's IAP key set: a team's value would choose whose signatures count",
+    contract.SERVER_APP_NAME_ENV: "the auth section (IAP identity and MLflow permissions)",
+    contract.AUTH_DB_NAME_ENV: "derived: the auth database of the instance",
+    contract.AUTH_DATABASE_URI_ENV: "built at start from DB_*, AUTH_DB_NAME and the password file",
+    contract.IAP_PROJECT_NUMBER_ENV: "auth.project_number or project_number",
+    contract.IAP_BACKEND_SERVICE_ID_ENV: "auth.backend_service_id",
+    contract.IAP_ADMINS_ENV: "auth.admins",
+    contract.IAP_DEFAULT_PERMISSION_ENV: "auth.default_permission",
+    contract.IAP_PORT_FORWARD_USER_ENV: "auth.port_forward_user",
+    contract.IAP_IN_CLUSTER_USER_ENV: "auth.in_cluster_user",
+    contract.IAP_IN_CLUSTER_CIDRS_ENV: "the cluster's pod range",
+    contract.IAP_UNVERIFIED_PATHS_ENV: "the load balancer's health check path",
+    contract.IAP_KEYS_URL_ENV: "Google's IAP key set: a team's value would choose whose "
+    "signatures count",
     "MLFLOW_AUTH_CONFIG_PATH": "the auth section's own auth.ini",
     # pragma: allowlist nextline secret
     "MLFLOW_FLASK_SERVER_SECRET_KEY": "generated per process by the auth app",
@@ -63,10 +66,10 @@ OWNED_OPTIONS: dict[str, str] = {
     "-p": OWNED_ENV["MLFLOW_PORT"],
     "--workers": OWNED_ENV["MLFLOW_WORKERS"],
     "-w": OWNED_ENV["MLFLOW_WORKERS"],
-    "--backend-store-uri": OWNED_ENV["MLFLOW_BACKEND_STORE_URI"],
+    "--backend-store-uri": OWNED_ENV[contract.BACKEND_STORE_URI_ENV],
     "--registry-store-uri": "the backend store (one database)",
     "--default-artifact-root": OWNED_ENV["MLFLOW_DEFAULT_ARTIFACT_ROOT"],
-    "--artifacts-destination": OWNED_ENV["MLFLOW_ARTIFACTS_DESTINATION"],
+    "--artifacts-destination": OWNED_ENV[contract.ARTIFACTS_DESTINATION_ENV],
     "--serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
     "--no-serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
     "--artifacts-only": "one server for tracking and artifacts",
@@ -80,7 +83,7 @@ OWNED_OPTIONS: dict[str, str] = {
     "--dev": "a production server",
     "--static-prefix": "MLflow is served at the root of ingress.host; the probes and the load "
     "balancer's health check ask for /health",
-    "--app-name": OWNED_ENV["SERVER_APP_NAME"],
+    "--app-name": OWNED_ENV[contract.SERVER_APP_NAME_ENV],
 }
 
 

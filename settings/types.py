@@ -1,17 +1,45 @@
-"""Building blocks every settings section shares: the section base and the CIDR type."""
+"""Building blocks every settings section shares: the section base, the rule-checked string
+types and the CIDR type."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from settings import rules
 
 
 class Section(BaseModel):
     """A frozen settings section that refuses unknown keys."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+def _rule(rule: rules.Rule) -> AfterValidator:
+    return AfterValidator(rule.check)
+
+
+ProjectId = Annotated[str, _rule(rules.PROJECT_ID)]
+ProjectNumber = Annotated[str, _rule(rules.PROJECT_NUMBER)]
+Region = Annotated[str, _rule(rules.REGION)]
+BucketName = Annotated[str, _rule(rules.BUCKET)]
+GcsLocation = Annotated[str, _rule(rules.GCS_LOCATION)]
+Dns1123Label = Annotated[str, _rule(rules.DNS1123_LABEL)]
+Hostname = Annotated[str, _rule(rules.DNS1123_SUBDOMAIN)]
+ImageRef = Annotated[str, _rule(rules.IMAGE_REF)]
+ImageTag = Annotated[str, _rule(rules.IMAGE_TAG)]
+IamMember = Annotated[str, _rule(rules.IAM_MEMBER)]
+MachineType = Annotated[str, _rule(rules.MACHINE_TYPE)]
+SqlTier = Annotated[str, _rule(rules.SQL_TIER)]
+HhMm = Annotated[str, _rule(rules.HH_MM)]
+HttpsUrl = Annotated[str, _rule(rules.HTTPS_URL)]
+SecretId = Annotated[str, _rule(rules.SECRET_ID)]
+OAuthClientId = Annotated[str, _rule(rules.OAUTH_CLIENT_ID)]
+EnvironmentName = Annotated[str, _rule(rules.ENVIRONMENT)]
+Prefix = Annotated[str, _rule(rules.PREFIX)]
+PositiveInt = Annotated[int, Field(gt=0)]
 
 
 def _cidr(value: str) -> str:
@@ -27,3 +55,15 @@ def _cidr(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_cidr)]
+
+
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    for key, val in value.items():
+        rules.LABEL_KEY.check(key)
+        rules.LABEL_VALUE.check(val)
+    if len(value) > 60:  # GCP allows 64; the project adds its own (app, environment, ...)
+        raise ValueError("at most 60 labels (Google Cloud allows 64, the project adds 4)")
+    return value
+
+
+Labels = Annotated[dict[str, str], AfterValidator(_labels)]

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from ops.toolchain import prefer_project_node
 from settings import REPO_ROOT, Settings, load_settings
 from settings.load import DEFAULT_ENV
-from settings.toolchain import prefer_project_node
 from tests.snapshots import JsonSnapshot, YamlSnapshot
 
 prefer_project_node()
@@ -161,7 +161,7 @@ def manifest_sets(
 
     import yaml
 
-    from settings.environments import environments
+    from ops.environments import environments
     from settings.load import manifests_dir
 
     root = tmp_path_factory.mktemp("manifests")
@@ -184,7 +184,7 @@ def stack_sets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every environment's Terraform JSON under one folder, `<label>/cdk.tf.json`: the fixtures'
     synthesized here (`fixture-<env>`) and each config/<env>.yaml's as committed (`<env>`)."""
     from infra.app import synth
-    from settings.environments import STACKS, environments
+    from ops.environments import STACKS, environments
 
     scratch = tmp_path_factory.mktemp("cdktf")
     root = tmp_path_factory.mktemp("stacks")

@@ -268,7 +268,7 @@ def the_sides_name_the_same_resources(out: Output) -> None:
     members = {
         m for _, role, m in _iam_members(out.terraform) if role.endswith("workloadIdentityUser")
     }
-    if s.is_gke:
+    if s.target.is_gke:
         _require(wi == email, "the KSA's Workload Identity annotation")
         _require(f"serviceAccount:{s.project_id}.svc.id.goog[{ns}/{ksa}]" in members, "WI grant")
         (spc,) = out.kind("SecretProviderClass")
@@ -285,7 +285,7 @@ def the_sides_name_the_same_resources(out: Output) -> None:
 
 @invariant
 def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
-    if not out.settings.is_gke:
+    if not out.settings.target.is_gke:
         return
     (ingress,) = out.kind("Ingress")
     annotations = ingress["metadata"]["annotations"]
@@ -356,7 +356,7 @@ def check_together(outputs: list[Output]) -> None:
     for out in outputs:
         s = out.settings
         env = s.environment
-        if s.is_gke:
+        if s.target.is_gke:
             host = s.ingress.host
             if host in seen_hosts:
                 raise InvariantError(
@@ -366,8 +366,8 @@ def check_together(outputs: list[Output]) -> None:
                 )
             seen_hosts[host] = env
         # A created cluster is the environment's own; every local one is "the current context".
-        cluster = s.names.cluster if s.is_gke else "local kubectl context"
-        key = (s.project_id if s.is_gke else "", cluster, s.names.namespace)
+        cluster = s.names.cluster if s.target.is_gke else "local kubectl context"
+        key = (s.project_id if s.target.is_gke else "", cluster, s.names.namespace)
         if key in seen_namespaces:
             raise InvariantError(
                 f"environments {seen_namespaces[key]!r} and {env!r} break invariant "

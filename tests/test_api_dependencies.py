@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from ops.environments import environments
 from settings import Settings, load_settings
-from settings.environments import environments
 from tests.conftest import FIXTURE_ENVS, fixture_settings
 
 Doc = dict[str, Any]

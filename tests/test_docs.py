@@ -24,8 +24,8 @@ import pytest
 import yaml
 from pydantic import AfterValidator, BaseModel, model_validator
 
-from settings import REPO_ROOT, Settings, load_settings
-from settings import reference as ref
+from ops import reference as ref
+from settings import REPO_ROOT, CreatedGke, Settings, load_settings
 
 README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs"
@@ -163,7 +163,7 @@ def test_make_docs_runs_the_generator() -> None:
         text=True,
         check=True,
     ).stdout
-    assert ".venv/bin/python -m settings.reference" in out
+    assert ".venv/bin/python -m ops.reference" in out
 
 
 # ---------------------------------------------------------------- README and docs/
@@ -351,7 +351,7 @@ def _render(target: str, env: str, config: Path, **variables: str) -> list[str]:
     skip = (
         "command -v ",
         ".venv/bin/python -c",
-        ".venv/bin/python -m infra.preflight",  # a check, like command -v
+        ".venv/bin/python -m ops.preflight",  # a check, like command -v
         "#",
         "true",
         "umask 077 && mkdir",
@@ -396,7 +396,9 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
     )
     s = load_settings("stg", folder=example_config)
     n = s.names
-    context = f"gke_{s.project_id}_{s.cluster_location}_{n.cluster}"
+    target = s.target
+    assert isinstance(target, CreatedGke)
+    context = f"gke_{s.project_id}_{target.location}_{n.cluster}"
     out = {t: " ".join(_render(t, "stg", example_config)) for t in LIFECYCLE}
     assert f"cdktf deploy {n.terraform_stack}" in out["deploy"]
     assert f"cdktf diff {n.terraform_stack}" in out["plan"]
@@ -409,7 +411,7 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
         f"_REPOSITORY={n.registry_repository}"
     ) in out["image"]
     assert (
-        f"get-credentials {n.cluster} --location={s.cluster_location} --project={s.project_id}"
+        f"get-credentials {n.cluster} --location={target.location} --project={s.project_id}"
     ) in out["credentials"]
     assert f"kubectl --context {context} apply -f dist/stg" in out["apply"]
     assert (
@@ -499,10 +501,8 @@ def test_image_refuses_to_build_when_server_image_names_another(example_config: 
 def test_local_secrets_reads_the_stacks_sensitive_key_output(
     tf_synth: Any, keyed_settings: Settings
 ) -> None:
-    from infra.platforms.external import KEY_OUTPUT as TERRAFORM_OUTPUT
-    from k8s.cluster_secrets import KEY_OUTPUT
+    from settings.contract import KEY_OUTPUT  # written by infra/, read by ops/cluster_secrets
 
-    assert KEY_OUTPUT == TERRAFORM_OUTPUT
     output = tf_synth(keyed_settings)["output"].get(KEY_OUTPUT)
     assert output is not None, f"the keyed stack has no output {KEY_OUTPUT!r}"
     assert output["sensitive"] is True

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from ops.environments import STACKS, environments, orphans
 from settings import REPO_ROOT, Settings, load_settings
-from settings.environments import STACKS, environments, orphans
 from settings.load import DEFAULT_ENV, DIST, manifests_dir
 from tests import invariants
 from tests.conftest import FIXTURE_ENVS, fixture_settings

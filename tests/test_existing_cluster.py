@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import REPO_ROOT, ConfigError, Settings, load_settings, parse_settings
+from settings import (
+    REPO_ROOT,
+    ConfigError,
+    ExistingGke,
+    Settings,
+    load_settings,
+    parse_settings,
+)
 from settings.advice import advice
 from settings.existing_cluster import GoogleApisRoute
 from settings.workload import DEFAULT_RESOURCES
@@ -76,10 +83,10 @@ def test_the_cluster_is_checked_at_plan_time_with_the_fix(
     assert (cluster["name"], cluster["location"], cluster["project"]) == (
         existing.name,
         existing.location,
-        shared_settings.cluster_project,
+        shared_settings.target.project,
     )
     checks = {c["condition"]: c["error_message"] for c in cluster["lifecycle"]["postcondition"]}
-    pool = f"{shared_settings.cluster_project}.svc.id.goog"
+    pool = f"{shared_settings.target.project}.svc.id.goog"
     expected = {
         "workload_identity_config": f"--workload-pool={pool}",
         "secret_manager_config": "--enable-secret-manager",
@@ -144,9 +151,9 @@ def test_identity_edge_and_pulls_live_where_the_cluster_is(
     for type_ in ("google_compute_global_address", "google_compute_ssl_policy"):
         for r in _res(shared, type_).values():
             if r.get("address_type") == "EXTERNAL" or type_ == "google_compute_ssl_policy":
-                assert r["project"] == shared_settings.cluster_project
+                assert r["project"] == shared_settings.target.project
     for r in _res(shared, "google_iap_web_iam_member").values():
-        assert r["project"] == shared_settings.cluster_project
+        assert r["project"] == shared_settings.target.project
     readers = [
         g["member"]
         for g in _res(shared, "google_artifact_registry_repository_iam_member").values()
@@ -292,7 +299,10 @@ def test_credentials_and_context_name_the_teams_cluster(shared_settings: Setting
     ).stdout.replace("\\\n", " ")
     flat = " ".join(out.split())
     assert "get-credentials platform-gke --location=europe-west3 --project=acme-ml-svc" in flat
-    assert f"kubectl --context {shared_settings.kube_context} apply -f dist/shared" in flat
+    target = shared_settings.target
+    assert isinstance(target, ExistingGke)
+    context = target.kube_context(shared_settings.names.cluster)
+    assert f"kubectl --context {context} apply -f dist/shared" in flat
     assert Path(REPO_ROOT / "dist").is_dir()
 
 

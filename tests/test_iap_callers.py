@@ -11,7 +11,7 @@ from mlflow_iap_auth.callers import decide
 from mlflow_iap_auth.config import ConfigError, IapConfig
 
 from k8s.auth import auth_mode
-from settings import Settings
+from settings import CreatedGke, ExistingGke, Settings
 
 ENV = {
     "IAP_PROJECT_NUMBER": "123456789012",
@@ -46,7 +46,9 @@ def test_the_configmap_is_what_the_plugin_reads(env: str, request: pytest.Fixtur
     service_id = settings.auth.backend_service_id
     assert config.audience == (prefix + service_id if service_id else None)
     assert config.admins == frozenset(settings.auth.admins)
-    assert [str(n) for n in config.in_cluster_networks] == [settings.pods_cidr]
+    target = settings.target
+    assert isinstance(target, CreatedGke | ExistingGke)
+    assert [str(n) for n in config.in_cluster_networks] == [target.pods_cidr]
     assert config.unverified_paths == {"/health"}
 
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from settings import REPO_ROOT, ConfigError, Settings, parse_settings
-from settings.model import OAuthClient
+from settings.ingress import OAuthClient
 
 CLIENT = OAuthClient(
     client_id="987654321098-abc123.apps.googleusercontent.com", secret="iap-client"
@@ -73,7 +73,7 @@ def test_make_secrets_copies_the_client_secret_from_secret_manager(tmp_path: Pat
     gcloud.write_text('#!/bin/sh\necho "$@" > "$0.args"; printf %s client-secret-value\n')
     gcloud.chmod(gcloud.stat().st_mode | stat.S_IEXEC)
     proc = subprocess.run(
-        [sys.executable, "-m", "k8s.cluster_secrets"],
+        [sys.executable, "-m", "ops.cluster_secrets"],
         cwd=REPO_ROOT,
         env={
             **os.environ,
@@ -96,7 +96,7 @@ def test_make_secrets_copies_the_client_secret_from_secret_manager(tmp_path: Pat
 @pytest.mark.integration
 def test_make_secrets_says_when_there_is_nothing_to_do() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "k8s.cluster_secrets"],
+        [sys.executable, "-m", "ops.cluster_secrets"],
         cwd=REPO_ROOT,
         env={
             **os.environ,

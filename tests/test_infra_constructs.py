@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from infra.identity import check_project_role
+from tests.conftest import fixture_settings
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,10 @@ def test_project_role_guard_allows_narrow_roles() -> None:
 
 def _database(stack: Any, **overrides: Any) -> Any:
     from infra.database import Database
+    from infra.database_auth import credentials_for
+    from infra.secrets import secret_store_for
+
+    settings = fixture_settings("gke")
 
     options: dict[str, Any] = {
         "project_id": "p-123456",
@@ -46,7 +51,7 @@ def _database(stack: Any, **overrides: Any) -> Any:
         "instance_name": "x-pg",
         "database_version": "POSTGRES_17",
         "tier": "db-custom-1-3840",
-        "password_secret_id": "x-db-password",
+        "credentials": credentials_for(settings, secret_store_for(settings)),
         "private_network": "projects/p/global/networks/n",
     }
     options.update(overrides)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from settings import Settings
-from settings.model import PRIVATE_GOOGLE_APIS_IPS
+from settings import CreatedGke, Settings
+from settings.contract import PRIVATE_GOOGLE_APIS_IPS
 
 Doc = dict[str, Any]
 Synth = Callable[[Settings], Doc]
@@ -112,7 +112,7 @@ def test_labels_on_every_labelled_resource(env: tuple[Settings, Doc]) -> None:
     assert provider["default_labels"] == settings.common_labels
     sql = one(doc, "google_sql_database_instance")
     assert sql["settings"]["user_labels"] == settings.common_labels
-    if settings.is_gke:
+    if settings.target.is_gke:
         assert one(doc, "google_container_cluster")["resource_labels"] == settings.common_labels
         pool = one(doc, "google_container_node_pool")
         assert pool["node_config"]["resource_labels"] == settings.common_labels
@@ -238,7 +238,7 @@ def test_sql_network_exposure(env: tuple[Settings, Doc]) -> None:
     ip = one(doc, "google_sql_database_instance")["settings"]["ip_configuration"]
     assert ip["ssl_mode"] == "ENCRYPTED_ONLY"
     assert not ip.get("authorized_networks")
-    if settings.is_gke:
+    if settings.target.is_gke:
         assert ip["ipv4_enabled"] is False
         assert ip["allocated_ip_range"] == settings.names.private_services_range
     else:  # proxy-only public IP: no authorized network, connectors required
@@ -392,7 +392,7 @@ def test_project_level_roles_are_the_unavoidable_few(env: tuple[Settings, Doc]) 
     )
     # The build account writes logs: Google offers no narrower scope for it.
     expected = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/logging.logWriter"]
-    if settings.is_gke:
+    if settings.target.is_gke:
         expected.append("roles/container.defaultNodeServiceAccount")
     assert roles == sorted(expected)
     instance = f"projects/{settings.project_id}/instances/{settings.names.sql_instance}"
@@ -406,7 +406,7 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
     settings, doc = env
     accounts = {a["account_id"] for a in res(doc, "google_service_account").values()}
     expected = {settings.names.workload_sa_id, settings.names.build_sa_id}
-    if settings.is_gke:
+    if settings.target.is_gke:
         expected.add(settings.names.node_sa_id)
     assert accounts == expected  # one workload identity, one per other role, nothing more
     workload = next(
@@ -445,7 +445,7 @@ def test_workload_access_is_resource_scoped(env: tuple[Settings, Doc]) -> None:
         assert grant["role"] == "roles/secretmanager.secretAccessor"
     # On each secret alone: the workload account, and on GKE the KSA itself (the Secret
     # Manager add-on's identity, which mounts both or none).
-    expected_members = [member, ksa_principal] if settings.is_gke else [member]
+    expected_members = [member, ksa_principal] if settings.target.is_gke else [member]
     for secret in secrets:
         members = [g["member"] for g in secret_grants if g["secret_id"] == secret]
         assert sorted(members) == sorted(expected_members), secret
@@ -539,7 +539,9 @@ def test_key_opt_in_only_as_sensitive_output(keyed: Doc, local: Doc) -> None:
 def test_gke_cluster_hardening(gke: Doc, gke_settings: Settings) -> None:
     c = one(gke, "google_container_cluster")
     assert c["name"] == gke_settings.names.cluster
-    assert c["location"] == gke_settings.cluster_location
+    target = gke_settings.target
+    assert isinstance(target, CreatedGke)
+    assert c["location"] == target.location
     assert c["deletion_protection"] is True
     assert c["private_cluster_config"]["enable_private_nodes"] is True
     assert c["private_cluster_config"]["master_ipv4_cidr_block"] == (
@@ -689,7 +691,7 @@ def test_outputs(env: tuple[Settings, Doc]) -> None:
     local = {"database_public_ip"}
     if settings.local is not None:
         local.add("federation_provider" if settings.local.federated else "workload_sa_key")
-    assert set(doc["output"]) == common | (gke if settings.is_gke else local)
+    assert set(doc["output"]) == common | (gke if settings.target.is_gke else local)
     assert doc["output"]["instance_connection_name"]["value"] == ref(
         "google_sql_database_instance", doc, "connection_name"
     )

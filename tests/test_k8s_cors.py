@@ -39,7 +39,7 @@ def test_exactly_the_users_origins(env: tuple[Settings, list[str]]) -> None:
     settings, origins = env
     port = settings.local.service_port if settings.local else settings.server.port
     expected = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
-    if settings.is_gke:
+    if settings.target.is_gke:
         expected.add(f"https://{settings.ingress.host}")
     assert len(origins) == len(set(origins))
     assert set(origins) == expected

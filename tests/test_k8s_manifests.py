@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import PRIVATE_GOOGLE_APIS_CIDR, Settings
+from settings import Settings
+from settings.contract import PRIVATE_GOOGLE_APIS_CIDR
 
 Objects = dict[str, list[dict[str, Any]]]
 Synth = Callable[[Settings], Objects]
@@ -201,8 +202,8 @@ def test_proxy_flags(env: tuple[Settings, Objects]) -> None:
         "--port=5432",
     ):
         assert flag in args
-    assert ("--private-ip" in args) is settings.is_gke
-    assert any(a.startswith("--credentials-file=") for a in args) is (not settings.is_gke)
+    assert ("--private-ip" in args) is settings.target.is_gke
+    assert any(a.startswith("--credentials-file=") for a in args) is (not settings.target.is_gke)
     assert proxy["startupProbe"]["httpGet"] == {"path": "/startup", "port": 9801}
     assert proxy["livenessProbe"]["httpGet"] == {"path": "/liveness", "port": 9801}
     delay = next(int(a.split("=")[1].rstrip("s")) for a in args if "--max-sigterm-delay" in a)
@@ -253,7 +254,7 @@ def test_allowed_hosts_cover_every_service_name(env: tuple[Settings, Objects]) -
         f"{svc_name}.{ns}.svc.cluster.local",
         "localhost:5000",
     ]
-    if settings.is_gke:
+    if settings.target.is_gke:
         pod_ip = next(ipaddress.ip_network(settings.network.pods_cidr).hosts())
         expected += [settings.ingress.host, f"{pod_ip}:5000"]  # pod IP: metrics scrape
     else:

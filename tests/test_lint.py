@@ -79,7 +79,7 @@ def test_ruff_leaves_out_generated_code() -> None:
     listed = _run([_tool("ruff"), "check", "--no-cache", "--show-files", "."])
     assert "/imports/" not in listed
     assert "/node_modules/" not in listed
-    assert f"{REPO_ROOT}/settings/reference.py" in listed
+    assert f"{REPO_ROOT}/ops/reference.py" in listed
 
 
 def test_ruff_and_mypy_catch_planted_mistakes(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from settings import REPO_ROOT, ConfigError, Settings
-from settings.model import public_jwks
+from settings.local import public_jwks
 
 Objects = dict[str, list[dict[str, Any]]]
 
@@ -229,7 +229,7 @@ def test_jwks_file_must_hold_public_keys_only(tmp_path: Path) -> None:
 
 
 def test_local_oidc_writes_the_keys_and_checks_the_issuer(tmp_path: Path) -> None:
-    from settings.oidc import write_jwks
+    from ops.oidc import write_jwks
 
     jwks = (REPO_ROOT / "tests/configs/local.jwks.json").read_text()
     target = tmp_path / "cluster.jwks.json"
@@ -274,7 +274,7 @@ def _fake_tools(folder: Path, *, password: str, key: str, fail: str = "") -> dic
 
 def _local_secrets(env: str, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "k8s.cluster_secrets"],
+        [sys.executable, "-m", "ops.cluster_secrets"],
         cwd=REPO_ROOT,
         env={**environ, "DEPLOY_ENV": env, "DEPLOY_CONFIG_DIR": str(REPO_ROOT / "tests/configs")},
         capture_output=True,

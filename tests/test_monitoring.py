@@ -66,9 +66,10 @@ def env(request: pytest.FixtureRequest, tf_synth: Synth) -> tuple[Settings, Doc]
 
 def test_each_platform_gets_the_alerts_for_what_it_has(env: tuple[Settings, Doc]) -> None:
     settings, doc = env
-    assert set(policies(doc)) == (GKE_ALERTS if settings.is_gke else EVERY_PLATFORM)
+    assert set(policies(doc)) == (GKE_ALERTS if settings.target.is_gke else EVERY_PLATFORM)
     checks = res(doc, "google_monitoring_uptime_check_config")
-    assert len(checks) == (1 if settings.is_gke else 0)  # an uptime check only with an ingress
+    # An uptime check only with an ingress.
+    assert len(checks) == (1 if settings.target.is_gke else 0)
     assert len(res(doc, "google_monitoring_dashboard")) == 1
 
 
@@ -128,7 +129,7 @@ def test_thresholds_come_from_the_settings(env: tuple[Settings, Doc]) -> None:
     (cpu,) = found["database-cpu"]
     assert cpu["threshold_value"] == pytest.approx(t.database_cpu_percent / 100)
     assert cpu["duration"] == f"{60 * t.database_cpu_minutes}s"
-    if not settings.is_gke:
+    if not settings.target.is_gke:
         return
     (errors,) = found["load-balancer-errors"]
     assert errors["threshold_value"] == pytest.approx(t.error_rate_percent / 100)
@@ -221,7 +222,7 @@ def test_the_dashboard_draws_every_alert_with_its_threshold(env: tuple[Settings,
     body = json.loads(dashboard["dashboard_json"])
     assert body["displayName"] == f"MLflow {settings.names.base}"
     tiles = body["mosaicLayout"]["tiles"]
-    assert len(tiles) == (6 if settings.is_gke else 2)
+    assert len(tiles) == (6 if settings.target.is_gke else 2)
     spots = {(t["xPos"], t["yPos"]) for t in tiles}
     assert len(spots) == len(tiles)  # no two charts on one spot
     assert all(t["xPos"] + t["width"] <= body["mosaicLayout"]["columns"] for t in tiles)
@@ -238,7 +239,7 @@ def test_the_dashboard_draws_every_alert_with_its_threshold(env: tuple[Settings,
     assert drawn["cloudsql.googleapis.com/database/disk/utilization"] == pytest.approx(
         t.database_disk_percent / 100
     )
-    if settings.is_gke:
+    if settings.target.is_gke:
         assert drawn["kubernetes.io/container/restart_count"] == t.restarts_per_hour
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from infra import preflight
+from ops import preflight
 from settings import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "configs"

@@ -73,7 +73,7 @@ def test_the_audience_names_the_cluster_project() -> None:
     data = _config("shared", admins=["a@example.com"], project_number="135792468013")
     data["existing_cluster"]["project"] = "acme-platform-clusters"  # type: ignore[index]
     s = parse_settings(yaml.safe_dump(data), env="dev", source="shared.yaml")
-    assert s.cluster_project != s.project_id
+    assert s.target.project != s.project_id
     assert auth_mode(s).config()["IAP_PROJECT_NUMBER"] == "135792468013"
 
 
@@ -137,7 +137,7 @@ def test_the_audiences_number_is_checked_at_plan_time(
         assert list(checks(settings.project_id)) == ['${self.number == "246813579024"}']
         assert message.startswith("project_number in the config is 246813579024")
     else:
-        theirs = checks(settings.cluster_project)
+        theirs = checks(settings.target.project)
         assert list(theirs) == ['${self.number == "135792468013"}']
         (message,) = theirs.values()
         assert message.startswith("auth.project_number in the config is 135792468013")

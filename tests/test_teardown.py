@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from infra import teardown
+from ops import teardown
 from settings import REPO_ROOT, Settings
 
 Doc = dict[str, Any]
@@ -206,7 +206,7 @@ def test_make_n_destroy_shows_every_step_in_order(tmp_path: Path) -> None:
     steps = [
         "delete -f dist/bye/30-ingress.k8s.yaml --ignore-not-found --wait",
         "delete -f dist/bye --ignore-not-found --wait",
-        ".venv/bin/python -m infra.teardown",
+        ".venv/bin/python -m ops.teardown",
         "cdktf destroy mlf-bye",
     ]
     positions = [out.find(step) for step in steps]

@@ -3,36 +3,55 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from cdktf import ITerraformDependable, TerraformOutput, TerraformStack
+from constructs import Construct
 
 from infra.apis import RequiredApis
-from infra.database import Database
 from infra.identity import ServiceAccount
-from infra.kek import KekPassphrase
 from infra.monitoring import Monitoring
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
-from settings import Settings
+from settings import Settings, Target
+
+T = TypeVar("T", bound=Target)
 
 
 @dataclass(frozen=True)
-class DatabaseNetwork:
-    """Where the Cloud SQL instance gets its address.
+class Vpc:
+    """The VPC the cluster's pods run in, which the database and the edge attach to.
 
-    private_network: the VPC (id or self link) for a private IP; None: public IP only.
-    allocated_ip_range: the private services access range to draw the IP from.
-    depends_on: what must exist before the instance (the peering connection).
+    network: the VPC's id or self link (a Terraform reference or a path).
+    name, project: the VPC's name and project (a shared VPC's host).
+    scope: where attachments to it live in the construct tree: beside it, inside the construct
+      that creates it, or at the top of the stack for a VPC of the team's.
+    resource: the network, when this stack creates it; attachments then wait for it (it
+      waited for the APIs), otherwise for the APIs themselves.
     """
 
-    private_network: str | None = None
-    allocated_ip_range: str | None = None
-    depends_on: list[ITerraformDependable] = field(default_factory=list)
+    network: str
+    name: str
+    project: str
+    scope: Construct
+    resource: ITerraformDependable | None = None
 
 
-class InfraPlatform(ABC):
-    """One cluster type. The stack creates it once, from `infra.platforms.PLATFORMS`."""
+@dataclass(frozen=True)
+class PodReader:
+    """A second principal the pods read their secrets as (the Secret Manager add-on mounts
+    them with the Kubernetes service account's own identity), and what must exist first."""
+
+    member: str
+    depends_on: Sequence[ITerraformDependable] = field(default_factory=list)
+
+
+class InfraPlatform(ABC, Generic[T]):
+    """One cluster type, for one kind of `settings.target`. The stack creates it once, from
+    `infra.platforms.PLATFORMS`, which is keyed by the target's class: `target` is always the
+    class this platform is written for."""
 
     #: APIs this platform needs beyond infra.apis.CORE_APIS.
     apis: tuple[str, ...] = ()
@@ -41,39 +60,41 @@ class InfraPlatform(ABC):
         self,
         stack: TerraformStack,
         settings: Settings,
+        target: T,
         apis: RequiredApis,
         project: ProjectFacts,
     ) -> None:
         self.stack = stack
         self.settings = settings
+        self.target = target
         self.names = settings.names
         self.required = apis
         self.project = project
 
     @abstractmethod
-    def database_network(self) -> DatabaseNetwork:
-        """Create (or find) the network the instance joins; called before the database."""
+    def build_network(self) -> Vpc | None:
+        """Create (or find) the VPC the pods run in; None outside Google Cloud. Called first."""
 
     @abstractmethod
     def connect_workload(
-        self,
-        *,
-        workload: ServiceAccount,
-        registry: ImageRepository,
-        database: Database,
-        kek: KekPassphrase,
-    ) -> None:
-        """Let the cluster's pods act as the workload service account, pull its image and
-        mount its secrets (the database password, the KEK passphrase)."""
+        self, *, workload: ServiceAccount, registry: ImageRepository
+    ) -> PodReader | None:
+        """Let the cluster's pods act as the workload service account and pull its image;
+        returns the second principal that reads the pods' secrets, if the cluster has one."""
+
+    @property
+    def metrics_project(self) -> str | None:
+        """The project whose Cloud Monitoring sees the cluster's pods and its load balancer
+        (None: outside Google Cloud, nothing to watch)."""
+        return None
 
     def output(self, name: str, value: str, description: str, *, sensitive: bool = False) -> None:
         TerraformOutput(
             self.stack, name, value=value, description=description, sensitive=sensitive or None
         )
 
-    def add_monitoring(self, monitoring: Monitoring) -> None:  # noqa: B027 - optional hook
-        """Alerts and charts for what only this platform has (an ingress, its pods' metrics).
-        Default: none (the stack watches Cloud SQL on every platform)."""
+    def watch(self, monitoring: Monitoring) -> None:
+        """Alerts and charts for the cluster's pods. Default: none."""
 
-    def add_outputs(self, database: Database) -> None:  # noqa: B027 - optional hook
+    def add_outputs(self) -> None:
         """Outputs a human needs after deploy, beyond the stack's common ones."""

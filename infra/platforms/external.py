@@ -1,42 +1,30 @@
 """A Kubernetes cluster outside Google Cloud (docker-desktop, kind): no VPC, no node identity.
 
-The instance has a public IP with no authorized networks (only the Auth Proxy, authorized by
-IAM, gets in). The pods are the workload service account through Workload Identity Federation
-(keyless, the default) or, as an explicit opt-in, through an exported key.
+The pods are the workload service account through Workload Identity Federation (keyless, the
+default) or, as an explicit opt-in, through an exported key. The database is reached on its
+public IP (infra/connectivity/public_ip.py).
 """
 
 from __future__ import annotations
 
 from infra.apis import FEDERATION_APIS
-from infra.database import Database
 from infra.federation import KubernetesFederation
 from infra.identity import ServiceAccount
-from infra.kek import KekPassphrase
-from infra.platforms.base import DatabaseNetwork, InfraPlatform
+from infra.platforms.base import InfraPlatform
 from infra.registry import ImageRepository
+from settings import ExternalCluster, contract
 
-KEY_OUTPUT = "workload_sa_key"
 
-
-class ExternalCluster(InfraPlatform):
+class ExternalPlatform(InfraPlatform[ExternalCluster]):
     apis = FEDERATION_APIS
 
-    def database_network(self) -> DatabaseNetwork:
-        return DatabaseNetwork()  # public IP only (database.allow_public_ip, required here)
+    def build_network(self) -> None:
+        return None  # no VPC: the cluster is outside Google Cloud
 
-    def connect_workload(
-        self,
-        *,
-        workload: ServiceAccount,
-        registry: ImageRepository,
-        database: Database,
-        kek: KekPassphrase,
-    ) -> None:
-        # `make secrets` reads both secrets with the operator's own credentials.
-        local, names = self.settings.local, self.names
-        assert local is not None  # the settings model requires the section on this platform
-        if local.federated:
-            assert local.oidc_issuer is not None  # required by the settings model
+    def connect_workload(self, *, workload: ServiceAccount, registry: ImageRepository) -> None:
+        # `make secrets` reads the pods' secrets with the operator's own credentials.
+        local, names = self.target.local, self.names
+        if local.oidc_issuer is not None:  # workload_identity_federation (settings/local.py)
             federation = KubernetesFederation(
                 self.stack,
                 "federation",
@@ -58,12 +46,9 @@ class ExternalCluster(InfraPlatform):
         registry.grant_reader(workload.member, id="workload-reader")
         key = workload.create_key()
         self.output(
-            KEY_OUTPUT,
+            contract.KEY_OUTPUT,
             key.private_key,
             "Base64 JSON key of the workload service account (local.credentials: "
             "service_account_key only)",
             sensitive=True,
         )
-
-    def add_outputs(self, database: Database) -> None:
-        self.output("database_public_ip", database.public_ip_address, "Proxy-only public IP")

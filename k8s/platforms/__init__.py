@@ -1,28 +1,33 @@
 """The one place where the Kubernetes side picks its platform (see base.KubePlatform).
 
 Every chart asks the platform object what differs between clusters (the pod's Google identity,
-where the database password comes from, how the Service is exposed, which extra charts exist);
-none of them branches on the platform itself. A new platform is one new module here and one
-entry in PLATFORMS.
+how the secret files reach the pod, what the pods reach in the cluster and how they reach
+Google); none of them branches on the platform itself. PLATFORMS is keyed by the class of
+`settings.target` (settings/targets.py), so each platform object gets its own target, typed. A
+new platform is one new module here and one entry in PLATFORMS.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from k8s.meta import Workload
 from k8s.platforms.base import KubePlatform
 from k8s.platforms.gke import GkePlatform
 from k8s.platforms.local import LocalPlatform
-from settings import Platform, Settings
+from settings import CreatedGke, ExistingGke, ExternalCluster, Settings
 
-PLATFORMS: dict[Platform, type[KubePlatform]] = {
-    Platform.GKE: GkePlatform,
+PLATFORMS: dict[type, type[KubePlatform[Any]]] = {
+    CreatedGke: GkePlatform,
     # The team's own GKE cluster takes the same manifests.
-    Platform.GKE_EXISTING: GkePlatform,
-    Platform.LOCAL: LocalPlatform,
+    ExistingGke: GkePlatform,
+    ExternalCluster: LocalPlatform,
 }
 
 
-def platform_for(settings: Settings) -> KubePlatform:
-    return PLATFORMS[settings.platform](settings)
+def platform_for(settings: Settings, workload: Workload) -> KubePlatform[Any]:
+    target = settings.target
+    return PLATFORMS[type(target)](settings, target, workload)
 
 
 __all__ = ["KubePlatform", "platform_for"]

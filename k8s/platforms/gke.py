@@ -1,44 +1,47 @@
-"""GKE: Workload Identity, the Secret Manager add-on, container-native load balancing, IAP."""
+"""GKE: Workload Identity, the Secret Manager add-on, Managed Prometheus, the VPC's ranges."""
 
 from __future__ import annotations
 
 import ipaddress
-import json
+from collections.abc import Sequence
 
-from cdk8s import App, Chart
+from cdk8s import Chart
 from cdk8s_plus_25 import k8s
 
-from k8s import proxy
-from k8s.ingress import build_ingress_chart
-from k8s.monitoring import add_pod_monitoring
+from k8s import flows
+from k8s.flows import Flow
+from k8s.monitoring import GMP_NAMESPACE, add_pod_monitoring
 from k8s.platforms.base import KubePlatform
-from k8s.policy import build_policy_chart
-from k8s.secrets import secret_provider_class
+from k8s.platforms.secret_provider import secret_provider_class
+from k8s.pod_secrets import SecretFile
+from settings import GkeTarget
+from settings.contract import PRIVATE_GOOGLE_APIS_CIDR
 
 # Secrets Store CSI driver of GKE's Secret Manager add-on.
 GKE_SECRETS_CSI_DRIVER = "secrets-store-gke.csi.k8s.io"  # pragma: allowlist secret
+# Workload Identity: pods call 169.254.169.254:80; GKE's metadata server answers on
+# 169.254.169.252:988 (Dataplane V1 DNATs before the policy is evaluated).
+METADATA_SERVER = (("169.254.169.254/32", 80), ("169.254.169.252/32", 988))
+RFC1918 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 
-class GkePlatform(KubePlatform):
+class GkePlatform(KubePlatform[GkeTarget]):
+    """A GKE cluster, created by this project or the team's (the same manifests)."""
+
     def allowed_hosts(self) -> list[str]:
-        host = self.settings.ingress.host
         # Managed Prometheus scrapes /metrics by pod IP: the pod range's addresses are hosts too.
-        return [host, f"{host}:443", *_ip_patterns(self.settings.pods_cidr)]
-
-    def allowed_origins(self) -> list[str]:
-        # The ingress over HTTPS: a browser omits the default port from Origin.
-        return [f"https://{self.settings.ingress.host}"]
+        return _ip_patterns(self.target.pods_cidr)
 
     def service_account_annotations(self) -> dict[str, str]:
         # Workload Identity: the pods act as the workload GSA, no key anywhere.
-        return {"iam.gke.io/gcp-service-account": self.settings.names.workload_sa_email}
+        return {"iam.gke.io/gcp-service-account": self.names.workload_sa_email}
 
-    def add_secret_objects(self, chart: Chart) -> None:
-        # No Secret object: the add-on mounts the password from Secret Manager with the pod's
+    def add_secret_objects(self, chart: Chart, files: Sequence[SecretFile]) -> None:
+        # No Secret object: the add-on mounts the files from Secret Manager with the pod's
         # Workload Identity, so dist/ never holds a value.
-        secret_provider_class(chart, self.settings)
+        secret_provider_class(chart, name=self.workload.secret_provider_class, files=files)
 
-    def password_volume(self, name: str) -> k8s.Volume:
+    def secrets_volume(self, name: str, files: Sequence[SecretFile]) -> k8s.Volume:
         return k8s.Volume(
             name=name,
             csi=k8s.CsiVolumeSource(
@@ -48,26 +51,29 @@ class GkePlatform(KubePlatform):
             ),
         )
 
-    def proxy_container(self) -> k8s.Container:
-        # Workload Identity, and the instance's private IP in the peered VPC (it has no other).
-        return proxy.proxy_container(
-            connection_name=self.settings.names.connection_name,
-            image=self.settings.server.proxy_image,
-            sizes=self.settings.server.resources.proxy,
-        )
-
-    def service(self) -> tuple[str, dict[str, str]]:
-        return "ClusterIP", {
-            # Container-native load balancing: the LB targets pod IPs (NEG), no node hop.
-            "cloud.google.com/neg": json.dumps({"ingress": True}),
-            "cloud.google.com/backend-config": json.dumps({"default": self.workload.name}),
-        }
-
     def add_server_extras(self, chart: Chart) -> None:
-        add_pod_monitoring(chart, self.settings, self.workload)
+        add_pod_monitoring(chart, self.workload)
 
-    def extra_charts(self, app: App) -> list[Chart]:
-        return [build_ingress_chart(app, self.settings), build_policy_chart(app, self.settings)]
+    def ingress_flows(self) -> list[Flow]:
+        # Pods of server.allowed_namespaces, and Managed Prometheus' collectors.
+        allowed = sorted({*self.settings.server.allowed_namespaces, GMP_NAMESPACE})
+        return [flows.namespaces(allowed, self.settings.server.port)]
+
+    def cluster_egress(self) -> list[Flow]:
+        return [
+            flows.kube_dns(),
+            *(flows.to_cidrs([cidr], port) for cidr, port in METADATA_SERVER),
+        ]
+
+    def google_apis_egress(self) -> list[Flow]:
+        """GCS, Secret Manager, SQL Admin, IAM: on the VIP that *.googleapis.com resolves to in
+        the VPC (a zone of infra/'s or the team's); without one (existing_cluster.google_apis:
+        public), on Google's public addresses, which have no fixed range: HTTPS outside the
+        private ranges."""
+        if self.target.google_apis_private:
+            return [flows.to_cidrs([PRIVATE_GOOGLE_APIS_CIDR], flows.HTTPS_PORT)]
+        public = k8s.IpBlock(cidr="0.0.0.0/0", except_=list(RFC1918))
+        return [Flow((k8s.NetworkPolicyPeer(ip_block=public),), flows.tcp(flows.HTTPS_PORT))]
 
 
 def _ip_patterns(cidr: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""A cluster outside Google Cloud (docker-desktop, kind): a LoadBalancer Service, no ingress.
+"""A cluster outside Google Cloud (docker-desktop, kind): no Workload Identity, no add-on.
 
 The pods reach Google Cloud as the workload service account through Workload Identity
 Federation: a projected service-account token (audience: the federation provider) and a
@@ -6,7 +6,7 @@ credential configuration file (no secret in it) in one projected volume; Google'
 libraries and the Auth Proxy exchange the token at STS and impersonate the account. With
 `local.credentials: service_account_key` (an explicit opt-in) a key does the same.
 
-Nothing secret is synthesized: the database password (and the opt-in key) live in a Secret that
+Nothing secret is synthesized: the secret files (and the opt-in key) live in a Secret that
 `make secrets` creates straight from Secret Manager (and Terraform state) with kubectl.
 The NetworkPolicy limits ports only: Cloud SQL's public IP and the public googleapis.com
 addresses have no fixed range (k8s/policy.py).
@@ -15,25 +15,26 @@ addresses have no fixed range (k8s/policy.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from cdk8s import App, Chart
+from cdk8s import Chart
 from cdk8s_plus_25 import k8s
 
-from k8s import proxy
-from k8s.meta import DB_PASSWORD_KEY, GCP_CREDENTIALS_DIR, KEK_KEY
+from k8s import flows
+from k8s.flows import Flow
 from k8s.platforms.base import KubePlatform
-from k8s.policy import build_local_policy_chart
-from settings import Settings
+from k8s.pod_secrets import SecretFile
+from settings import ExternalCluster
+from settings.contract import (
+    CREDENTIAL_CONFIG_FILE,
+    GCP_CREDENTIALS_DIR,
+    KEY_FILE,
+    TOKEN_FILE,
+)
+from settings.local import LocalSettings
 
 SECRET_FILE_MODE = 0o440  # owner and fsGroup read: the server (10001) and the proxy (+10001)
 CREDENTIALS_VOLUME = "gcp-credentials"
-# Keys of the Secret that `make secrets` creates (docs: README "The local profile").
-DB_PASSWORD_SECRET_KEY = "db-password"  # noqa: S105  # pragma: allowlist secret
-KEK_SECRET_KEY = "kek-passphrase"  # noqa: S105  # pragma: allowlist secret
-KEY_FILE = "key.json"  # pragma: allowlist secret
-# Federation: the projected token and the credential configuration, side by side.
-TOKEN_FILE = "token"  # noqa: S105 - a file name  # pragma: allowlist secret
-CREDENTIAL_CONFIG_FILE = "credential-configuration.json"
 STS_TOKEN_URL = "https://sts.googleapis.com/v1/token"  # noqa: S105  # pragma: allowlist secret
 IMPERSONATION_URL = "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{email}:generateAccessToken"
 
@@ -55,16 +56,15 @@ def credential_configuration(
     }
 
 
-class LocalPlatform(KubePlatform):
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        assert settings.local is not None  # the settings model requires the section
-        self.local = settings.local
-        self.names = settings.names
+class LocalPlatform(KubePlatform[ExternalCluster]):
+    @property
+    def local(self) -> LocalSettings:
+        return self.target.local
 
     @property
-    def service_port(self) -> int:
-        return self.local.service_port
+    def audience(self) -> str | None:
+        """The federation provider's audience (None with the key opt-in)."""
+        return self.names.federation_audience if self.local.federated else None
 
     @property
     def credentials_file(self) -> str:
@@ -76,12 +76,14 @@ class LocalPlatform(KubePlatform):
         # pulled (docker-desktop) or loaded (kind) with their own credentials (README).
         return [] if self.local.federated else [self.workload.pull_secret]
 
-    def add_secret_objects(self, chart: Chart) -> None:
-        if not self.local.federated:
+    def add_secret_objects(self, chart: Chart, files: Sequence[SecretFile]) -> None:
+        # The files' Secret is `make secrets`' (never in dist/); federation needs its credential
+        # configuration, which holds no secret.
+        audience = self.audience
+        if audience is None:
             return
-        assert self.names.federation_audience is not None  # project_number is required
         config = credential_configuration(
-            audience=self.names.federation_audience,
+            audience=audience,
             service_account=self.names.workload_sa_email,
             token_file=f"{GCP_CREDENTIALS_DIR}/{TOKEN_FILE}",
         )
@@ -93,27 +95,24 @@ class LocalPlatform(KubePlatform):
             data={CREDENTIAL_CONFIG_FILE: json.dumps(config, sort_keys=True)},
         )
 
-    def password_volume(self, name: str) -> k8s.Volume:
+    def secrets_volume(self, name: str, files: Sequence[SecretFile]) -> k8s.Volume:
         return k8s.Volume(
             name=name,
             secret=k8s.SecretVolumeSource(
                 secret_name=self.names.credentials_secret,
                 default_mode=SECRET_FILE_MODE,
-                items=[
-                    k8s.KeyToPath(key=DB_PASSWORD_SECRET_KEY, path=DB_PASSWORD_KEY),
-                    k8s.KeyToPath(key=KEK_SECRET_KEY, path=KEK_KEY),
-                ],
+                items=[k8s.KeyToPath(key=f.key, path=f.path) for f in files],
             ),
         )
 
     def credential_volumes(self) -> list[k8s.Volume]:
-        if self.local.federated:
-            assert self.names.federation_audience is not None
+        audience = self.audience
+        if audience is not None:
             sources = [
                 k8s.VolumeProjection(
                     service_account_token=k8s.ServiceAccountTokenProjection(
                         # The provider's own name, with https: (its default allowed audience).
-                        audience="https:" + self.names.federation_audience,
+                        audience="https:" + audience,
                         expiration_seconds=self.local.token_expiration_seconds,
                         path=TOKEN_FILE,
                     )
@@ -152,20 +151,12 @@ class LocalPlatform(KubePlatform):
         # Application Default Credentials: google-auth reads a key or an external_account file.
         return [k8s.EnvVar(name="GOOGLE_APPLICATION_CREDENTIALS", value=self.credentials_file)]
 
-    def proxy_container(self) -> k8s.Container:
-        # Outside the VPC: the public IP (no authorized networks; the proxy's mTLS only).
-        return proxy.proxy_container(
-            connection_name=self.names.connection_name,
-            image=self.settings.server.proxy_image,
-            sizes=self.settings.server.resources.proxy,
-            private_ip=False,
-            credentials_file=self.credentials_file,
-            credentials_mount=self._credential_mount(),
-        )
+    def proxy_credentials(self) -> tuple[str, k8s.VolumeMount]:
+        return self.credentials_file, self._credential_mount()
 
-    def service(self) -> tuple[str, dict[str, str]]:
-        # docker-desktop publishes a LoadBalancer Service on localhost:<port>.
-        return "LoadBalancer", {}
+    def cluster_egress(self) -> list[Flow]:
+        return [flows.kube_dns()]
 
-    def extra_charts(self, app: App) -> list[Chart]:
-        return [build_local_policy_chart(app, self.settings)]
+    def google_apis_egress(self) -> list[Flow]:
+        # STS, IAM credentials, GCS, SQL Admin on Google's public addresses: no fixed range.
+        return [flows.anywhere(flows.HTTPS_PORT)]

@@ -207,7 +207,7 @@ def test_server_memory_fits_its_request(cluster: Cluster, training_run: dict[str
 
 def test_postgres_is_the_major_database_version_defaults_to(cluster: Cluster) -> None:
     """The tests run the PostgreSQL major that new Cloud SQL instances get by default."""
-    from settings.model import DatabaseSettings
+    from settings.database import DatabaseSettings
 
     default = DatabaseSettings.model_fields["version"].default
     ((number,),) = cluster.pg.query(

@@ -1,6 +1,7 @@
 """Private services access: the reserved range Cloud SQL draws its private IP from, and the VPC
 peering connection to Google's service producers; created in a VPC of this project's or, on
-platform gke-existing, in the team's VPC when it has none yet."""
+platform gke-existing, in the team's VPC when it has none yet (else its range is checked at
+plan time). The Auth Proxy then connects to the instance's private IP."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, TerraformStack
 from cdktf_cdktf_provider_google.compute_global_address import ComputeGlobalAddress
 from cdktf_cdktf_provider_google.service_networking_connection import (
     ServiceNetworkingConnection,
 )
 from constructs import Construct
 
+from infra.apis import RequiredApis
+from infra.cluster_lookup import ExistingPrivateServicesRange
+from infra.connectivity.base import DatabaseNetwork, InfraConnectivity
+from infra.database import Database
+from infra.platforms import Vpc
 from infra.teardown_steps import PeeringCleanup
+from settings import ExternalCluster
 
 
 @dataclass(frozen=True)
@@ -80,3 +87,48 @@ def add_private_services_access(
         depends_on=[cleanup.resource, *depends_on],
     )
     return PrivateServices(range=reserved, connection=connection, cleanup=cleanup)
+
+
+class PrivateServicesAccess(InfraConnectivity):
+    apis = ("servicenetworking.googleapis.com",)
+
+    def attach(self, stack: TerraformStack, vpc: Vpc | None, apis: RequiredApis) -> DatabaseNetwork:
+        target, names = self.settings.target, self.settings.names
+        if vpc is None or isinstance(target, ExternalCluster):
+            raise ValueError(
+                "database connectivity private-services-access needs the cluster's VPC; a "
+                "cluster outside Google Cloud reaches the instance on its public IP"
+            )
+        psa = target.private_services
+        if psa.create:
+            # A VPC this stack creates already waited for the APIs: attachments wait for it.
+            created = add_private_services_access(
+                vpc.scope,
+                network=vpc.network,
+                network_name=vpc.name,
+                project=vpc.project,
+                range_name=names.private_services_range,
+                cidr=psa.cidr,
+                network_dependency=[vpc.resource] if vpc.resource else [],
+                depends_on=[] if vpc.resource else [apis["compute"], apis["servicenetworking"]],
+            )
+            wait_for: ITerraformDependable = created.connection
+        else:
+            wait_for = ExistingPrivateServicesRange(
+                vpc.scope,
+                "private-services-range",
+                project=vpc.project,
+                range_name=names.private_services_range,
+                cidr=psa.cidr,
+                depends_on=[apis["compute"]],
+            ).range
+        return DatabaseNetwork(
+            private_network=vpc.network,
+            allocated_ip_range=names.private_services_range,
+            depends_on=[wait_for],
+        )
+
+    def add_outputs(self, stack: TerraformStack, database: Database) -> None:
+        self.output(
+            stack, "database_private_ip", database.private_ip_address, "Cloud SQL private IP"
+        )

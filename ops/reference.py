@@ -7,8 +7,8 @@ derived from the settings (`Names`) follow each table. Nothing here is written b
 a validator this module cannot describe is an error, so the reference cannot silently fall
 behind the model. tests/test_docs.py fails when the committed file differs from this output.
 
-    .venv/bin/python -m settings.reference            # rewrite docs/configuration.md (make docs)
-    .venv/bin/python -m settings.reference --check    # exit 1 when it is out of date
+    .venv/bin/python -m ops.reference            # rewrite docs/configuration.md (make docs)
+    .venv/bin/python -m ops.reference --check    # exit 1 when it is out of date
 """
 
 from __future__ import annotations
@@ -29,84 +29,16 @@ from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ops.reference_rules import FUNCTION_RULES, MODEL_RULES
 from settings import rules
-from settings.load import REPO_ROOT
-from settings.model import BucketSettings, DatabaseSettings, Names, ServerSettings, Settings
+from settings.bucket import BucketSettings
+from settings.database import DatabaseSettings
+from settings.model import Settings
+from settings.names import Names
+from settings.paths import REPO_ROOT
+from settings.server import ServerSettings
 
 OUTPUT = REPO_ROOT / "docs" / "configuration.md"
-
-# Validators that are plain functions rather than a `rules.Rule`: what each one enforces.
-FUNCTION_RULES = {
-    "_cidr": "a private (RFC 1918) IPv4 CIDR block with its prefix length and its host bits zero",
-    "_labels": "at most 60 entries; keys and values follow Google Cloud's label rules "
-    f"(key `{rules.LABEL_KEY.pattern}`, value `{rules.LABEL_VALUE.pattern}`)",
-    "_quantities": "keys cpu, memory, ephemeral-storage; values Kubernetes quantities "
-    "(250m, 576Mi, 1Gi, ...)",
-    "_byte_quantity": "a Kubernetes quantity of bytes, at least 1Mi (500Mi, 4Gi, ...)",
-    "_schedule": "a five-field cron schedule (minute hour day-of-month month day-of-week) or "
-    "a macro (@daily, @weekly, ...)",
-    "_age": "an age as `mlflow gc --older-than` reads it: days, hours, minutes, seconds "
-    "(30d, 12h, 1d12h)",
-    "_time_zone": "an IANA time zone name (Etc/UTC, Europe/Paris)",
-    "_affinity": "keys nodeAffinity, podAffinity, podAntiAffinity, each a non-empty mapping in "
-    "a pod spec's shape",
-    "_pod_labels": "Kubernetes label keys and values; app.kubernetes.io/* are the project's",
-    "_annotations": "Kubernetes annotation keys; checksum/config is the project's",
-    "_extra_env": "environment variable names; not one the project sets (the message names "
-    "the setting that does), nor one that looks like a credential",
-    "_network": "a network name, or projects/<host project>/global/networks/<name>",
-    "_extra_args": "each --name or --name=value; not an option the project sets (the message "
-    "names the setting that does)",
-}
-
-# Model validators (checks across fields), per section: what each one enforces.
-MODEL_RULES = {
-    "Settings._coherent": "platform `local` needs a `local` section and "
-    "`database.allow_public_ip: true`, and `project_number` with workload identity "
-    "federation; platform `gke-existing` needs an `existing_cluster` section in the region "
-    "and refuses the `cluster` and `network` sections, and on Autopilot keeps Autopilot's "
-    "resource rules (a pod's requests at most 30 vCPU and 110 GiB, 1-6.5 GiB per vCPU, at "
-    "most 10 GiB of ephemeral storage; node_selector by compute class, spot, machine family, "
-    "architecture or zone only); each section is refused on the other platforms; "
-    "`cluster.location` must be the region or one of its zones; `auth.enabled` needs a GKE "
-    "platform and the number of the cluster's project (`auth.project_number`, or "
-    "`project_number` when the cluster is in `project_id`); every derived name (below) "
-    "must satisfy the naming rule of the service that receives it.",
-    "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
-    "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
-    "be a CIDR block with its prefix length.",
-    "BucketSettings._soft_delete_range": "`soft_delete_days` is 0 (off) or 7 to 90.",
-    "DatabaseSettings._tier_matches_edition": "`transaction_log_retention_days` is at most 7 on "
-    "`ENTERPRISE`; `disk_autoresize_limit_gb` is 0 or at least `disk_size_gb`; "
-    "`db-custom-*` tiers need edition `ENTERPRISE`, "
-    "`db-perf-optimized-N-*` tiers need `ENTERPRISE_PLUS`; a custom tier has 1 or an even "
-    "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
-    "0.9-6.5 GiB per vCPU.",
-    "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
-    "ServerSettings._storage_follows_transfers": "the `mlflow` container's ephemeral-storage "
-    "request defaults to the /tmp that `artifact_transfers` needs (`largest` x `concurrent` + "
-    "1Gi), its limit to that plus 1Gi for logs; the /tmp emptyDir's size limit is that /tmp.",
-    "ServerSettings._transfers_fit": "`resources.server.limits.ephemeral-storage` is not below "
-    "that /tmp; `upload_timeout_seconds`, when set, is not shorter than the largest transfer "
-    "takes (`largest` at `slowest_client_mib_per_second`, then the server's copy to Cloud "
-    "Storage at 50 MiB/s).",
-    "ServerSettings._one_owner_of_the_replica_count": "`replicas` and `autoscaling.enabled` "
-    "are not set together: the HorizontalPodAutoscaler owns the replica count.",
-    "Resources._merge_defaults": "a container, `requests` or `limits` given in the config is "
-    "merged key by key into the defaults.",
-    "ContainerResources._limits_cover_requests": "`requests.memory` and `limits.memory` are "
-    "required; no limit is below its request.",
-    "Autoscaling._coherent": "`max_replicas` is not below `min_replicas`; an enabled "
-    "autoscaler has a cpu or a memory target.",
-    "PrivateServices._existing_needs_a_name": "`range_name` is required with `create` false.",
-    "Toleration._coherent": "`Exists` takes no value, `Equal` needs a key, "
-    "`toleration_seconds` only with effect `NoExecute`.",
-    "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "
-    "`jwks_file`, when set, must be a JWKS of public keys only; both are refused with "
-    "`service_account_key`.",
-    "AuthSettings._complete": "when `enabled`: `admins` names at least one principal, and "
-    "`port_forward_user` differs from `in_cluster_user`.",
-}
 
 
 class ReferenceError(Exception):
@@ -338,8 +270,8 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     out = [
-        "<!-- Generated by `make docs` (settings/reference.py) from settings/model.py and",
-        "     settings/rules.py. Do not edit: tests/test_docs.py fails when it is stale. -->",
+        "<!-- Generated by `make docs` (ops/reference.py) from the settings model (settings/)",
+        "     and settings/rules.py. Do not edit: tests/test_docs.py fails when it is stale. -->",
         "",
         "# Configuration reference",
         "",

@@ -1,7 +1,7 @@
 """Every environment of the config folder, and the committed outputs that belong to none.
 
-    python -m settings.environments           # the environment names, one per line
-    python -m settings.environments --prune   # delete outputs whose config file is gone
+    python -m ops.environments           # the environment names, one per line
+    python -m ops.environments --prune   # delete outputs whose config file is gone
 
 Each config/<env>.yaml has committed output: its manifests (dist/ for the default environment,
 dist/<env>/ for the others) and its Terraform JSON (cdktf.out/stacks/<stack>/cdk.tf.json).
@@ -14,9 +14,9 @@ import argparse
 import shutil
 from pathlib import Path
 
-from settings.cli import run
-from settings.load import DIST, config_dir, load_settings, manifests_dir
-from settings.model import REPO_ROOT
+from ops.cli import run
+from settings.load import config_dir, load_settings, manifests_dir
+from settings.paths import DIST, REPO_ROOT
 
 STACKS = REPO_ROOT / "cdktf.out" / "stacks"
 

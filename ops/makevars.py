@@ -1,6 +1,6 @@
 """The values the Makefile's lifecycle targets use, as `KEY=value` words on one line.
 
-    DEPLOY_ENV=dev .venv/bin/python -m settings.makevars
+    DEPLOY_ENV=dev .venv/bin/python -m ops.makevars
 
 The Makefile reads them once (`_settings`). On bad input it prints the config error instead and
 exits 2, and the Makefile stops with that message, `make -n` included: a target never renders a
@@ -13,15 +13,18 @@ import os
 
 from settings.errors import ConfigError
 from settings.load import load_settings, manifests_dir
-from settings.model import Platform
+from settings.modes import Edge
+from settings.targets import CreatedGke, ExistingGke, ExternalCluster
 
 
 def values() -> dict[str, object]:
     s = load_settings()
-    n, local = s.names, s.local
+    n, target = s.names, s.target
+    gke = target if isinstance(target, CreatedGke | ExistingGke) else None
+    local = target.local if isinstance(target, ExternalCluster) else None
     # A cluster this project creates has its own guard; the team's cluster is not ours to delete.
-    owns_cluster = s.platform is Platform.GKE
-    protected = s.database.deletion_protection or (owns_cluster and s.cluster.deletion_protection)
+    cluster_guard = isinstance(target, CreatedGke) and target.cluster.deletion_protection
+    protected = s.database.deletion_protection or cluster_guard
     return {
         "PLATFORM": s.platform.value,
         "PROJECT": s.project_id,
@@ -31,9 +34,9 @@ def values() -> dict[str, object]:
         "NAMESPACE": n.namespace,
         "SERVICE": n.service,
         "CLUSTER": n.cluster,
-        "CLUSTER_LOCATION": s.cluster_location,
-        "CLUSTER_PROJECT": s.cluster_project,
-        "KUBE_CONTEXT": s.kube_context or "",
+        "CLUSTER_LOCATION": gke.location if gke else "",
+        "CLUSTER_PROJECT": target.project,
+        "KUBE_CONTEXT": gke.kube_context(n.cluster) if gke else "",
         "IMAGE_TAG": s.server.image_tag,
         "CUSTOM_IMAGE": s.server.image or "",
         "REPOSITORY": n.registry_repository,
@@ -45,7 +48,7 @@ def values() -> dict[str, object]:
         "OIDC_ISSUER": (local.oidc_issuer or "") if local else "",
         "SERVICE_PORT": local.service_port if local else s.server.port,
         "PROTECTED": "yes" if protected else "no",
-        "HAS_INGRESS": "yes" if s.is_gke else "no",
+        "HAS_INGRESS": "yes" if s.modes.edge is Edge.INGRESS else "no",
     }
 
 

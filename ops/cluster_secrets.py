@@ -1,7 +1,7 @@
 """`make secrets`: the Secrets the manifests name but never hold, from Secret Manager (and
 Terraform state).
 
-    .venv/bin/python -m k8s.cluster_secrets [--terraform terraform] | kubectl apply -f -
+    .venv/bin/python -m ops.cluster_secrets [--terraform terraform] | kubectl apply -f -
 
 Prints the Secret manifests on stdout for kubectl to apply, so that the values go from gcloud
 (and terraform) through a pipe into the cluster and are never written to a file or to dist/. It
@@ -27,14 +27,9 @@ from collections.abc import Sequence
 
 import yaml
 
-from settings import ConfigError, Settings, load_settings
-from settings.cli import run
-
-KEY_OUTPUT = "workload_sa_key"  # infra/platforms/external.py
-PULL_SECRET = "artifact-registry-pull"  # noqa: S105 - a name  # pragma: allowlist secret
-DB_PASSWORD_KEY = "db-password"  # noqa: S105 - a key name  # pragma: allowlist secret
-KEK_KEY = "kek-passphrase"
-KEY_FILE = "key.json"
+from ops.cli import run
+from settings import ConfigError, ExternalCluster, Settings, contract, load_settings
+from settings.modes import DatabaseAuth, Edge, SecretLocation
 
 
 def _read(argv: Sequence[str], what: str) -> str:
@@ -67,27 +62,28 @@ def docker_config(registry: str, key_json: str) -> str:
     return json.dumps({"auths": {registry: entry}}, sort_keys=True)
 
 
+# Where gcloud finds a secret's latest version, by where the deployment keeps its secrets.
+SECRET_ADDRESS = {
+    SecretLocation.GLOBAL: lambda settings, secret: [
+        f"--project={settings.project_id}",
+        f"--secret={secret}",
+    ],
+}
+
+
 def _secret_manager(settings: Settings, secret: str, what: str) -> str:
-    return _read(
-        [
-            "gcloud",
-            "secrets",
-            "versions",
-            "access",
-            "latest",
-            f"--project={settings.project_id}",
-            f"--secret={secret}",
-        ],
-        what,
-    )
+    address = SECRET_ADDRESS[settings.modes.secret_location](settings, secret)
+    return _read(["gcloud", "secrets", "versions", "access", "latest", *address], what)
 
 
 def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict[str, object]]:
     """Every out-of-band Secret the environment's manifests name (possibly none)."""
     objects: list[dict[str, object]] = []
-    if settings.local is not None:
-        objects += _local_secrets(settings, terraform=terraform)
-    client = settings.ingress.oauth_client if settings.is_gke else None
+    target = settings.target
+    if isinstance(target, ExternalCluster):
+        objects += _local_secrets(settings, target, terraform=terraform)
+    # The Ingress's BackendConfig names the custom OAuth client's Secret.
+    client = settings.ingress.oauth_client if settings.modes.edge is Edge.INGRESS else None
     if client is not None:
         client_secret = _secret_manager(settings, client.secret, "the OAuth client secret")
         objects.append(
@@ -100,28 +96,32 @@ def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict[st
     return objects
 
 
-def _local_secrets(settings: Settings, *, terraform: str) -> list[dict[str, object]]:
-    assert settings.local is not None
+def _local_secrets(
+    settings: Settings, target: ExternalCluster, *, terraform: str
+) -> list[dict[str, object]]:
     names = settings.names
-    password = _secret_manager(settings, names.db_password_secret, "the database password")
-    data = {
-        DB_PASSWORD_KEY: password,
-        KEK_KEY: _secret_manager(settings, names.kek_secret, "the secrets passphrase"),
-    }
+    data = {}
+    if settings.modes.database_auth is DatabaseAuth.PASSWORD:
+        data[contract.LOCAL_PASSWORD_KEY] = _secret_manager(
+            settings, names.db_password_secret, "the database password"
+        )
+    data[contract.LOCAL_KEK_KEY] = _secret_manager(
+        settings, names.kek_secret, "the secrets passphrase"
+    )
     objects = []
-    if not settings.local.federated:
+    if not target.local.federated:
         stack_dir = f"cdktf.out/stacks/{names.terraform_stack}"
         encoded = _read(
-            [terraform, f"-chdir={stack_dir}", "output", "-raw", KEY_OUTPUT],
+            [terraform, f"-chdir={stack_dir}", "output", "-raw", contract.KEY_OUTPUT],
             "the service-account key",
         )
-        data[KEY_FILE] = base64.b64decode(encoded).decode()
+        data[contract.KEY_FILE] = base64.b64decode(encoded).decode()
         registry = f"{settings.region}-docker.pkg.dev"
         objects.append(
             _secret(
-                PULL_SECRET,
+                contract.IMAGE_PULL_SECRET,
                 names.namespace,
-                {".dockerconfigjson": docker_config(registry, data[KEY_FILE])},
+                {".dockerconfigjson": docker_config(registry, data[contract.KEY_FILE])},
                 type_="kubernetes.io/dockerconfigjson",
             )
         )

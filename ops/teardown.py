@@ -1,16 +1,14 @@
-"""`make destroy`, between the manifests and Terraform: remove what the GKE Ingress controller
-created and left behind, which would otherwise block deleting the static IP and the VPC.
+"""`make destroy`, between the manifests and Terraform: remove what the edge's controller (the
+GKE Ingress controller) created and left behind, which would otherwise block deleting the
+static IP and the VPC.
 
-    .venv/bin/python -m infra.teardown [--dry-run]
+    .venv/bin/python -m ops.teardown [--dry-run]
 
 The Ingress's finalizer makes `kubectl delete --wait` wait until the controller has removed the
 load balancer, and deleting the namespace waits for the Service's network endpoint groups (NEGs).
 When that was cut short (a timeout, a cluster deleted first), the controller's resources stay.
-They are found by the controller's own naming (kubernetes/ingress-gce, pkg/utils/namer):
-`k8s2-<kind>-<uid8>-<namespace>-<ingress>-...` for the frontend, `k8s1-<uid8>-<namespace>-
-<service>-<port>-...` for backend services, health checks and NEGs, and deleted in dependency
-order. On a VPC this project created, the controller's firewall rules on it go too; on a VPC the
-team owns nothing outside the names of this deployment is touched.
+They are found by the controller's own naming (ops/leftovers.py, per edge) and deleted in
+dependency order.
 """
 
 from __future__ import annotations
@@ -19,45 +17,12 @@ import argparse
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from settings import Platform, Settings, load_settings
-from settings.cli import run
+from ops.cli import run
+from ops.leftovers import Kind, kinds
+from settings import Settings, load_settings
 
 Runner = Callable[[Sequence[str]], str]
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of Compute Engine resource: its gcloud group, how to find ours, its scope."""
-
-    group: str
-    name: str  # a regular expression on the resource's name
-    scope: str  # "global" or "zone"
-
-
-def kinds(settings: Settings) -> list[Kind]:
-    """The Ingress controller's resources of this deployment, in the order they can be deleted."""
-    names = settings.names
-    ns, service, ingress = names.namespace, names.service, names.service
-    uid = "[a-z0-9]{8}"
-
-    def frontend(prefix: str) -> str:
-        return f"^k8s2-{prefix}-{uid}-{ns}-{ingress}-"
-
-    backend = f"^k8s1-{uid}-{ns}-{service}-{settings.server.port}-"
-    found = [
-        Kind("forwarding-rules", frontend("f[rs]"), "global"),
-        Kind("target-https-proxies", frontend("ts"), "global"),
-        Kind("target-http-proxies", frontend("tp"), "global"),
-        Kind("url-maps", frontend("(um|rm)"), "global"),
-        Kind("backend-services", backend, "global"),
-        Kind("health-checks", backend, "global"),
-        Kind("network-endpoint-groups", backend, "zone"),
-    ]
-    if settings.platform is Platform.GKE:  # the VPC is this project's, and is deleted next
-        found.append(Kind("firewall-rules", "^(k8s-fw-l7--|k8s2-)", "global"))
-    return found
 
 
 def _gcloud(args: Sequence[str]) -> str:
@@ -92,11 +57,12 @@ def leftovers(settings: Settings, kind: Kind, gcloud: Runner = _gcloud) -> list[
 
 def clean_up(settings: Settings, *, dry_run: bool = False, gcloud: Runner = _gcloud) -> int:
     """Delete the leftovers; return how many there were."""
-    if settings.platform is Platform.LOCAL:
-        print("nothing to clean up: no Google load balancer on platform local")
+    found = kinds(settings)
+    if not found:
+        print(f"nothing to clean up: no Google load balancer on platform {settings.platform}")
         return 0
     count = 0
-    for kind in kinds(settings):
+    for kind in found:
         for name, zone in leftovers(settings, kind, gcloud):
             where = (
                 [f"--zone={zone}"]

@@ -1,6 +1,6 @@
 """`make local-oidc`: write the cluster's public token-signing keys where the config says.
 
-    kubectl get --raw /openid/v1/jwks | python -m settings.oidc --jwks-file=F --issuer=I \\
+    kubectl get --raw /openid/v1/jwks | python -m ops.oidc --jwks-file=F --issuer=I \\
         --discovery="$(kubectl get --raw /.well-known/openid-configuration)"
 
 Checks that the keys are public keys only (the file is committed and uploaded to Google), then
@@ -15,9 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from settings.cli import run
+from ops.cli import run
 from settings.errors import ConfigError
-from settings.model import REPO_ROOT, public_jwks
+from settings.local import public_jwks
+from settings.paths import REPO_ROOT
 
 
 def write_jwks(*, jwks: str, jwks_file: str, issuer: str, discovery: str) -> str:

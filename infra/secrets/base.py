@@ -1,0 +1,69 @@
+"""What the stack asks of the place Secret Manager keeps the deployment's secrets."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from constructs import Construct
+
+from settings import Settings
+
+SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"  # noqa: S105 - a role  # pragma: allowlist secret
+
+
+class StoredSecret(ABC):
+    """One secret: its versions and who may read it, all in the construct that owns it.
+
+    `id` and `secret_id` are Terraform references (the secret's resource id and its short id).
+    """
+
+    id: str
+    secret_id: str
+
+    @abstractmethod
+    def add_version(
+        self,
+        id: str,
+        *,
+        data: str,
+        deletion_policy: str | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
+    ) -> object:
+        """A version holding `data` (Terraform state and Secret Manager are its only copies)."""
+
+    @abstractmethod
+    def grant_access(
+        self, member: str, *, suffix: str = "", depends_on: Sequence[ITerraformDependable] = ()
+    ) -> object:
+        """Let `member` read the secret (roles/secretmanager.secretAccessor on it alone).
+
+        suffix: added to the grant's construct id, one per member kind (`-ksa`).
+        depends_on: what must exist first, e.g. the cluster whose Workload Identity pool a
+          Kubernetes principal belongs to.
+        """
+
+
+class SecretStore(ABC):
+    """Creates secrets where the deployment keeps them (settings.modes.secret_location)."""
+
+    #: APIs beyond infra.apis.CORE_APIS (which has Secret Manager).
+    apis: tuple[str, ...] = ()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def create(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        secret_id: str,
+        accessor_id: str,
+        deletion_protection: bool = True,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> StoredSecret:
+        """A secret `secret_id` under `scope` (construct `id`); its grants are `accessor_id`
+        plus a suffix, under the same scope."""
