@@ -51,7 +51,7 @@ def service_agent_apis(member: str) -> list[str]:
 
 
 # Alerts, the uptime check and the dashboard (monitoring.enabled), on every platform: Cloud SQL
-# is watched everywhere, the ingress and the pods where they exist (infra/monitoring.py).
+# is watched everywhere, the ingress and the pods where they exist (infra/monitoring/).
 MONITORING_APIS = ("monitoring.googleapis.com",)
 
 # A cluster outside Google Cloud exchanges its tokens at the Security Token Service.

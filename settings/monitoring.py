@@ -1,4 +1,4 @@
-"""Cloud Monitoring: who is told, and when (infra/monitoring.py builds the alerts)."""
+"""Cloud Monitoring: who is told, and when (infra/monitoring/ builds the alerts)."""
 
 from __future__ import annotations
 

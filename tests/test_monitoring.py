@@ -38,7 +38,7 @@ def res(doc: Doc, type_: str) -> dict[str, dict[str, Any]]:
 
 
 def policies(doc: Doc) -> dict[str, dict[str, Any]]:
-    """Alert policies by their id in infra/monitoring.py (address: monitoring_<id>_<hash>)."""
+    """Alert policies by their id in infra/monitoring/ (address: monitoring_<id>_<hash>)."""
     found = {}
     for address, policy in res(doc, "google_monitoring_alert_policy").items():
         match = re.fullmatch(r"monitoring_(.+)_[0-9A-F]{8}", address)

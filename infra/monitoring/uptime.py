@@ -7,7 +7,7 @@ request with 302, a redirect to Google's sign-in. The check therefore accepts ex
 HTTPS with the certificate validated, which proves: the host resolves to the static IP, the
 load balancer answers on it, its managed certificate is valid for the host, and IAP guards the
 backend. A 200 fails the check too: it would mean that IAP no longer guards MLflow. Whether the
-server itself answers is what Managed Prometheus' scrape of the pods tells (infra/monitoring.py).
+server itself answers is what Managed Prometheus' scrape of the pods tells (pods.py).
 """
 
 from __future__ import annotations
