@@ -1,9 +1,9 @@
 """Large artifacts through the server: upload and download throughput, peak /tmp, memory.
 
-    .venv/bin/python bench/large_artifacts.py [--sizes 256,1024] [--concurrent 2x512]
+    .venv/bin/python -m bench.large_artifacts [--sizes 256,1024] [--concurrent 2x512]
 
 Runs the Deployment's `db-migrate` and `mlflow` containers as the e2e tests do
-(tests/e2e/harness.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
+(tests/support/harness.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
 off (this measures transfers, bench/server_perf.py what IAP identities add), against a throwaway
 PostgreSQL and the GCS emulator. Each case uploads random files with MLflow's own client
 (`MlflowClient.log_artifact`, which is declined multipart and PUTs the file), then downloads
@@ -37,11 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
+from bench.subject import subject_pod, subject_settings, synthesized
+from tests.support.harness import (
     GcsEmulator,
     Manifests,
     Peaks,

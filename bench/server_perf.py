@@ -1,13 +1,13 @@
 """Server performance: the server as the project configures it, with and without IAP
 identities, vs. `mlflow server` with its defaults.
 
-    .venv/bin/python bench/server_perf.py [--seconds 20] [--clients 4] [--manifests DIR]
+    .venv/bin/python -m bench.server_perf [--seconds 20] [--clients 4] [--manifests DIR]
 
 The project's manifests are the e2e fixture's (tests/configs/e2e.yaml: the defaults, IAP
 identities on), synthesized into a temporary folder, so that the figures never depend on the
 team's config/; --manifests measures another folder synthesized from that fixture.
 All run on this machine against the same throwaway PostgreSQL 18 and GCS emulator as the
-e2e tests (tests/e2e/harness.py):
+e2e tests (tests/support/):
 
 * project, IAP + permissions: the Deployment's `db-migrate` and `mlflow` containers,
   with their command, args and environment as written there (the e2e harness's Pod): IAP's
@@ -49,13 +49,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import AUTH_OFF, subject_pod, subject_settings, synthesized  # noqa: E402
-from settings import Settings  # noqa: E402
-from tests.e2e.google_standin import GoogleStandIn, google_standin  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
+from bench.subject import AUTH_OFF, subject_pod, subject_settings, synthesized
+from settings import Settings
+from tests.support.google_standin import GoogleStandIn, google_standin
+from tests.support.harness import (
     GcsEmulator,
     Manifests,
     PostgresServer,

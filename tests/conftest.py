@@ -14,18 +14,10 @@ from syrupy.assertion import SnapshotAssertion
 from settings import REPO_ROOT, Settings, load_settings
 from settings.load import DEFAULT_ENV
 from settings.toolchain import prefer_project_node
-from tests.snapshots import JsonSnapshot, YamlSnapshot
+from tests.support.configs import FIXTURE_ENVS, fixture_settings
+from tests.support.snapshots import JsonSnapshot, YamlSnapshot
 
 prefer_project_node()
-
-# The project's own test configurations: the tests never depend on the values in config/, which
-# belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
-FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "e2e")
-
-
-def fixture_settings(env: str) -> Settings:
-    return load_settings(env, folder=FIXTURES)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 
 from settings import REPO_ROOT
 from tests.e2e.conftest import MIGRATE, Cluster, run_client
-from tests.e2e.harness import Pod, cluster_dns, http_get
+from tests.support.harness import Pod, cluster_dns, http_get
 
 pytestmark = pytest.mark.e2e
 

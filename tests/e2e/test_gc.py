@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import Pod, cluster_dns
+from tests.support.harness import Pod, cluster_dns
 
 pytestmark = pytest.mark.e2e
 

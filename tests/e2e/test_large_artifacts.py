@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import Peaks, cluster_dns, folder_bytes
+from tests.support.harness import Peaks, cluster_dns, folder_bytes
 
 pytestmark = pytest.mark.e2e
 

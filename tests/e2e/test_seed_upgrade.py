@@ -30,17 +30,7 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT
-from tests.e2e import pg18
 from tests.e2e.conftest import MIGRATE, SERVER, Cluster, make_password
-from tests.e2e.harness import (
-    Pod,
-    PostgresServer,
-    RunningContainer,
-    cluster_dns,
-    free_port,
-    http_get,
-    wait_http_ok,
-)
 from tests.e2e.seed_127 import (
     MLFLOW_1_27_HEAD,
     OLD_BUCKET,
@@ -49,6 +39,16 @@ from tests.e2e.seed_127 import (
     build_schema,
     insert,
     seed,
+)
+from tests.support import pg18
+from tests.support.harness import (
+    Pod,
+    PostgresServer,
+    RunningContainer,
+    cluster_dns,
+    free_port,
+    http_get,
+    wait_http_ok,
 )
 
 pytestmark = pytest.mark.e2e

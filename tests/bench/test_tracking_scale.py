@@ -1,4 +1,5 @@
-"""bench/tracking_scale.py works: a tiny size, end to end (the real sizes are `make bench`)."""
+"""bench/tracking_scale.py works: a tiny size, end to end (the real sizes are `make bench`), run
+as `make bench` runs it: a module, from the repository root."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def test_tiny_run_measures_every_operation(tmp_path: Path) -> None:
     proc = subprocess.run(
         [
             sys.executable,
-            str(REPO_ROOT / "bench" / "tracking_scale.py"),
+            "-m",
+            "bench.tracking_scale",
             "--sizes",
             "60",
             "--samples",
@@ -31,6 +33,7 @@ def test_tiny_run_measures_every_operation(tmp_path: Path) -> None:
             "--json",
             str(out),
         ],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=300,

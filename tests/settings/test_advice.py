@@ -14,7 +14,7 @@ import yaml
 
 from settings import REPO_ROOT, ConfigError, Settings, locations, parse_settings
 from settings.advice import advice
-from tests.conftest import FIXTURE_ENVS, fixture_settings
+from tests.support.configs import FIXTURE_ENVS, fixture_settings
 
 GKE = yaml.safe_load((REPO_ROOT / "tests/configs/gke.yaml").read_text())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import PG_BIN, PostgresServer, free_port
+from tests.support.harness import PG_BIN, PostgresServer, free_port
 
 MAJOR = 18
 

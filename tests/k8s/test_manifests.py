@@ -425,7 +425,7 @@ def test_metrics_are_scraped_by_managed_prometheus(gke: Objects) -> None:
 
 
 def _server_policy(objects: Objects) -> dict[str, Any]:
-    """The policy of the server's pods (the gc pods have their own: tests/test_gc_manifests)."""
+    """The policy of the server's pods (the gc pods have their own: tests/k8s/test_gc.py)."""
     labels = _one(objects, "Deployment")["spec"]["template"]["metadata"]["labels"]
     (found,) = [
         o

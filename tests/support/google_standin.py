@@ -33,7 +33,7 @@ GOOGLE_ISSUER = "https://accounts.google.com"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # google-auth addresses its assertion to Google's token endpoint, wherever it posts it.
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # pragma: allowlist secret (a URL)
-# Assembled, so that this file does not match the key-material checks of tests/test_secrets.py.
+# Assembled, so that this file does not match the key-material checks of tests/repo/test_secrets.py.
 KEY_FIELD = "_".join(("private", "key"))
 KEY_TYPE = "_".join(("service", "account"))
 

@@ -1,8 +1,8 @@
 """Every config/*.yaml, whatever values the team writes: valid, synthesized, committed, sound.
 
-The team owns config/. For each environment there, this checks that the config is valid, that
-its committed output (dist/ or dist/<env>/, and cdktf.out/stacks/<stack>/cdk.tf.json) is exactly
-what synth produces now, and that the output keeps the invariants of tests/invariants.py; across
+The team owns config/. For each environment there, this checks that the config is valid, that its
+committed output (dist/ or dist/<env>/, and cdktf.out/stacks/<stack>/cdk.tf.json) is exactly what
+synth produces now, and that the output keeps the invariants of tests/support/invariants.py; across
 environments, that they do not collide. The same invariants run on the project's own fixture
 configs, and each one is shown to catch a broken output.
 """
@@ -22,8 +22,8 @@ import yaml
 from settings import REPO_ROOT, Settings, load_settings
 from settings.environments import STACKS, environments, orphans
 from settings.load import DEFAULT_ENV, DIST, manifests_dir
-from tests import invariants
-from tests.conftest import FIXTURE_ENVS, fixture_settings
+from tests.support import invariants
+from tests.support.configs import FIXTURE_ENVS, fixture_settings
 
 ENVIRONMENTS = environments()
 TfSynth = Callable[[Settings], dict[str, Any]]

@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from settings import Settings
-from tests.conftest import FIXTURE_ENVS
+from tests.support.configs import FIXTURE_ENVS
 
 
 @pytest.mark.parametrize("env", FIXTURE_ENVS)

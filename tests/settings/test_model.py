@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from settings import ConfigError, Platform, Settings, load_settings, parse_settings
-from tests.conftest import FIXTURE_ENVS, FIXTURES, fixture_settings
+from tests.support.configs import FIXTURE_ENVS, FIXTURES, fixture_settings
 
 GKE = yaml.safe_load((FIXTURES / "gke.yaml").read_text())
 

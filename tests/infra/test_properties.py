@@ -388,7 +388,7 @@ def test_project_level_roles_are_the_unavoidable_few(env: tuple[Settings, Doc]) 
     roles = sorted(
         r["role"]
         for r in res(doc, "google_project_iam_member").values()
-        if r["role"].startswith("roles/")  # custom roles: tests/test_image_build.py
+        if r["role"].startswith("roles/")  # custom roles: test_image_build.py
     )
     # The build account writes logs: Google offers no narrower scope for it.
     expected = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/logging.logWriter"]
@@ -583,7 +583,7 @@ def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, gke_settings
     doc = tf_synth(with_writer)
     grants = res(doc, "google_artifact_registry_repository_iam_member").values()
     writers = [g for g in grants if g["role"] == "roles/artifactregistry.writer"]
-    # The configured writer, and the project's own build account (tests/test_image_build.py).
+    # The configured writer, and the project's own build account (test_image_build.py).
     assert [g["member"] for g in writers if not g["member"].startswith("${")] == [pusher]
     assert len(writers) == 2
     assert not [

@@ -10,8 +10,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from k8s.review import mark_known_false_positives
 from settings import Settings
-from tests.conftest import FIXTURE_ENVS
-from tests.snapshots import YamlSnapshot
+from tests.support.configs import FIXTURE_ENVS
+from tests.support.snapshots import YamlSnapshot
 
 
 class MarkedYamlSnapshot(YamlSnapshot):

@@ -17,7 +17,7 @@ import pytest
 
 from settings import Settings, load_settings
 from settings.environments import environments
-from tests.conftest import FIXTURE_ENVS, fixture_settings
+from tests.support.configs import FIXTURE_ENVS, fixture_settings
 
 Doc = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """The pull-request workflow does what README says: it cannot run here, so its shape is tested.
 
-actionlint checks it as GitHub would read it (tests/test_lint.py). Here: it installs through the
-same make targets as a developer, fails on a stale dist/ or snapshot, runs `make test`, uploads
+actionlint checks it as GitHub would read it (tests/repo/test_lint.py). Here: it installs through
+the same make targets as a developer, fails on a stale dist/ or snapshot, runs `make test`, uploads
 what synth wrote, and holds no more permission than reading the repository.
 """
 
@@ -77,7 +77,7 @@ def test_synth_then_stale_check_then_make_test(steps: list[dict[str, Any]]) -> N
     test = _index(steps, lambda s: s.get("run", "").strip() == "make test")
     assert synth < check < test
     script = steps[check]["run"]
-    assert 'reviewed="dist/ cdktf.out/stacks/ tests/__snapshots__/"' in script
+    assert 'reviewed="dist/ cdktf.out/stacks/ :(glob)tests/**/__snapshots__/**"' in script
     assert "git diff --exit-code -- $reviewed" in script
     assert "--untracked-files=all" in script  # a new file synth wrote counts as a difference
 
@@ -90,7 +90,8 @@ def test_the_stale_check_fails_on_a_changed_manifest(
     script = next(s["run"] for s in steps if "git diff --exit-code" in s.get("run", ""))
     repo = tmp_path / "repo"
     (repo / "dist").mkdir(parents=True)
-    (repo / "tests" / "__snapshots__").mkdir(parents=True)
+    snapshots = repo / "tests" / "k8s" / "__snapshots__" / "test_snapshots"
+    snapshots.mkdir(parents=True)
     (repo / "dist" / "00-namespace.k8s.yaml").write_text("kind: Namespace\n")
 
     def sh(command: str) -> int:
@@ -108,7 +109,7 @@ def test_the_stale_check_fails_on_a_changed_manifest(
     assert sh(script) != 0
     (repo / "dist" / "00-namespace.k8s.yaml").write_text("kind: Namespace\n")
     assert sh(script) == 0
-    (repo / "tests" / "__snapshots__" / "new.yaml").write_text("x: 1\n")
+    (snapshots / "new.yaml").write_text("x: 1\n")
     assert sh(script) != 0
 
 

@@ -1,10 +1,10 @@
 """Security and consistency properties that every environment's output must have.
 
-Checked for every config/*.yaml (tests/test_environments.py), whatever values the team writes,
-and for the project's fixture configs. Each check raises InvariantError naming the invariant,
-so a failing config says which promise it breaks. They hold by construction of the code for any
-config the settings model accepts; they are checked anyway, on the real output, because a knob
-added tomorrow must not be able to quietly break one of them.
+Checked for every config/*.yaml (tests/repo/test_environments.py), whatever values the team writes,
+and for the project's fixture configs. Each check raises InvariantError naming the invariant, so a
+failing config says which promise it breaks. They hold by construction of the code for any config
+the settings model accepts; they are checked anyway, on the real output, because a knob added
+tomorrow must not be able to quietly break one of them.
 """
 
 from __future__ import annotations

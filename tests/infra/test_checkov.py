@@ -19,7 +19,7 @@ CHECKOV = REPO_ROOT / ".venv" / "bin" / "checkov"
 CONFIG = REPO_ROOT / ".checkov.yaml"
 GCP_BLOCK = re.compile(r"# --- Google Cloud \(terraform_json\).*?---\n(.*?)\n\s*# ---", re.DOTALL)
 # checkov 3.2 crashes on these with cdktf's JSON (the parsed flag dicts carry line numbers);
-# they do not run, so tests/test_infra_properties.py::test_sql_flags asserts their flags.
+# they do not run, so tests/infra/test_properties.py::test_sql_flags asserts their flags.
 KNOWN_CRASHES = {"CKV_GCP_54", "CKV_GCP_57"}
 
 pytestmark = pytest.mark.tools
