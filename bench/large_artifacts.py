@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.large_artifacts [--sizes 256,1024] [--concurrent 2x512]
 
 Runs the Deployment's `db-migrate` and `mlflow` containers as the e2e tests do
-(tests/support/harness.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
+(tests/support/pod.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
 off (this measures transfers, bench/server_perf.py what IAP identities add), against a throwaway
 PostgreSQL and the GCS emulator. Each case uploads random files with MLflow's own client
 (`MlflowClient.log_artifact`, which is declined multipart and PUTs the file), then downloads
@@ -38,17 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.subject import subject_pod, subject_settings, synthesized
-from tests.support.harness import (
-    GcsEmulator,
-    Manifests,
-    Peaks,
-    Pod,
-    PostgresServer,
-    cluster_dns,
-    folder_bytes,
-    free_port,
-    wait_http_ok,
-)
+from tests.support.gcs import GcsEmulator
+from tests.support.manifests import Manifests
+from tests.support.net import cluster_dns, free_port, wait_http_ok
+from tests.support.peaks import Peaks, folder_bytes
+from tests.support.pod import Pod
+from tests.support.postgres import PostgresServer
 
 MIB = 2**20
 CHUNK = 8 * MIB

@@ -51,15 +51,12 @@ from pathlib import Path
 
 from bench.subject import AUTH_OFF, subject_pod, subject_settings, synthesized
 from settings import Settings
+from tests.support.container import RunningContainer
+from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn, google_standin
-from tests.support.harness import (
-    GcsEmulator,
-    Manifests,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    wait_http_ok,
-)
+from tests.support.manifests import Manifests
+from tests.support.net import free_port, wait_http_ok
+from tests.support.postgres import PostgresServer
 
 MIB = 1024 * 1024
 

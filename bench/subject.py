@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from settings import REPO_ROOT, Settings, load_settings
 
 if TYPE_CHECKING:
-    from tests.support.harness import Manifests, Pod
+    from tests.support.manifests import Manifests
+    from tests.support.pod import Pod
 
 FIXTURE_ENV = "e2e"
 # The ConfigMap entries that switch the auth mode off (mlflow-entrypoint reads them): the
@@ -53,7 +54,7 @@ def subject_pod(
     """The server's pod as the Deployment describes it, against the bench's PostgreSQL and GCS
     emulator: the password and a fresh KEK passphrase as the mounted files, free ports (a bench
     may run beside the e2e tests; clients still send the Service's Host header)."""
-    from tests.support.harness import Pod, kek_document
+    from tests.support.pod import Pod, kek_document
 
     return Pod(
         manifests,

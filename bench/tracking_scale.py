@@ -58,15 +58,11 @@ from urllib.parse import urlencode
 from bench.subject import subject_pod, subject_settings, synthesized
 from settings import Settings
 from tests.support import pg18
-from tests.support.harness import (
-    GcsEmulator,
-    Manifests,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    wait_for,
-    wait_http_ok,
-)
+from tests.support.container import RunningContainer
+from tests.support.gcs import GcsEmulator
+from tests.support.manifests import Manifests
+from tests.support.net import free_port, wait_for, wait_http_ok
+from tests.support.postgres import PostgresServer
 
 # More runs come with more experiments, not bigger ones: each holds RUNS_PER_EXPERIMENT runs.
 RUNS_PER_EXPERIMENT = 1000

@@ -20,18 +20,13 @@ import pytest
 
 from settings import REPO_ROOT, Settings
 from tests.e2e.ingress import IngressStandIn
+from tests.support.container import RunningContainer
+from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn, google_standin
-from tests.support.harness import (
-    GcsEmulator,
-    Manifests,
-    Pod,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    kek_document,
-    port_is_free,
-    wait_http_ok,
-)
+from tests.support.manifests import Manifests
+from tests.support.net import free_port, port_is_free, wait_http_ok
+from tests.support.pod import Pod, kek_document
+from tests.support.postgres import PostgresServer
 
 # The manifests under test: tests/configs/e2e.yaml's, synthesized per session, so that no e2e
 # test depends on the team's config/ (whose dist/ tests/repo/test_environments.py checks).

@@ -16,7 +16,8 @@ from tests.e2e.conftest import CLIENT_AUDIENCE, MIGRATE, Cluster, make_passphras
 from tests.e2e.ingress import IngressStandIn
 from tests.e2e.web import through_ingress
 from tests.support.google_standin import GoogleStandIn
-from tests.support.harness import http_get, http_json, kek_document
+from tests.support.net import http_get, http_json
+from tests.support.pod import kek_document
 
 pytestmark = pytest.mark.e2e
 

@@ -41,15 +41,10 @@ from tests.e2e.seed_127 import (
     seed,
 )
 from tests.support import pg18
-from tests.support.harness import (
-    Pod,
-    PostgresServer,
-    RunningContainer,
-    cluster_dns,
-    free_port,
-    http_get,
-    wait_http_ok,
-)
+from tests.support.container import RunningContainer
+from tests.support.net import cluster_dns, free_port, http_get, wait_http_ok
+from tests.support.pod import Pod
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
 

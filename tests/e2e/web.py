@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.e2e.ingress import IngressStandIn
-from tests.support.harness import cluster_dns
+from tests.support.net import cluster_dns
 
 
 @dataclass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.harness import PG_BIN, PostgresServer, free_port
+from tests.support.net import free_port
+from tests.support.postgres import PG_BIN, PostgresServer
 
 MAJOR = 18
 
