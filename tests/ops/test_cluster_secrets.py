@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -83,3 +84,15 @@ def test_local_secrets_prints_nothing_when_a_read_fails(tmp_path: Path) -> None:
     assert proc.stdout == ""  # kubectl apply gets no half-made Secret
     assert proc.stderr.startswith("error: the service-account key: `terraform")
     assert "denied" in proc.stderr
+
+
+def test_local_secrets_reads_the_stacks_sensitive_key_output(
+    tf_synth: Any, keyed_settings: Settings
+) -> None:
+    from infra.platforms.external import KEY_OUTPUT as TERRAFORM_OUTPUT
+    from k8s.cluster_secrets import KEY_OUTPUT
+
+    assert KEY_OUTPUT == TERRAFORM_OUTPUT
+    output = tf_synth(keyed_settings)["output"].get(KEY_OUTPUT)
+    assert output is not None, f"the keyed stack has no output {KEY_OUTPUT!r}"
+    assert output["sensitive"] is True
