@@ -141,14 +141,15 @@ lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions th
 	mv requirements.lock.new requirements.lock
 
 bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts.
-	$(PY) bench/toolchain.py
-	$(PY) bench/synth_speed.py
-	$(PY) bench/server_perf.py
-	$(PY) bench/tracking_scale.py
-	$(PY) bench/large_artifacts.py
+	@# As modules from the repository root: they import the tests' support package (tests/support).
+	$(PY) -m bench.toolchain
+	$(PY) -m bench.synth_speed
+	$(PY) -m bench.server_perf
+	$(PY) -m bench.tracking_scale
+	$(PY) -m bench.large_artifacts
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
-	$(PY) -m pytest tests/test_lint.py
+	$(PY) -m pytest tests/repo/test_lint.py
 
 format: install-test ## Format the project's Python code.
 	$(VENV)/bin/ruff format .

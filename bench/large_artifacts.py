@@ -1,9 +1,9 @@
 """Large artifacts through the server: upload and download throughput, peak /tmp, memory.
 
-    .venv/bin/python bench/large_artifacts.py [--sizes 256,1024] [--concurrent 2x512]
+    .venv/bin/python -m bench.large_artifacts [--sizes 256,1024] [--concurrent 2x512]
 
 Runs the Deployment's `db-migrate` and `mlflow` containers as the e2e tests do
-(tests/e2e/harness.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
+(tests/support/pod.py), from the e2e fixture's manifests (bench/subject.py) with the auth mode
 off (this measures transfers, bench/server_perf.py what IAP identities add), against a throwaway
 PostgreSQL and the GCS emulator. Each case uploads random files with MLflow's own client
 (`MlflowClient.log_artifact`, which is declined multipart and PUTs the file), then downloads
@@ -30,28 +30,26 @@ import contextlib
 import hashlib
 import http.client
 import os
-import secrets
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
-    GcsEmulator,
-    Manifests,
-    Peaks,
-    Pod,
-    PostgresServer,
-    cluster_dns,
-    folder_bytes,
-    free_port,
-    wait_http_ok,
+from bench.subject import (
+    Server,
+    backing_services,
+    create_database,
+    migrated,
+    serving,
+    subject_settings,
+    synthesized,
 )
+from settings import Settings
+from tests.support.manifests import Manifests
+from tests.support.net import cluster_dns
+from tests.support.peaks import Peaks, folder_bytes
+from tests.support.postgres import PostgresServer
 
 MIB = 2**20
 CHUNK = 8 * MIB
@@ -104,6 +102,66 @@ def _download(port: int, host: str, path: str) -> str:
         connection.close()
 
 
+def run_cases(
+    settings: Settings,
+    pg: PostgresServer,
+    server: Server,
+    tmp: Path,
+    plan: list[tuple[str, int, int]],
+    work: Path,
+) -> list[Case]:
+    """Each case of the plan (name, MiB, files): uploaded with MLflow's client, then downloaded
+    through the proxy, with the peaks of the pod's /tmp and the server's memory."""
+    from mlflow import MlflowClient
+
+    names = settings.names
+    port = int(server.container.container.env["MLFLOW_PORT"])
+    container = server.container
+    service = f"{names.service}.{names.namespace}.svc.cluster.local"
+    cases: list[Case] = []
+    with cluster_dns({(service, settings.server.port): ("127.0.0.1", port)}):
+        client = MlflowClient(tracking_uri=f"http://{service}:{settings.server.port}")
+        experiment = client.create_experiment("bench-large-artifacts")
+        for name, size_mib, count in plan:
+            run_id = client.create_run(experiment).info.run_id
+            files = [work / f"file-{i}.bin" for i in range(count)]
+            digests = [_write(f, size_mib * MIB + 7) for f in files]
+            idle_rss = container.rss_bytes()
+            start = time.monotonic()
+            with Peaks(tmp, container) as up, concurrent.futures.ThreadPoolExecutor(count) as ex:
+                list(ex.map(client.log_artifact, [run_id] * count, map(str, files)))
+            upload_s = time.monotonic() - start
+            for f in files:
+                f.unlink()
+            ((uri,),) = pg.query(
+                names.database, "SELECT artifact_uri FROM runs WHERE run_uuid = %s", run_id
+            )
+            root = str(uri).removeprefix("mlflow-artifacts:").lstrip("/")
+            start = time.monotonic()
+            with Peaks(tmp, container) as down, concurrent.futures.ThreadPoolExecutor(count) as ex:
+                paths = [f"{root}/{f.name}" for f in files]
+                got = list(ex.map(_download, [port] * count, [server.host] * count, paths))
+            download_s = time.monotonic() - start
+            if got != digests:
+                raise RuntimeError(f"{name}: the downloads differ from the uploads")
+            cases.append(
+                Case(
+                    name=name,
+                    size_mib=size_mib,
+                    files=count,
+                    upload_s=upload_s,
+                    receive_s=up.growing_s,
+                    copy_s=up.after_s,
+                    download_s=download_s,
+                    peak_tmp_mib=up.tmp_bytes / MIB,
+                    peak_tmp_download_mib=down.tmp_bytes / MIB,
+                    rss_growth_mib=(max(up.rss_bytes, down.rss_bytes) - idle_rss) / MIB,
+                )
+            )
+            print(f"done: {name}", file=sys.stderr)
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="256,1024", help="File sizes in MiB, one case each.")
@@ -115,104 +173,28 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     settings = subject_settings()
-    names = settings.names
     with contextlib.ExitStack() as stack:
         folder = args.manifests or stack.enter_context(synthesized(settings))
         manifests = Manifests.load(folder)  # read whole: the folder may go
-    (deployment,) = manifests.of_kind("Deployment")
-    password = secrets.token_urlsafe(16)
-    pg = PostgresServer(host="127.0.0.1", port=free_port())
-    gcs = GcsEmulator(project=names.project_id)
-    pod: Pod | None = None
-    server = None
-    cases: list[Case] = []
-    work = Path(tempfile.mkdtemp(prefix="bench-artifacts-"))
-    try:
-        pg.init()
-        pg.start()
-        pg.create_database(name=names.database, user=names.db_user, password=password)
-        gcs.start()
-        gcs.create_bucket(names.bucket)
-        pod = subject_pod(
-            manifests,
-            deployment,
-            db_password=password,
-            pg_port=pg.port,
-            server_port=free_port(),
-            gcs_url=gcs.url,
-        )
-        migrate = pod.run_to_completion("db-migrate")
-        if migrate.returncode:
-            raise RuntimeError(migrate.stderr[-3000:])
-        server = pod.start("mlflow")
-        port = int(server.container.env["MLFLOW_PORT"])
-        wait_http_ok(f"http://127.0.0.1:{port}/health", timeout=120)
-        service = f"{names.service}.{names.namespace}.svc.cluster.local"
-        host = f"{service}:{settings.server.port}"
+    plan = [(f"{s} MiB", s, 1) for s in sizes]
+    count, size = (int(p) for p in args.concurrent.split("x"))
+    plan.append((f"{count} x {size} MiB", size, count))
+    with (
+        backing_services(settings) as (pg, gcs),
+        migrated(manifests, pg, gcs, create_database(pg, settings)) as (pod, _),
+        serving(settings, pod) as server,
+        tempfile.TemporaryDirectory(prefix="bench-artifacts-") as work,
+    ):
         tmp = pod.mounts["/tmp"]
         (volume,) = [v for v in pod.spec["volumes"] if v["name"] == "tmp"]
         limit = volume["emptyDir"]["sizeLimit"]
-
-        from mlflow import MlflowClient
-
-        plan = [(f"{s} MiB", s, 1) for s in sizes]
-        count, size = (int(p) for p in args.concurrent.split("x"))
-        plan.append((f"{count} x {size} MiB", size, count))
-        with cluster_dns({(service, settings.server.port): ("127.0.0.1", port)}):
-            client = MlflowClient(tracking_uri=f"http://{service}:{settings.server.port}")
-            experiment = client.create_experiment("bench-large-artifacts")
-            for name, size_mib, count in plan:
-                run_id = client.create_run(experiment).info.run_id
-                files = [work / f"file-{i}.bin" for i in range(count)]
-                digests = [_write(f, size_mib * MIB + 7) for f in files]
-                idle_rss = server.rss_bytes()
-                start = time.monotonic()
-                with Peaks(tmp, server) as up, concurrent.futures.ThreadPoolExecutor(count) as ex:
-                    list(ex.map(client.log_artifact, [run_id] * count, map(str, files)))
-                upload_s = time.monotonic() - start
-                for f in files:
-                    f.unlink()
-                ((uri,),) = pg.query(
-                    names.database, "SELECT artifact_uri FROM runs WHERE run_uuid = %s", run_id
-                )
-                root = str(uri).removeprefix("mlflow-artifacts:").lstrip("/")
-                start = time.monotonic()
-                with Peaks(tmp, server) as down, concurrent.futures.ThreadPoolExecutor(count) as ex:
-                    paths = [f"{root}/{f.name}" for f in files]
-                    got = list(ex.map(_download, [port] * count, [host] * count, paths))
-                download_s = time.monotonic() - start
-                if got != digests:
-                    raise RuntimeError(f"{name}: the downloads differ from the uploads")
-                cases.append(
-                    Case(
-                        name=name,
-                        size_mib=size_mib,
-                        files=count,
-                        upload_s=upload_s,
-                        receive_s=up.growing_s,
-                        copy_s=up.after_s,
-                        download_s=download_s,
-                        peak_tmp_mib=up.tmp_bytes / MIB,
-                        peak_tmp_download_mib=down.tmp_bytes / MIB,
-                        rss_growth_mib=(max(up.rss_bytes, down.rss_bytes) - idle_rss) / MIB,
-                    )
-                )
-                print(f"done: {name}", file=sys.stderr)
+        chunk = server.container.container.env["MLFLOW_GCS_UPLOAD_CHUNK_SIZE"]
+        cases = run_cases(settings, pg, server, tmp, plan, Path(work))
         leftover = folder_bytes(tmp) / MIB
-    finally:
-        if server is not None:
-            server.stop()
-        if pod is not None:
-            pod.cleanup()
-        gcs.cleanup()
-        pg.cleanup()
-        for f in work.glob("*"):
-            f.unlink()
-        work.rmdir()
 
     print(
         f"large artifacts through the server (/tmp sizeLimit {limit}, "
-        f"MLFLOW_GCS_UPLOAD_CHUNK_SIZE {server.container.env['MLFLOW_GCS_UPLOAD_CHUNK_SIZE']}), "
+        f"MLFLOW_GCS_UPLOAD_CHUNK_SIZE {chunk}), "
         f"{os.cpu_count()} CPUs, GCS emulator"
     )
     print(

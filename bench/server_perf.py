@@ -1,13 +1,13 @@
 """Server performance: the server as the project configures it, with and without IAP
 identities, vs. `mlflow server` with its defaults.
 
-    .venv/bin/python bench/server_perf.py [--seconds 20] [--clients 4] [--manifests DIR]
+    .venv/bin/python -m bench.server_perf [--seconds 20] [--clients 4] [--manifests DIR]
 
 The project's manifests are the e2e fixture's (tests/configs/e2e.yaml: the defaults, IAP
 identities on), synthesized into a temporary folder, so that the figures never depend on the
 team's config/; --manifests measures another folder synthesized from that fixture.
 All run on this machine against the same throwaway PostgreSQL 18 and GCS emulator as the
-e2e tests (tests/e2e/harness.py):
+e2e tests (tests/support/):
 
 * project, IAP + permissions: the Deployment's `db-migrate` and `mlflow` containers,
   with their command, args and environment as written there (the e2e harness's Pod): IAP's
@@ -33,279 +33,33 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import re
-import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import AUTH_OFF, subject_pod, subject_settings, synthesized  # noqa: E402
-from settings import Settings  # noqa: E402
-from tests.e2e.google_standin import GoogleStandIn, google_standin  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
-    GcsEmulator,
-    Manifests,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    wait_http_ok,
+from bench.server_load import Caller, Target, measure
+from bench.subject import (
+    AUTH_OFF,
+    backing_services,
+    create_database,
+    migrated,
+    serving,
+    subject_settings,
+    synthesized,
 )
-
-MIB = 1024 * 1024
-
-
-@dataclass
-class Result:
-    name: str
-    requests_per_s: float
-    cpu_ms_per_request: float  # the server's CPU time (all its processes) per request
-    p50_ms: float
-    p95_ms: float
-    errors: int
-    processes: int
-    idle_rss_mib: float
-    peak_rss_mib: float
-    idle_pss_mib: float
-    peak_pss_mib: float
-
-
-def _tree(root: int) -> list[int]:
-    """root and all its descendants (the server's container, without the harness)."""
-    out = subprocess.run(
-        ["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True
-    ).stdout
-    children: dict[int, list[int]] = {}
-    for line in out.splitlines():
-        pid, ppid = (int(x) for x in line.split())
-        children.setdefault(ppid, []).append(pid)
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
-
-
-def _memory(root: int) -> tuple[int, int, int]:
-    """(processes, RSS sum, PSS sum) in bytes for the tree under root."""
-    rss = pss = n = 0
-    for pid in _tree(root):
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1]) * 1024
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1]) * 1024
-            n += 1
-    return n, rss, pss
-
-
-@dataclass(frozen=True)
-class Caller:
-    """How the load's clients reach the server: from where, with which headers per client."""
-
-    source: str = "127.0.0.1"
-    headers: Callable[[int], dict[str, str]] = lambda i: {}
-
-
-def _cpu_seconds(root: int) -> float:
-    """User + system CPU time of the server's whole process tree so far."""
-    total = 0
-    for pid in _tree(root):
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _load(
-    url: str, host: str, seconds: float, clients: int, caller: Caller, runs: dict[int, str]
-) -> tuple[int, list[float], int, float]:
-    """Back-to-back log-metric calls from `clients` threads; (ok, latencies s, errors, s).
-
-    Each client logs to its own run in its own experiment, created on its first call (kept in
-    `runs`); the timed window starts when every client is ready. http.client on a keep-alive
-    connection, not requests: the load generator shares the two CPUs with the server and must
-    take as little of them as it can.
-    """
-    address = url.removeprefix("http://")
-    window: dict[str, float] = {}
-    ends: list[float] = []
-    ready = threading.Barrier(clients, action=lambda: window.update(start=time.monotonic()))
-    latencies: list[float] = []
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-
-    def post(
-        conn: http.client.HTTPConnection,
-        path: str,
-        body: dict[str, object],
-        headers: dict[str, str],
-    ) -> bytes:
-        conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise RuntimeError(f"{path}: {resp.status} {data[:300]!r}")
-        return data
-
-    def client(index: int) -> None:
-        host_name, port = address.rsplit(":", 1)
-        conn = http.client.HTTPConnection(
-            host_name, int(port), timeout=30, source_address=(caller.source, 0)
-        )
-        headers = {"Host": host, "Content-Type": "application/json", **caller.headers(index)}
-        if index not in runs:
-            name = f"bench-{index}-{secrets.token_hex(4)}"
-            experiment = json.loads(
-                post(conn, "/api/2.0/mlflow/experiments/create", {"name": name}, headers)
-            )["experiment_id"]
-            run = json.loads(
-                post(
-                    conn,
-                    "/api/2.0/mlflow/runs/create",
-                    {"experiment_id": experiment, "start_time": int(time.time() * 1000)},
-                    headers,
-                )
-            )
-            runs[index] = run["run"]["info"]["run_id"]
-        run_id = runs[index]
-        step, mine, ok, bad = 0, [], 0, 0
-        ready.wait()
-        stop = window["start"] + seconds
-        while time.monotonic() < stop:
-            body = {
-                "run_id": run_id,
-                "key": "loss",
-                "value": 1.0 / (step + 1),
-                "timestamp": int(time.time() * 1000),
-                "step": step,
-            }
-            t0 = time.perf_counter()
-            try:
-                post(conn, "/api/2.0/mlflow/runs/log-metric", body, headers)
-                ok += 1
-            except RuntimeError as exc:
-                bad += 1
-                if bad <= 2:
-                    print(f"  {exc}", file=sys.stderr)
-            mine.append(time.perf_counter() - t0)
-            step += 1
-        conn.close()
-        with lock:
-            ends.append(time.monotonic())
-            latencies.extend(mine)
-            counts["ok"] += ok
-            counts["errors"] += bad
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return counts["ok"], latencies, counts["errors"], max(ends) - window["start"]
-
-
-@dataclass(frozen=True)
-class Target:
-    """A running server under test and how the load reaches it."""
-
-    name: str
-    root_pid: int
-    url: str
-    host: str
-    caller: Caller
-    runs: dict[int, str] = field(default_factory=dict)  # client -> its run
-
-
-def measure(targets: list[Target], seconds: float, clients: int, rounds: int) -> list[Result]:
-    """Each target gets `seconds` of load in `rounds` slices, the targets taking turns (in
-    alternating order), so that a change in the machine's background load hits all alike."""
-    time.sleep(3)  # let the workers and job consumers finish starting
-    idle: dict[str, tuple[int, int, int]] = {}
-    for t in targets:
-        _load(t.url, t.host, 3, clients, t.caller, t.runs)  # warm-up: imports, pools, queries
-    time.sleep(1)
-    for t in targets:
-        idle[t.name] = _memory(t.root_pid)
-    totals = {t.name: {"ok": 0, "errors": 0, "elapsed": 0.0, "cpu": 0.0} for t in targets}
-    latencies: dict[str, list[float]] = {t.name: [] for t in targets}
-    peak = {t.name: [idle[t.name][1], idle[t.name][2]] for t in targets}
-    for r in range(rounds):
-        for t in targets if r % 2 == 0 else list(reversed(targets)):
-            done = threading.Event()
-
-            def sample(t: Target = t, done: threading.Event = done) -> None:
-                while not done.wait(0.5):
-                    _, rss, pss = _memory(t.root_pid)
-                    mine = peak[t.name]
-                    mine[0], mine[1] = max(mine[0], rss), max(mine[1], pss)
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
-            cpu0 = _cpu_seconds(t.root_pid)
-            ok, lat, errors, elapsed = _load(
-                t.url, t.host, seconds / rounds, clients, t.caller, t.runs
-            )
-            totals[t.name]["cpu"] += _cpu_seconds(t.root_pid) - cpu0
-            totals[t.name]["elapsed"] += elapsed
-            done.set()
-            sampler.join()
-            totals[t.name]["ok"] += ok
-            totals[t.name]["errors"] += errors
-            latencies[t.name] += lat
-    results = []
-    for t in targets:
-        lat = sorted(latencies[t.name])
-        n, idle_rss, idle_pss = idle[t.name]
-        results.append(
-            Result(
-                name=t.name,
-                requests_per_s=totals[t.name]["ok"] / totals[t.name]["elapsed"],
-                cpu_ms_per_request=totals[t.name]["cpu"] / max(1, totals[t.name]["ok"]) * 1000,
-                p50_ms=statistics.median(lat) * 1000,
-                p95_ms=lat[int(len(lat) * 0.95)] * 1000,
-                errors=int(totals[t.name]["errors"]),
-                processes=n,
-                idle_rss_mib=idle_rss / MIB,
-                peak_rss_mib=peak[t.name][0] / MIB,
-                idle_pss_mib=idle_pss / MIB,
-                peak_pss_mib=peak[t.name][1] / MIB,
-            )
-        )
-    return results
-
-
-@contextlib.contextmanager
-def backing_services(settings: Settings) -> Iterator[tuple[PostgresServer, GcsEmulator, str]]:
-    names = settings.names
-    password = secrets.token_urlsafe(16)
-    pg = PostgresServer(host="127.0.0.1", port=free_port())
-    gcs = GcsEmulator(project=names.project_id)
-    try:
-        pg.init()
-        pg.start()
-        pg.create_database(name=names.database, user=names.db_user, password=password)
-        pg.create_database(name="mlflow_default", user=names.db_user)
-        gcs.start()
-        gcs.create_bucket(names.bucket)
-        yield pg, gcs, password
-    finally:
-        gcs.cleanup()
-        pg.cleanup()
+from settings import Settings
+from tests.support.gcs import GcsEmulator
+from tests.support.google_standin import GoogleStandIn, google_standin
+from tests.support.manifests import Manifests
+from tests.support.net import free_port, wait_http_ok
+from tests.support.postgres import PostgresServer
 
 
 def iap_caller(google: GoogleStandIn, audience_prefix: str) -> Caller:
@@ -337,38 +91,16 @@ def project_server(
     name: str,
     caller: Caller,
 ) -> Iterator[Target]:
-    names = settings.names
     manifests = Manifests.load(manifests_dir)
-    (deployment,) = manifests.of_kind("Deployment")
-    pod = subject_pod(
-        manifests,
-        deployment,
-        db_password=password,
-        pg_port=pg.port,
-        server_port=free_port(),
-        gcs_url=gcs.url,
-        extra_env={"IAP_KEYS_URL": google.keys_url},
-        overrides=variant,
-    )
-    server: RunningContainer | None = None
-    try:
-        migrate = pod.run_to_completion(
-            "db-migrate", wrapper=("/usr/bin/time", "-f", "maxrss_kib=%M")
-        )
-        if migrate.returncode:
-            raise RuntimeError(migrate.stderr[-3000:])
+    keys = {"IAP_KEYS_URL": google.keys_url}
+    peak = ("/usr/bin/time", "-f", "maxrss_kib=%M")
+    with migrated(
+        manifests, pg, gcs, password, extra_env=keys, overrides=variant, wrapper=peak
+    ) as (pod, migrate):
         peak_kib = re.findall(r"^maxrss_kib=(\d+)$", migrate.stderr, flags=re.M)
         print(f"db-migrate, {name}: peak RSS {int(peak_kib[-1]) / 1024:.0f} MiB")
-        server = pod.start("mlflow")
-        port = int(server.container.env["MLFLOW_PORT"])
-        url = f"http://127.0.0.1:{port}"
-        wait_http_ok(f"{url}/health", timeout=120)
-        host = f"{names.service}.{names.namespace}.svc.cluster.local:{settings.server.port}"
-        yield Target(name, server.proc.pid, url, host, caller)
-    finally:
-        if server is not None:
-            server.stop()
-        pod.cleanup()
+        with serving(settings, pod) as server:
+            yield Target(name, server.container.proc.pid, server.url, server.host, caller)
 
 
 @contextlib.contextmanager
@@ -446,7 +178,9 @@ def main() -> int:
     audience_prefix = f"/projects/{settings.iap_project_number}/global/backendServices/"
     with contextlib.ExitStack() as stack:
         manifests = args.manifests or stack.enter_context(synthesized(settings))
-        pg, gcs, password = stack.enter_context(backing_services(settings))
+        pg, gcs = stack.enter_context(backing_services(settings))
+        password = create_database(pg, settings)
+        pg.create_database(name="mlflow_default", user=settings.names.db_user)
         google = stack.enter_context(google_standin())
         variant = dict(item.split("=", 1) for item in args.set)
         common = (settings, manifests, pg, gcs, google, password)

@@ -5,7 +5,7 @@ median wall time, the ratio, and whether both produced byte-identical cdk.tf.jso
 variant imports the provider packages whole before infra/ does: their __init__ then imports
 every generated module (1,470 for google), which is what a plain cdktf project pays.
 
-    .venv/bin/python bench/synth_speed.py [--runs 3]
+    .venv/bin/python -m bench.synth_speed [--runs 3]
 """
 
 from __future__ import annotations

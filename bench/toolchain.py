@@ -7,7 +7,7 @@ then reports the wall time, the size of .venv/ and node_modules/, and the ratios
 The deploy CLIs, which the split installs on the first `make deploy` / `plan` / `destroy`
 (`make install-cli`), are measured too, so that nothing is left out of the figures.
 
-    .venv/bin/python bench/toolchain.py [--before REV] [--after REV]
+    .venv/bin/python -m bench.toolchain [--before REV] [--after REV]
 """
 
 from __future__ import annotations

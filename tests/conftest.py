@@ -9,23 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from syrupy.assertion import SnapshotAssertion
 
 from ops.toolchain import prefer_project_node
 from settings import REPO_ROOT, Settings, load_settings
 from settings.load import DEFAULT_ENV
-from tests.snapshots import JsonSnapshot, YamlSnapshot
+from tests.support.configs import FIXTURE_ENVS, fixture_settings
+from tests.support.make import EXAMPLE, EXAMPLE_LOCAL
+from tests.support.snapshots import JsonSnapshot, YamlSnapshot
 
 prefer_project_node()
-
-# The project's own test configurations: the tests never depend on the values in config/, which
-# belongs to the team (tests/test_environments.py holds every config/*.yaml to the invariants).
-FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "e2e")
-
-
-def fixture_settings(env: str) -> Settings:
-    return load_settings(env, folder=FIXTURES)
 
 
 @pytest.fixture(scope="session")
@@ -133,6 +127,16 @@ def _remove_app_outdir(app: Any) -> None:
         shutil.rmtree(outdir, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def example_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config folder with README's example environments, dev.yaml and local.yaml (a test may
+    add its own beside them)."""
+    folder = tmp_path_factory.mktemp("config")
+    (folder / "dev.yaml").write_text(yaml.safe_dump(EXAMPLE))
+    (folder / "local.yaml").write_text(yaml.safe_dump(EXAMPLE_LOCAL))
+    return folder
+
+
 @pytest.fixture
 def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(JsonSnapshot)
@@ -158,8 +162,6 @@ def manifest_sets(
     """Every environment's manifests under one folder, `<label>/*.k8s.yaml`: the fixtures'
     synthesized here (`fixture-<env>`) and each config/<env>.yaml's as committed (`<env>`)."""
     import shutil
-
-    import yaml
 
     from ops.environments import environments
     from settings.load import manifests_dir

@@ -19,22 +19,17 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT, Settings
-from tests.e2e.google_standin import GoogleStandIn, google_standin
-from tests.e2e.harness import (
-    GcsEmulator,
-    Manifests,
-    Pod,
-    PostgresServer,
-    RunningContainer,
-    free_port,
-    kek_document,
-    port_is_free,
-    wait_http_ok,
-)
 from tests.e2e.ingress import IngressStandIn
+from tests.support.container import RunningContainer
+from tests.support.gcs import GcsEmulator
+from tests.support.google_standin import GoogleStandIn, google_standin
+from tests.support.manifests import Manifests
+from tests.support.net import free_port, port_is_free, wait_http_ok
+from tests.support.pod import Pod, kek_document
+from tests.support.postgres import PostgresServer
 
 # The manifests under test: tests/configs/e2e.yaml's, synthesized per session, so that no e2e
-# test depends on the team's config/ (whose dist/ tests/test_environments.py checks).
+# test depends on the team's config/ (whose dist/ tests/repo/test_environments.py checks).
 # E2E_MANIFESTS only to try a candidate folder of that fixture's manifests by hand.
 CANDIDATE = Path(os.environ["E2E_MANIFESTS"]) if os.environ.get("E2E_MANIFESTS") else None
 MIGRATE = "db-migrate"

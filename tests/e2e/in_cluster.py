@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.e2e.harness import cluster_dns
+from tests.support.net import cluster_dns
 
 
 def parse(spec: str) -> dict[tuple[str, int], tuple[str, int]]:

@@ -31,8 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.google_standin import GoogleStandIn
-from tests.e2e.harness import free_port, wait_for
+from tests.support.google_standin import GoogleStandIn
+from tests.support.net import free_port, wait_for
 
 SESSION_COOKIE = "GCP_IAP_STANDIN"
 LB_ADDRESS = "127.0.0.2"  # where the proxy connects from: not the pod's 127.0.0.1

@@ -17,7 +17,7 @@ import pytest
 
 from mlflow_server.entrypoint import DRIVER
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import cluster_dns
+from tests.support.net import cluster_dns
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,8 @@ import pytest
 
 from settings import REPO_ROOT
 from tests.e2e.conftest import MIGRATE, Cluster, run_client
-from tests.e2e.harness import Pod, cluster_dns, http_get
+from tests.support.net import cluster_dns, http_get
+from tests.support.pod import Pod
 
 pytestmark = pytest.mark.e2e
 

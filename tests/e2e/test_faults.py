@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import cluster_dns, wait_for
+from tests.support.net import cluster_dns, wait_for
 
 pytestmark = pytest.mark.e2e
 

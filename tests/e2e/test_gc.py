@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import Pod, cluster_dns
+from tests.support.net import cluster_dns
+from tests.support.pod import Pod
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import CLIENT_AUDIENCE, Cluster
-from tests.e2e.google_standin import GoogleStandIn
 from tests.e2e.ingress import LB_ADDRESS, IngressStandIn
 from tests.e2e.web import Reply, through_ingress, to_pod
+from tests.support.google_standin import GoogleStandIn
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Cluster
-from tests.e2e.harness import Peaks, cluster_dns, folder_bytes
+from tests.support.net import cluster_dns
+from tests.support.peaks import Peaks, folder_bytes
 
 pytestmark = pytest.mark.e2e
 

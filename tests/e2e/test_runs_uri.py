@@ -20,7 +20,7 @@ import pytest
 
 from settings import REPO_ROOT
 from tests.e2e.conftest import Cluster, run_client
-from tests.e2e.harness import http_get
+from tests.support.net import http_get
 
 pytestmark = pytest.mark.e2e
 

@@ -19,8 +19,8 @@ import pytest
 
 from settings import REPO_ROOT
 from tests.e2e.conftest import CLIENT_AUDIENCE, Cluster
-from tests.e2e.google_standin import GoogleStandIn
 from tests.e2e.ingress import IngressStandIn
+from tests.support.google_standin import GoogleStandIn
 
 pytestmark = pytest.mark.e2e
 

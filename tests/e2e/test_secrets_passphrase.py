@@ -13,10 +13,11 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e.conftest import CLIENT_AUDIENCE, MIGRATE, Cluster, make_passphrase
-from tests.e2e.google_standin import GoogleStandIn
-from tests.e2e.harness import http_get, http_json, kek_document
 from tests.e2e.ingress import IngressStandIn
 from tests.e2e.web import through_ingress
+from tests.support.google_standin import GoogleStandIn
+from tests.support.net import http_get, http_json
+from tests.support.pod import kek_document
 
 pytestmark = pytest.mark.e2e
 

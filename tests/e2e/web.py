@@ -11,8 +11,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from tests.e2e.harness import cluster_dns
 from tests.e2e.ingress import IngressStandIn
+from tests.support.net import cluster_dns
 
 
 @dataclass

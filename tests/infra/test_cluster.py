@@ -1,0 +1,120 @@
+"""The GKE cluster and node pool, the image registry and the edge (static IP, SSL policy, IAP),
+one test per invariant, on the synthesized Terraform JSON."""
+
+from __future__ import annotations
+
+from settings import CreatedGke, Settings
+from tests.support.terraform import Doc, Synth, one, ref, res
+
+
+def test_gke_cluster_hardening(gke: Doc, gke_settings: Settings) -> None:
+    c = one(gke, "google_container_cluster")
+    assert c["name"] == gke_settings.names.cluster
+    target = gke_settings.target
+    assert isinstance(target, CreatedGke)
+    assert c["location"] == target.location
+    assert c["deletion_protection"] is True
+    assert c["private_cluster_config"]["enable_private_nodes"] is True
+    assert c["private_cluster_config"]["master_ipv4_cidr_block"] == (
+        gke_settings.network.master_cidr
+    )
+    assert c["enable_shielded_nodes"] is True
+    assert c["release_channel"] == {"channel": gke_settings.cluster.release_channel.value}
+    assert c["datapath_provider"] == "ADVANCED_DATAPATH"  # Dataplane V2 enforces NetworkPolicy
+    assert c["secret_manager_config"] == {"enabled": True}
+    assert c["monitoring_config"]["managed_prometheus"] == {"enabled": True}  # PodMonitoring
+    assert c["enable_legacy_abac"] is False
+    assert c["master_auth"] == {"client_certificate_config": {"issue_client_certificate": False}}
+    assert c["addons_config"]["http_load_balancing"] == {"disabled": False}
+    assert c["remove_default_node_pool"] is True
+    assert "node_pool" not in c  # the pool is its own resource
+
+
+def test_control_plane_reachable_only_from_authorized_networks(
+    tf_synth: Synth, gke: Doc, gke_settings: Settings
+) -> None:
+    mans = one(gke, "google_container_cluster")["master_authorized_networks_config"]
+    assert mans["gcp_public_cidrs_access_enabled"] is False  # not every GCE VM of any project
+    cidrs = [b["cidr_block"] for b in mans["cidr_blocks"]]
+    assert cidrs == list(gke_settings.network.master_authorized_cidrs)
+    opened = gke_settings.model_copy(
+        update={
+            "network": gke_settings.network.model_copy(
+                update={"control_plane_google_cloud_access": True}
+            )
+        }
+    )
+    cluster = one(tf_synth(opened), "google_container_cluster")
+    assert cluster["master_authorized_networks_config"]["gcp_public_cidrs_access_enabled"] is True
+
+
+# --- Registry ------------------------------------------------------------------------------------
+
+
+def test_registry_writers_scoped_to_the_repository(tf_synth: Synth, gke_settings: Settings) -> None:
+    pusher = "serviceAccount:123456789-compute@developer.gserviceaccount.com"
+    with_writer = gke_settings.model_copy(
+        update={"registry": gke_settings.registry.model_copy(update={"writers": (pusher,)})}
+    )
+    doc = tf_synth(with_writer)
+    grants = res(doc, "google_artifact_registry_repository_iam_member").values()
+    writers = [g for g in grants if g["role"] == "roles/artifactregistry.writer"]
+    # The configured writer, and the project's own build account (test_image_build.py).
+    assert [g["member"] for g in writers if not g["member"].startswith("${")] == [pusher]
+    assert len(writers) == 2
+    assert not [
+        g for g in res(doc, "google_project_iam_member").values() if "artifactregistry" in g["role"]
+    ]
+
+
+def test_gke_node_pool(gke: Doc, gke_settings: Settings) -> None:
+    pool = one(gke, "google_container_node_pool")
+    cfg = gke_settings.cluster
+    assert pool["name"] == gke_settings.names.node_pool
+    assert pool["cluster"] == ref("google_container_cluster", gke, "id")
+    assert pool["autoscaling"] == {"min_node_count": cfg.min_nodes, "max_node_count": cfg.max_nodes}
+    assert pool["management"] == {"auto_repair": True, "auto_upgrade": True}
+    node = pool["node_config"]
+    assert node["machine_type"] == cfg.machine_type
+    assert node["machine_type"] not in {"e2-micro", "e2-small", "f1-micro", "g1-small"}
+    assert node["workload_metadata_config"] == {"mode": "GKE_METADATA"}
+    assert node["shielded_instance_config"] == {
+        "enable_integrity_monitoring": True,
+        "enable_secure_boot": True,
+    }
+    assert node["metadata"] == {"disable-legacy-endpoints": "true"}
+    assert node["image_type"] == "COS_CONTAINERD"
+
+
+def test_artifact_registry_replaces_gcr(env: tuple[Settings, Doc]) -> None:
+    settings, doc = env
+    repo = one(doc, "google_artifact_registry_repository")
+    assert repo["repository_id"] == settings.names.registry_repository
+    assert repo["format"] == "DOCKER"
+    assert repo["location"] == settings.region
+    assert not res(doc, "google_container_registry")
+    uri = doc["output"]["registry_uri"]["value"]
+    assert settings.names.image.startswith(f"{uri}/") or settings.server.image
+
+
+# --- Edge ----------------------------------------------------------------------------------------
+
+
+def test_static_ip_ssl_policy_and_iap(gke: Doc, gke_settings: Settings) -> None:
+    ip = next(
+        r
+        for r in res(gke, "google_compute_global_address").values()
+        if r.get("address_type") == "EXTERNAL"
+    )
+    assert ip["name"] == gke_settings.names.static_ip
+    ssl = one(gke, "google_compute_ssl_policy")
+    assert ssl["name"] == gke_settings.names.ssl_policy
+    assert ssl["min_tls_version"] == "TLS_1_2"
+    assert ssl["profile"] in {"MODERN", "RESTRICTED"}
+    iap = res(gke, "google_iap_web_iam_member")
+    assert sorted(m["member"] for m in iap.values()) == sorted(gke_settings.ingress.iap_members)
+    for member in iap.values():
+        assert member["role"] == "roles/iap.httpsResourceAccessor"
+        assert member["condition"]["expression"] == f'request.host == "{gke_settings.ingress.host}"'
+    for banned in ("google_iap_brand", "google_iap_client"):
+        assert not res(gke, banned)

@@ -1,0 +1,168 @@
+"""docs/configuration.md is true: it equals what settings/reference.py renders from the model, names
+every field, renders as written, and the generator refuses a validator it cannot describe."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+from typing import Annotated
+
+import pytest
+from pydantic import AfterValidator, BaseModel, model_validator
+
+from ops import reference as ref
+from settings import REPO_ROOT, Settings
+from tests.support.make import (
+    MAKE,
+    OLD_STAMPS,
+)
+
+DOCS = REPO_ROOT / "docs"
+
+
+def test_configuration_reference_is_up_to_date() -> None:
+    committed = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert committed == ref.render(), "docs/configuration.md is stale: run `make docs`"
+
+
+def test_reference_check_mode_detects_a_stale_file(tmp_path: Path) -> None:
+    out = tmp_path / "configuration.md"
+    assert ref.main(["--check", "--output", str(out)]) == 1  # missing
+    out.write_text(ref.render().replace("Google Cloud project id.", "Project."))
+    assert ref.main(["--check", "--output", str(out)]) == 1  # edited by hand
+    assert ref.main(["--output", str(out)]) == 0
+    assert ref.main(["--check", "--output", str(out)]) == 0
+
+
+def test_reference_names_every_field_with_type_default_and_description() -> None:
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    names = ref.field_names()
+    nested = {
+        "network.subnet_cidr",
+        "database.tier",
+        "cluster.machine_type",
+        "server.image_tag",
+        "ingress.iap_members",
+        "local.oidc_issuer",
+    }
+    assert nested <= set(names)
+    for name in names:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, f"{name} is missing from docs/configuration.md"
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert len(cells) >= 5, row
+        assert cells[1], f"{name}: no type"
+        assert cells[2], f"{name}: no default"
+        assert cells[4].strip(), f"{name}: no description"
+
+
+def test_reference_shows_rules_bounds_and_enums() -> None:
+    rows = {row.name: row for section in ref.sections() for row in section.rows}
+    from settings import rules
+
+    assert rules.PROJECT_ID.pattern in rows["project_id"].rule
+    assert rules.PROJECT_ID.description in rows["project_id"].rule
+    assert rows["database.disk_size_gb"].rule == ">= 10; <= 65536"
+    assert rows["server.replicas"].rule == "> 0"
+    assert "`POSTGRES_17`" in rows["database.version"].rule
+    assert rows["ingress.iap_members"].rule.startswith("each item: ")
+    assert rows["project_id"].default == "required"
+    assert rows["server.namespace"].type == "string or null"
+    assert "RFC 1918" in rows["network.pods_cidr"].rule
+
+
+def test_reference_renders_the_derived_names_the_code_derives(gke_settings: Settings) -> None:
+    """Fill the templates with dev's inputs: the result must be dev's real names."""
+    s = gke_settings
+    inputs = {
+        "<environment>": s.environment,
+        "<project_id>": s.project_id,
+        "<project_number>": str(s.project_number),
+        "<region>": s.region,
+        "<prefix>": s.prefix,
+        "<server.image_tag>": s.server.image_tag,
+        "<bucket.artifact_prefix>": s.bucket.artifact_prefix,
+        "<database.database_name>": s.database.database_name,
+        "<database.user>": s.database.user,
+    }
+    filled = {}
+    for name, template in ref.derived_name_templates().items():
+        for placeholder, value in inputs.items():
+            template = template.replace(placeholder, value)
+        filled[name] = template
+    assert filled == dataclasses.asdict(s.names)
+
+
+def test_reference_refuses_a_validator_it_cannot_describe() -> None:
+    def _even(value: int) -> int:
+        if value % 2:
+            raise ValueError("odd")
+        return value
+
+    class Undocumented(BaseModel):
+        count: Annotated[int, AfterValidator(_even)] = 2
+
+    with pytest.raises(ref.ReferenceError, match="_even"):
+        list(ref.sections(Undocumented))
+
+    class CrossField(BaseModel):
+        a: int = 1
+
+        @model_validator(mode="after")
+        def _check(self) -> CrossField:
+            return self
+
+    with pytest.raises(ref.ReferenceError, match=r"CrossField\._check"):
+        list(ref.sections(CrossField))
+
+
+@pytest.mark.integration
+def test_make_docs_runs_the_generator() -> None:
+    out = subprocess.run(
+        [MAKE, "-n", *OLD_STAMPS, "docs"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".venv/bin/python -m ops.reference" in out
+
+
+def test_the_configuration_reference_renders_as_written() -> None:
+    """Rendered by a CommonMark renderer with GitHub's tables, the reference shows no entity
+    (`&lt;prefix&gt;`) where a reader should see `<prefix>`, and every table row keeps its
+    five cells (an unescaped `|` in a regular expression would split one)."""
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    html = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .render((DOCS / "configuration.md").read_text(encoding="utf-8"))
+    )
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.chunks: list[str] = []
+            self.rows: list[int] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "tr":
+                self.rows.append(0)
+            elif tag in ("td", "th") and self.rows:
+                self.rows[-1] += 1
+
+        def handle_data(self, data: str) -> None:
+            self.chunks.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    text = "".join(parser.chunks)
+    for entity in ("&lt;", "&gt;", "&amp;", "&#"):
+        assert entity not in text, f"the rendered reference shows {entity!r}"
+    assert "<prefix>-<environment>" in text
+    assert parser.rows
+    assert all(cells in (2, 5) for cells in parser.rows), set(parser.rows)
