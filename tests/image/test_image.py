@@ -10,10 +10,13 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 import yaml
+from mlflow_entrypoint import contract
 
 from settings import REPO_ROOT, Settings
 from tests.image.dockerfile import DOCKERFILE, SERVER_DIR, instructions
@@ -65,12 +68,14 @@ def test_dockerfile_installs_exactly_the_requirements_file() -> None:
         "--no-deps",
         "/tmp/gcs_not_found",
         "/tmp/iap_auth",
+        "/tmp/entrypoint",
     ]
     copies = [args for word, args in instructions() if word == "COPY" and "/tmp/" in args]
     assert copies == [
         "requirements.txt constraints.txt /tmp/",
         "gcs_not_found /tmp/gcs_not_found",
         "iap_auth /tmp/iap_auth",
+        "entrypoint /tmp/entrypoint",
     ]
 
 
@@ -101,31 +106,36 @@ def test_runs_as_numeric_non_root_with_exec_form_entrypoint() -> None:
     last_from = max(i for i, (w, _) in enumerate(final) if w == "FROM")
     stage = final[last_from:]
     users = [a for w, a in stage if w == "USER"]
-    assert users == ["10001:10001"]
+    assert users == ["10001:10001"] == [f"{contract.IMAGE_UID}:{contract.IMAGE_GID}"]
     (entrypoint,) = [a for w, a in stage if w == "ENTRYPOINT"]
-    assert json.loads(entrypoint) == ["mlflow-entrypoint"]
+    assert json.loads(entrypoint) == ["mlflow-entrypoint"] == [contract.PROGRAM]
     (cmd,) = [a for w, a in stage if w == "CMD"]
     assert json.loads(cmd)[0] == "server"
     # No package manager caches or apt layers in the shipped image.
     assert not [a for w, a in stage if w == "RUN"]
 
 
-def test_entrypoint_is_installed_on_path() -> None:
-    found = instructions()
-    assert ("COPY", "entrypoint.py /opt/mlflow/bin/mlflow-entrypoint") in found
-    assert ("RUN", "chmod 0755 /opt/mlflow/bin/mlflow-entrypoint") in found
-    env = " ".join(a for w, a in found if w == "ENV")
+def test_entrypoint_is_the_console_script_of_its_distribution() -> None:
+    """pip writes `mlflow-entrypoint` into /opt/mlflow/bin, first on PATH; .venv's editable
+    install declares the same script (the e2e tests run it)."""
+    pyproject = tomllib.loads((SERVER_DIR / "entrypoint" / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {contract.PROGRAM: "mlflow_entrypoint.cli:main"}
+    assert pyproject["project"].get("dependencies", []) == []  # pinned in requirements.txt
+    (installed,) = entry_points(group="console_scripts", name=contract.PROGRAM)
+    assert installed.value == "mlflow_entrypoint.cli:main"
+    env = " ".join(a for w, a in instructions() if w == "ENV")
     assert "PATH=/opt/mlflow/bin:$PATH" in env
-    first_line = (SERVER_DIR / "entrypoint.py").read_text().splitlines()[0]
-    assert first_line == "#!/usr/bin/env python3"
 
 
-def test_rewrite_tool_sits_next_to_the_entrypoint() -> None:
-    """mlflow-entrypoint runs the tool found next to itself: in the image as in the repository."""
-    from mlflow_server.entrypoint import REWRITE_TOOL
-
-    assert (SERVER_DIR / REWRITE_TOOL).is_file()
-    assert ("COPY", f"{REWRITE_TOOL} /opt/mlflow/bin/{REWRITE_TOOL}") in instructions()
+def test_every_program_comes_from_a_distribution() -> None:
+    """No loose script is copied into the image: the build context goes to /tmp for pip, and
+    the runtime stage takes the virtualenv whole."""
+    copies = [a for w, a in instructions() if w == "COPY"]
+    for args in copies:
+        if args.startswith("--from="):
+            assert args == "--from=build /opt/mlflow /opt/mlflow"
+        else:
+            assert args.split()[-1].startswith("/tmp/"), args
 
 
 def test_the_not_found_plugin_is_installed_in_the_image_and_in_venv() -> None:

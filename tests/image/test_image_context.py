@@ -3,7 +3,8 @@
 The context is a whitelist (`*`, then `!` exceptions), so a COPY source without its exception
 is missing at build time ("COPY failed: ... excluded by .dockerignore") on Cloud Build, and
 nothing here builds the image to notice. The files a COPY needs are the tracked ones; what
-running the code here leaves in the same folders (__pycache__/) must stay out.
+running the code here leaves in the same folders (__pycache__/, the editable install's
+*.egg-info/) must stay out.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ def test_every_copy_source_is_in_the_build_context() -> None:
         "constraints.txt",
         "gcs_not_found",
         "iap_auth",
-        "entrypoint.py",
-        "rewrite_artifact_uris.py",
+        "entrypoint",
     ]
     assert missing_sources(ignore_rules(), _tracked()) == []
 
@@ -54,8 +54,8 @@ def test_the_build_context_holds_only_tracked_files_that_a_copy_reads() -> None:
     sources = copy_sources()
     read = {f for f in context for s in sources if f == s or f.startswith(s + "/")}
     assert context - ALWAYS_SENT - read == set()
-    # The IAP plugin's modules are in, and so is its data file.
-    assert "iap_auth/mlflow_iap_auth/app.py" in context
+    # The package's own module is in, and so is the plugin's data file.
+    assert "entrypoint/mlflow_entrypoint/contract.py" in context
     assert "iap_auth/mlflow_iap_auth/auth.ini" in context
 
 
