@@ -54,8 +54,13 @@ $(UV):
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" \
 	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-$(SYNTH_STAMP): requirements.txt requirements.lock | $(UV)
+# The image's entry point distribution, editable and without its image's dependencies: the
+# settings import its contract (mlflow_entrypoint.contract) at synth time, and the e2e tests run
+# its console script, .venv/bin/mlflow-entrypoint, as the image has it on PATH.
+ENTRYPOINT_DIST := mlflow_server/entrypoint
+$(SYNTH_STAMP): requirements.txt requirements.lock $(ENTRYPOINT_DIST)/pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(PY) -r requirements.txt -c requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e $(ENTRYPOINT_DIST)
 	@# For direct CLI use after `. .venv/bin/activate`: the same quiet environment as make's.
 	grep -q CHECKPOINT_DISABLE $(VENV)/bin/activate || printf '%s\n' \
 	  'export CHECKPOINT_DISABLE=1 CDK8S_CHECK_UPGRADE=false' >> $(VENV)/bin/activate

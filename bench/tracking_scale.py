@@ -31,7 +31,7 @@ The fill runs with fsync off (the harness's setting for throwaway clusters); the
 run with fsync, synchronous_commit and full_page_writes on, as Cloud SQL has them.
 
 `--without-project-tuning` undoes what `mlflow-entrypoint db upgrade` adds to MLflow's schema
-(mlflow_server/entrypoint.py PROJECT_INDEXES and PROJECT_SETTINGS) before the server starts:
+(mlflow_entrypoint.tuning PROJECT_INDEXES and PROJECT_SETTINGS) before the server starts:
 the "before" figures.
 Prints a table; --json writes the figures.
 """
@@ -102,9 +102,8 @@ def run_size(
         run_ids, counts = fill(pg, names.database, runs)
         fill_s = time.monotonic() - t0
         if without_project_tuning:
+            from mlflow_entrypoint.tuning import PROJECT_INDEXES, PROJECT_SETTINGS
             from psycopg import sql
-
-            from mlflow_server.entrypoint import PROJECT_INDEXES, PROJECT_SETTINGS
 
             with pg.connect(names.database) as conn:
                 for index in PROJECT_INDEXES:

@@ -11,8 +11,8 @@ and its passphrase together:
     {"version": N, "passphrase": "...", "previous": [{"version": N-1, "passphrase": "..."}]}
 
 The previous version's passphrase stays in it, so that the server image's `db-migrate` step can
-re-wrap every secret still under it (mlflow_server/entrypoint.py): raising the version loses
-nothing.
+re-wrap every secret still under it (mlflow_server/entrypoint/, mlflow_entrypoint/rewrap.py):
+raising the version loses nothing.
 """
 
 from __future__ import annotations

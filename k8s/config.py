@@ -128,7 +128,7 @@ def base_config(
         # MLflow copies each proxied upload to GCS in pieces held in memory: smaller than the
         # library's 100 MiB, so that concurrent large uploads fit the memory limit.
         "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": str(GCS_UPLOAD_CHUNK_BYTES),
-        contract.ARTIFACTS_DESTINATION_ENV: names.artifact_destination,
+        contract.MLFLOW_ARTIFACTS_DESTINATION_ENV: names.artifact_destination,
         "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(hosts),
         "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": ",".join(origins),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.

@@ -35,7 +35,7 @@ def gc_pod_spec(pod: WorkloadPod, gc: GarbageCollectionSettings) -> k8s.PodSpec:
     """The server's pod, minus the server: the proxy, then `gc`, never restarted in place."""
     container = pod.container(
         GC_CONTAINER,
-        args=[contract.GC, f"--older-than={gc.older_than}"],
+        args=[contract.GC_COMMAND, f"--older-than={gc.older_than}"],
         sizes=gc.resources,
         # It deletes the bucket's objects: it sees the pod's Google credentials, as the server.
         google_access=True,

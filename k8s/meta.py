@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cdk8s_plus_25 import k8s
 
 from settings import MLFLOW_VERSION, Settings
-from settings.contract import IMAGE_PULL_SECRET, SERVER_GID, SERVER_UID
+from settings.contract import IMAGE_GID, IMAGE_PULL_SECRET, IMAGE_UID
 from settings.workload import ContainerResources
 
 # Container sizes are settings (server.resources; defaults and their measurements in
@@ -96,9 +96,9 @@ def workload_pod_security_context() -> k8s.PodSecurityContext:
     mounted volumes (fsGroup), with the runtime's default seccomp profile."""
     return k8s.PodSecurityContext(
         run_as_non_root=True,
-        run_as_user=SERVER_UID,
-        run_as_group=SERVER_GID,
-        fs_group=SERVER_GID,
+        run_as_user=IMAGE_UID,
+        run_as_group=IMAGE_GID,
+        fs_group=IMAGE_GID,
         seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
     )
 

@@ -24,7 +24,7 @@ from k8s.meta import (
 )
 from k8s.platforms import KubePlatform
 from k8s.pod_secrets import SecretFile
-from settings.contract import ENTRYPOINT, SECRETS_DIR, SERVER_GID, SERVER_UID, TMP_DIR
+from settings.contract import IMAGE_GID, IMAGE_UID, PROGRAM, SECRETS_DIR, TMP_DIR
 from settings.workload import ContainerResources
 
 SECRETS_VOLUME = "db-password"  # pragma: allowlist secret
@@ -78,7 +78,7 @@ class WorkloadPod:
             name=name,
             image=self.image,
             image_pull_policy="IfNotPresent",
-            command=[ENTRYPOINT],
+            command=[PROGRAM],
             args=list(args),
             env_from=[
                 k8s.EnvFromSource(
@@ -91,7 +91,7 @@ class WorkloadPod:
             readiness_probe=readiness_probe,
             liveness_probe=liveness_probe,
             resources=resources(sizes),
-            security_context=restricted_security_context(uid=SERVER_UID, gid=SERVER_GID),
+            security_context=restricted_security_context(uid=IMAGE_UID, gid=IMAGE_GID),
             volume_mounts=mounts,
         )
 

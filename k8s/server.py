@@ -57,7 +57,7 @@ def server_pod_spec(pod: WorkloadPod, server: ServerSettings) -> k8s.PodSpec:
         SERVER_CONTAINER,
         # The project's options come from the ConfigMap's MLFLOW_* variables (k8s/config.py);
         # server.extra_args adds the team's (those the project sets are refused).
-        args=[contract.SERVER, *server.extra_args],
+        args=[contract.SERVER_COMMAND, *server.extra_args],
         sizes=server.resources.server,
         google_access=True,
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=server.port)],

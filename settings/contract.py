@@ -12,56 +12,17 @@ image, infra/, k8s/ and ops/ all read one definition.
 from __future__ import annotations
 
 # ---------------------------------------------------------------- the server image's programs
+# The image's interface (its entry point's subcommands, the environment its entry point and its
+# IAP plugin read, its user, the KEK document's keys, MLflow's health path), defined by the
+# image and read here: mlflow_server/entrypoint/mlflow_entrypoint/contract.py says who writes and
+# who reads each one.
+from mlflow_entrypoint.contract import *  # noqa: F403 - the image's interface, whole
+from mlflow_entrypoint.contract import DB_COMMAND, DB_UPGRADE_COMMAND
 
-# The entry point on the image's PATH and the subcommands the pods run (k8s/ writes the args).
-ENTRYPOINT = "mlflow-entrypoint"
-DB_UPGRADE = ("db", "upgrade")
-SERVER = "server"
-GC = "gc"
-# The image's numeric user and group (its Dockerfile's USER), and the Auth Proxy image's
-# (distroless nonroot): the pods' security contexts run them as exactly these.
-SERVER_UID = 10001
-SERVER_GID = 10001
+# The `db upgrade` subcommand as the init container's args.
+DB_UPGRADE = (DB_COMMAND, DB_UPGRADE_COMMAND)
+# The Auth Proxy image's user (distroless nonroot).
 PROXY_UID = 65532
-# MLflow's health endpoint: the kubelet's probes, the load balancer's health check (which has
-# no IAP assertion, so the IAP plugin lets exactly this path through) and the e2e checks.
-HEALTH_PATH = "/health"
-
-# The environment the image's entry point reads (k8s/config.py writes the ConfigMap).
-DB_HOST_ENV = "DB_HOST"
-DB_PORT_ENV = "DB_PORT"
-DB_NAME_ENV = "DB_NAME"
-DB_USER_ENV = "DB_USER"
-DB_PASSWORD_FILE_ENV = "DB_PASSWORD_FILE"  # noqa: S105 - a variable's name  # pragma: allowlist secret
-KEK_PASSPHRASE_FILE_ENV = "KEK_PASSPHRASE_FILE"  # noqa: S105 - a variable's name
-AUTH_DB_NAME_ENV = "AUTH_DB_NAME"
-SERVER_APP_NAME_ENV = "SERVER_APP_NAME"
-# MLflow's own option, which `mlflow-entrypoint gc` also reads to resolve proxied artifacts.
-ARTIFACTS_DESTINATION_ENV = "MLFLOW_ARTIFACTS_DESTINATION"
-# What the entry point sets itself for MLflow and the IAP plugin (never the manifests).
-BACKEND_STORE_URI_ENV = "MLFLOW_BACKEND_STORE_URI"
-AUTH_DATABASE_URI_ENV = "IAP_AUTH_DATABASE_URI"
-PASSPHRASE_ENV = "MLFLOW_CRYPTO_KEK_PASSPHRASE"  # noqa: S105 - a variable's name
-KEK_VERSION_ENV = "MLFLOW_CRYPTO_KEK_VERSION"
-
-# The IAP plugin (mlflow_server/iap_auth): its app name and the environment it reads
-# (k8s/auth.py writes them).
-IAP_APP_NAME = "iap-auth"
-IAP_PROJECT_NUMBER_ENV = "IAP_PROJECT_NUMBER"
-IAP_BACKEND_SERVICE_ID_ENV = "IAP_BACKEND_SERVICE_ID"
-IAP_ADMINS_ENV = "IAP_ADMINS"
-IAP_DEFAULT_PERMISSION_ENV = "IAP_DEFAULT_PERMISSION"
-IAP_PORT_FORWARD_USER_ENV = "IAP_PORT_FORWARD_USER"
-IAP_IN_CLUSTER_USER_ENV = "IAP_IN_CLUSTER_USER"
-IAP_IN_CLUSTER_CIDRS_ENV = "IAP_IN_CLUSTER_CIDRS"
-IAP_UNVERIFIED_PATHS_ENV = "IAP_UNVERIFIED_PATHS"
-IAP_KEYS_URL_ENV = "IAP_KEYS_URL"
-
-# The KEK passphrase document: infra/kek.py writes it into Secret Manager, the entry point
-# reads it from the mounted file: {"version": N, "passphrase": "...", "previous": [...]}.
-KEK_VERSION_KEY = "version"
-KEK_PASSPHRASE_KEY = "passphrase"  # noqa: S105 - a key's name
-KEK_PREVIOUS_KEY = "previous"
 
 # ---------------------------------------------------------------- inside the pod
 

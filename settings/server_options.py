@@ -16,11 +16,11 @@ OWNED_ENV: dict[str, str] = {
     contract.DB_NAME_ENV: "database.database_name",
     contract.DB_USER_ENV: "database.user",
     contract.DB_PASSWORD_FILE_ENV: "the mounted Secret Manager secret",  # pragma: allowlist secret
-    contract.BACKEND_STORE_URI_ENV: "built at start from DB_* and the password file",
+    contract.MLFLOW_BACKEND_STORE_URI_ENV: "built at start from DB_* and the password file",
     contract.KEK_PASSPHRASE_FILE_ENV: "the mounted Secret Manager secret (server.kek_version)",
     # MLflow reads these two; the entry point sets them from that file, never the manifests.
-    contract.PASSPHRASE_ENV: "the mounted passphrase file (server.kek_version)",
-    contract.KEK_VERSION_ENV: "the mounted passphrase file (server.kek_version)",
+    contract.MLFLOW_CRYPTO_KEK_PASSPHRASE_ENV: "the mounted passphrase file (server.kek_version)",
+    contract.MLFLOW_CRYPTO_KEK_VERSION_ENV: "the mounted passphrase file (server.kek_version)",
     "CLOUD_SQL_CONNECTION_NAME": "derived from project_id, region and the instance name",
     "GOOGLE_CLOUD_PROJECT": "project_id",
     "GOOGLE_APPLICATION_CREDENTIALS": "the platform's credentials (Workload Identity, "
@@ -29,7 +29,7 @@ OWNED_ENV: dict[str, str] = {
     "MLFLOW_PORT": "server.port",
     "MLFLOW_WORKERS": "server.workers",
     "MLFLOW_SERVE_ARTIFACTS": "the artifact proxy (clients need no GCS credentials)",
-    contract.ARTIFACTS_DESTINATION_ENV: "the bucket and bucket.artifact_prefix",
+    contract.MLFLOW_ARTIFACTS_DESTINATION_ENV: "the bucket and bucket.artifact_prefix",
     "MLFLOW_DEFAULT_ARTIFACT_ROOT": "proxied artifacts (mlflow-artifacts:/)",
     "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": "the memory one proxied upload takes (settings/transfers.py)",
     "MLFLOW_SERVER_ALLOWED_HOSTS": "the Service names, ingress.host and localhost",
@@ -42,7 +42,8 @@ OWNED_ENV: dict[str, str] = {
     # The auth section (k8s/auth.py, mlflow_server/iap_auth): who is who inside MLflow.
     contract.SERVER_APP_NAME_ENV: "the auth section (IAP identity and MLflow permissions)",
     contract.AUTH_DB_NAME_ENV: "derived: the auth database of the instance",
-    contract.AUTH_DATABASE_URI_ENV: "built at start from DB_*, AUTH_DB_NAME and the password file",
+    contract.IAP_AUTH_DATABASE_URI_ENV: "built at start from DB_*, AUTH_DB_NAME and the password "
+    "file",
     contract.IAP_PROJECT_NUMBER_ENV: "auth.project_number or project_number",
     contract.IAP_BACKEND_SERVICE_ID_ENV: "auth.backend_service_id",
     contract.IAP_ADMINS_ENV: "auth.admins",
@@ -66,10 +67,10 @@ OWNED_OPTIONS: dict[str, str] = {
     "-p": OWNED_ENV["MLFLOW_PORT"],
     "--workers": OWNED_ENV["MLFLOW_WORKERS"],
     "-w": OWNED_ENV["MLFLOW_WORKERS"],
-    "--backend-store-uri": OWNED_ENV[contract.BACKEND_STORE_URI_ENV],
+    "--backend-store-uri": OWNED_ENV[contract.MLFLOW_BACKEND_STORE_URI_ENV],
     "--registry-store-uri": "the backend store (one database)",
     "--default-artifact-root": OWNED_ENV["MLFLOW_DEFAULT_ARTIFACT_ROOT"],
-    "--artifacts-destination": OWNED_ENV[contract.ARTIFACTS_DESTINATION_ENV],
+    "--artifacts-destination": OWNED_ENV[contract.MLFLOW_ARTIFACTS_DESTINATION_ENV],
     "--serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
     "--no-serve-artifacts": OWNED_ENV["MLFLOW_SERVE_ARTIFACTS"],
     "--artifacts-only": "one server for tracking and artifacts",

@@ -3,7 +3,7 @@
 `add_dataset_to_experiments` (and what is built on it) runs
 `experiments.experiment_id IN (<string ids>)`. With psycopg 3, SQLAlchemy renders that as
 `IN ($1::VARCHAR)` and PostgreSQL refuses it ("operator does not exist: integer = character
-varying"); the image therefore runs psycopg2 (mlflow_server/entrypoint.py, DRIVER).
+varying"); the image therefore runs psycopg2 (mlflow_entrypoint.backend, DRIVER).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from mlflow_entrypoint.backend import DRIVER
 
-from mlflow_server.entrypoint import DRIVER
 from tests.e2e.conftest import Cluster
 from tests.support.net import cluster_dns
 

@@ -8,8 +8,8 @@ server's own sessions run with the settings.
 from __future__ import annotations
 
 import pytest
+from mlflow_entrypoint.tuning import PROJECT_INDEXES, PROJECT_SETTINGS
 
-from mlflow_server.entrypoint import PROJECT_INDEXES, PROJECT_SETTINGS
 from tests.e2e.conftest import MIGRATE, Cluster
 
 pytestmark = pytest.mark.e2e

@@ -143,3 +143,15 @@ def test_every_platform_has_an_object_on_both_sides() -> None:
     targets = {CreatedGke, ExistingGke, ExternalCluster}
     assert set(INFRA_PLATFORMS) == targets
     assert set(K8S_PLATFORMS) == targets
+
+
+def test_the_image_contract_is_the_settings_contract() -> None:
+    """One definition: settings re-exports what the image's programs read."""
+    from mlflow_entrypoint import contract as image
+
+    from settings import contract
+
+    shared = [name for name in dir(image) if name.isupper()]
+    assert shared, "mlflow_entrypoint.contract defines no constants"
+    for name in shared:
+        assert getattr(contract, name) is getattr(image, name), name

@@ -28,19 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from settings import REPO_ROOT
 from tests.support.container import RunningContainer
 from tests.support.manifests import Manifests, expand, pod_template
 
-# The image's entry point, `mlflow-entrypoint` on its PATH: here mlflow_server/entrypoint.py run
-# by this interpreter, through a wrapper in the pod's bin folder (the only place that finds it).
-ENTRYPOINT = REPO_ROOT / "mlflow_server" / "entrypoint.py"
+# The image's entry point, `mlflow-entrypoint` on its PATH: here the same console script, which
+# `make install` puts beside this interpreter, through a wrapper in the pod's bin folder (the only
+# place that finds it).
+ENTRYPOINT = Path(sys.executable).parent / "mlflow-entrypoint"
 
 
 def install_entrypoint(bin_folder: Path) -> None:
     """Put `mlflow-entrypoint` in bin_folder, which comes first on the containers' PATH."""
     wrapper = bin_folder / "mlflow-entrypoint"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ENTRYPOINT}" "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\nexec "{ENTRYPOINT}" "$@"\n')
     wrapper.chmod(0o755)
 
 

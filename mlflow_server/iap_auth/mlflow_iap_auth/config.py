@@ -1,6 +1,8 @@
 """The plugin's settings, from the pod's environment (the ConfigMap that k8s/auth.py writes).
 
-A bad value stops the server at start with the variable, the value and the rule.
+The variables' names are the image's contract (mlflow_entrypoint.contract, which the deployment
+writes them from). A bad value stops the server at start with the variable, the value and the
+rule.
 """
 
 from __future__ import annotations
@@ -10,6 +12,20 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from mlflow_entrypoint.contract import (
+    HEALTH_PATH,
+    IAP_ADMINS_ENV,
+    IAP_AUTH_DATABASE_URI_ENV,
+    IAP_BACKEND_SERVICE_ID_ENV,
+    IAP_DEFAULT_PERMISSION_ENV,
+    IAP_IN_CLUSTER_CIDRS_ENV,
+    IAP_IN_CLUSTER_USER_ENV,
+    IAP_KEYS_URL_ENV,
+    IAP_PORT_FORWARD_USER_ENV,
+    IAP_PROJECT_NUMBER_ENV,
+    IAP_UNVERIFIED_PATHS_ENV,
+)
 
 # Google's published IAP key set: {kid: PEM public key}, ES256.
 # https://cloud.google.com/iap/docs/signed-headers-howto#verifying_the_jwt_header
@@ -48,46 +64,48 @@ class IapConfig:
                 raise ConfigError(f"{name} is not set (the ConfigMap written by k8s/auth.py)")
             return value
 
-        number = need("IAP_PROJECT_NUMBER")
+        number = need(IAP_PROJECT_NUMBER_ENV)
         if not _PROJECT_NUMBER.fullmatch(number):
-            raise ConfigError(f"IAP_PROJECT_NUMBER={number!r} must be 6 to 20 digits")
+            raise ConfigError(f"{IAP_PROJECT_NUMBER_ENV}={number!r} must be 6 to 20 digits")
         prefix = f"/projects/{number}/global/backendServices/"
-        service = env.get("IAP_BACKEND_SERVICE_ID") or None
+        service = env.get(IAP_BACKEND_SERVICE_ID_ENV) or None
         if service is not None and not _SERVICE_ID.fullmatch(service):
-            raise ConfigError(f"IAP_BACKEND_SERVICE_ID={service!r} must be a numeric id")
+            raise ConfigError(f"{IAP_BACKEND_SERVICE_ID_ENV}={service!r} must be a numeric id")
         audience = None if service is None else prefix + service
-        permission = env.get("IAP_DEFAULT_PERMISSION", "READ")
+        permission = env.get(IAP_DEFAULT_PERMISSION_ENV, "READ")
         if permission not in PERMISSIONS:
             raise ConfigError(
-                f"IAP_DEFAULT_PERMISSION={permission!r} must be one of {', '.join(PERMISSIONS)}"
+                f"{IAP_DEFAULT_PERMISSION_ENV}={permission!r} must be one of "
+                f"{', '.join(PERMISSIONS)}"
             )
-        admins = frozenset(a.strip() for a in need("IAP_ADMINS").split(",") if a.strip())
+        admins = frozenset(a.strip() for a in need(IAP_ADMINS_ENV).split(",") if a.strip())
         networks = []
         for cidr in filter(
-            None, (c.strip() for c in env.get("IAP_IN_CLUSTER_CIDRS", "").split(","))
+            None, (c.strip() for c in env.get(IAP_IN_CLUSTER_CIDRS_ENV, "").split(","))
         ):
             try:
                 networks.append(ipaddress.ip_network(cidr))
             except ValueError:
-                raise ConfigError(f"IAP_IN_CLUSTER_CIDRS: {cidr!r} is not a CIDR") from None
+                raise ConfigError(f"{IAP_IN_CLUSTER_CIDRS_ENV}: {cidr!r} is not a CIDR") from None
         for net in networks:
             if net.is_loopback:
                 raise ConfigError(
-                    f"IAP_IN_CLUSTER_CIDRS: {net} is loopback, which is port-forward's"
+                    f"{IAP_IN_CLUSTER_CIDRS_ENV}: {net} is loopback, which is port-forward's"
                 )
-        keys_url = env.get("IAP_KEYS_URL") or DEFAULT_KEYS_URL
+        keys_url = env.get(IAP_KEYS_URL_ENV) or DEFAULT_KEYS_URL
         if not keys_url.startswith(("https://", "http://127.0.0.1:")):
-            raise ConfigError(f"IAP_KEYS_URL={keys_url!r} must be https:// (or loopback)")
-        paths = frozenset(p for p in env.get("IAP_UNVERIFIED_PATHS", "/health").split(",") if p)
+            raise ConfigError(f"{IAP_KEYS_URL_ENV}={keys_url!r} must be https:// (or loopback)")
+        unverified = env.get(IAP_UNVERIFIED_PATHS_ENV, HEALTH_PATH)
+        paths = frozenset(p for p in unverified.split(",") if p)
         return cls(
             audience_prefix=prefix,
             audience=audience,
             keys_url=keys_url,
             admins=admins,
             default_permission=permission,
-            port_forward_user=need("IAP_PORT_FORWARD_USER"),
-            in_cluster_user=env.get("IAP_IN_CLUSTER_USER") or None,
+            port_forward_user=need(IAP_PORT_FORWARD_USER_ENV),
+            in_cluster_user=env.get(IAP_IN_CLUSTER_USER_ENV) or None,
             in_cluster_networks=tuple(networks),
             unverified_paths=paths,
-            auth_database_uri=need("IAP_AUTH_DATABASE_URI"),
+            auth_database_uri=need(IAP_AUTH_DATABASE_URI_ENV),
         )

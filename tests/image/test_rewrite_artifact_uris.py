@@ -1,4 +1,4 @@
-"""mlflow_server/rewrite_artifact_uris.py on a small database with the columns it rewrites.
+"""mlflow_entrypoint.rewrite_artifact_uris on a small database with the columns it rewrites.
 
 SQLite with the tables and column lengths of MLflow 3.17's schema stands in for PostgreSQL
 here (the tool uses only portable SQL); tests/e2e/test_seed_upgrade.py runs it through
@@ -13,15 +13,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
-from mlflow_server.rewrite_artifact_uris import (
-    DESTINATION_ENV,
-    URI_ENV,
-    Refused,
-    check_mappings,
-    parse_mapping,
-    run,
-)
+from mlflow_entrypoint.artifact_mapping import Refused, check_mappings, parse_mapping
+from mlflow_entrypoint.contract import MLFLOW_ARTIFACTS_DESTINATION_ENV as DESTINATION_ENV
+from mlflow_entrypoint.contract import MLFLOW_BACKEND_STORE_URI_ENV as URI_ENV
+from mlflow_entrypoint.rewrite_artifact_uris import run
 
 DEST = "gs://new-bucket/artifacts"
 SCHEMA = """

@@ -10,31 +10,16 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 import yaml
+from mlflow_entrypoint import contract
 
 from settings import REPO_ROOT, Settings
-
-SERVER_DIR = REPO_ROOT / "mlflow_server"
-DOCKERFILE = SERVER_DIR / "Dockerfile"
-
-
-def _instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    out: list[tuple[str, str]] = []
-    current = ""
-    for raw in DOCKERFILE.read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        current += " " + line.removesuffix("\\").strip() if current else line.removesuffix("\\")
-        if not raw.rstrip().endswith("\\"):
-            word, _, rest = current.strip().partition(" ")
-            out.append((word.upper(), rest.strip()))
-            current = ""
-    return out
+from tests.image.dockerfile import DOCKERFILE, SERVER_DIR, instructions
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -65,7 +50,7 @@ def test_hadolint_is_clean() -> None:
 
 
 def test_dockerfile_installs_exactly_the_requirements_file() -> None:
-    runs = [args for word, args in _instructions() if word == "RUN" and "pip install" in args]
+    runs = [args for word, args in instructions() if word == "RUN" and "pip install" in args]
     assert len(runs) == 1, runs
     install = runs[0].split("pip install", 1)[1].split("&&", 1)[0].split()
     options = [a for a in install if a.startswith("-")]
@@ -83,12 +68,14 @@ def test_dockerfile_installs_exactly_the_requirements_file() -> None:
         "--no-deps",
         "/tmp/gcs_not_found",
         "/tmp/iap_auth",
+        "/tmp/entrypoint",
     ]
-    copies = [args for word, args in _instructions() if word == "COPY" and "/tmp/" in args]
+    copies = [args for word, args in instructions() if word == "COPY" and "/tmp/" in args]
     assert copies == [
         "requirements.txt constraints.txt /tmp/",
         "gcs_not_found /tmp/gcs_not_found",
         "iap_auth /tmp/iap_auth",
+        "entrypoint /tmp/entrypoint",
     ]
 
 
@@ -101,72 +88,62 @@ def test_constraints_agree_with_requirements_and_lock() -> None:
     for name, version in constraints.items():
         assert lock.get(name) == version, f"{name}=={version} is not what requirements.lock pins"
     assert requirements["mlflow"] == "3.17.2"
-    # psycopg2-binary: libpq inside the wheel; psycopg 3 breaks the dataset APIs (entrypoint.py)
+    # psycopg2-binary: libpq inside the wheel; psycopg 3 breaks the dataset APIs
+    # (mlflow_entrypoint/backend.py)
     assert "psycopg2-binary" in constraints
     assert "psycopg" not in constraints
 
 
 def test_base_is_slim_python_pinned_to_a_patch_release() -> None:
-    args = dict(a.split("=", 1) for w, a in _instructions() if w == "ARG" and "=" in a)
+    args = dict(a.split("=", 1) for w, a in instructions() if w == "ARG" and "=" in a)
     base = args["PYTHON_IMAGE"]
     assert re.fullmatch(r"python:3\.11\.\d+-slim-[a-z]+(@sha256:[0-9a-f]{64})?", base), base
-    froms = [a for w, a in _instructions() if w == "FROM"]
+    froms = [a for w, a in instructions() if w == "FROM"]
     assert froms == ["${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE}"]
 
 
 def test_runs_as_numeric_non_root_with_exec_form_entrypoint() -> None:
-    final = _instructions()
+    final = instructions()
     last_from = max(i for i, (w, _) in enumerate(final) if w == "FROM")
     stage = final[last_from:]
     users = [a for w, a in stage if w == "USER"]
-    assert users == ["10001:10001"]
+    assert users == ["10001:10001"] == [f"{contract.IMAGE_UID}:{contract.IMAGE_GID}"]
     (entrypoint,) = [a for w, a in stage if w == "ENTRYPOINT"]
-    assert json.loads(entrypoint) == ["mlflow-entrypoint"]
+    assert json.loads(entrypoint) == ["mlflow-entrypoint"] == [contract.PROGRAM]
     (cmd,) = [a for w, a in stage if w == "CMD"]
     assert json.loads(cmd)[0] == "server"
     # No package manager caches or apt layers in the shipped image.
     assert not [a for w, a in stage if w == "RUN"]
 
 
-def test_entrypoint_is_installed_on_path() -> None:
-    instructions = _instructions()
-    assert ("COPY", "entrypoint.py /opt/mlflow/bin/mlflow-entrypoint") in instructions
-    assert ("RUN", "chmod 0755 /opt/mlflow/bin/mlflow-entrypoint") in instructions
-    env = " ".join(a for w, a in instructions if w == "ENV")
+def test_entrypoint_is_the_console_script_of_its_distribution() -> None:
+    """pip writes `mlflow-entrypoint` into /opt/mlflow/bin, first on PATH; .venv's editable
+    install declares the same script (the e2e tests run it)."""
+    pyproject = tomllib.loads((SERVER_DIR / "entrypoint" / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {contract.PROGRAM: "mlflow_entrypoint.cli:main"}
+    assert pyproject["project"].get("dependencies", []) == []  # pinned in requirements.txt
+    (installed,) = entry_points(group="console_scripts", name=contract.PROGRAM)
+    assert installed.value == "mlflow_entrypoint.cli:main"
+    env = " ".join(a for w, a in instructions() if w == "ENV")
     assert "PATH=/opt/mlflow/bin:$PATH" in env
-    first_line = (SERVER_DIR / "entrypoint.py").read_text().splitlines()[0]
-    assert first_line == "#!/usr/bin/env python3"
 
 
-def test_rewrite_tool_sits_next_to_the_entrypoint() -> None:
-    """mlflow-entrypoint runs the tool found next to itself: in the image as in the repository."""
-    from mlflow_server.entrypoint import REWRITE_TOOL
-
-    assert (SERVER_DIR / REWRITE_TOOL).is_file()
-    assert ("COPY", f"{REWRITE_TOOL} /opt/mlflow/bin/{REWRITE_TOOL}") in _instructions()
-
-
-def test_dockerignore_admits_only_the_build_inputs() -> None:
-    lines = [
-        line
-        for line in (SERVER_DIR / ".dockerignore").read_text().splitlines()
-        if line and not line.startswith("#")
-    ]
-    assert lines[0] == "*"
-    allowed = {line[1:] for line in lines[1:]}
-    plugin = {f"gcs_not_found/{p.name}" for p in (SERVER_DIR / "gcs_not_found").iterdir()}
-    programs = {"entrypoint.py", "rewrite_artifact_uris.py"}
-    assert allowed == {"Dockerfile", "requirements.txt", "constraints.txt"} | programs | plugin
-    copied = " ".join(a for w, a in _instructions() if w == "COPY" and "--from" not in a)
-    for name in ("requirements.txt", "constraints.txt", "gcs_not_found", *programs):
-        assert name in copied
+def test_every_program_comes_from_a_distribution() -> None:
+    """No loose script is copied into the image: the build context goes to /tmp for pip, and
+    the runtime stage takes the virtualenv whole."""
+    copies = [a for w, a in instructions() if w == "COPY"]
+    for args in copies:
+        if args.startswith("--from="):
+            assert args == "--from=build /opt/mlflow /opt/mlflow"
+        else:
+            assert args.split()[-1].startswith("/tmp/"), args
 
 
 def test_the_not_found_plugin_is_installed_in_the_image_and_in_venv() -> None:
     """The gs:// repository MLflow resolves is the plugin's, in .venv as in the image."""
     from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
 
-    run = " ".join(a for w, a in _instructions() if w == "RUN")
+    run = " ".join(a for w, a in instructions() if w == "RUN")
     assert "pip install --no-cache-dir --no-compile --no-deps /tmp/gcs_not_found" in run
     repo = get_artifact_repository("gs://bucket/artifacts")
     assert type(repo).__module__ == "mlflow_gcs_not_found"

@@ -29,7 +29,9 @@ def _auth(*, unprotected: set[str], validated: set[str], native: set[str]) -> An
         ("/gateway/unvalidated", True),  # native without a validator: MLflow fails closed
     ],
 )
-def test_which_requests_reach_mlflows_middleware(path: str, through_mlflow: bool) -> None:
+def test_which_requests_reach_mlflows_middleware(
+    path: str, through_mlflow: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     auth = _auth(
         unprotected={"/health"},
         validated={"/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/x"},
@@ -45,7 +47,11 @@ def test_which_requests_reach_mlflows_middleware(path: str, through_mlflow: bool
         return await call_next(request)
 
     fast = PermissionFastPath(app, dispatch, auth, native_routes=[])
-    fast.full = lambda scope, receive, send: dispatch(None, lambda r: app(scope, receive, send))
+
+    def full(scope: Any, receive: Any, send: Any) -> Any:
+        return dispatch(None, lambda r: app(scope, receive, send))
+
+    monkeypatch.setattr(fast, "full", full)
     scope = {"type": "http", "path": path, "method": "PUT", "headers": [], "query_string": b""}
     asyncio.run(fast(scope, None, None))
     assert seen == (["mlflow", "app"] if through_mlflow else ["app"])

@@ -1,0 +1,111 @@
+"""The server image's interface: every name the deployment and the image's programs agree on.
+
+The manifests (k8s/), the Secret Manager secret (infra/kek.py) and the settings model write
+these names; `mlflow-entrypoint` and the IAP plugin (mlflow_server/iap_auth) read them. One
+definition here, imported on both sides, so that a rename cannot leave one side behind: the
+settings package imports this module at synth time, where MLflow is not installed, hence no
+import at all. Plain `str` and `int` constants, because the values go into cdk8s/jsii calls as
+they are.
+"""
+
+# -- the program -----------------------------------------------------------------------------
+
+# The image's ENTRYPOINT (Dockerfile) and the console script of this distribution; the
+# manifests' `command`. Also the logger name of its log lines.
+PROGRAM = "mlflow-entrypoint"
+# `mlflow-entrypoint db upgrade`: the Deployment's init container (k8s/server.py) runs it.
+DB_COMMAND = "db"
+# The one `db` subcommand.
+DB_UPGRADE_COMMAND = "upgrade"
+# `mlflow-entrypoint server [mlflow server options]`: the server container; the image's CMD.
+SERVER_COMMAND = "server"
+# `mlflow-entrypoint gc [mlflow gc options]`: the gc CronJob (k8s/gc.py).
+GC_COMMAND = "gc"
+# `mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]`: an operator, through
+# `kubectl exec` (README: Coming from the seed).
+REWRITE_ARTIFACT_URIS_COMMAND = "rewrite-artifact-uris"
+
+# -- the environment the deployment sets and the entry point reads -----------------------------
+
+# The database host: the Cloud SQL Auth Proxy sidecar's address (k8s/config.py writes it).
+DB_HOST_ENV = "DB_HOST"
+# The proxy's port (k8s/config.py writes it).
+DB_PORT_ENV = "DB_PORT"
+# MLflow's tracking database in the instance (k8s/config.py writes it).
+DB_NAME_ENV = "DB_NAME"
+# The database user MLflow connects as (k8s/config.py writes it).
+DB_USER_ENV = "DB_USER"
+# The path of the mounted password file (k8s/config.py writes it, the Secret's volume holds it);
+# the entry point reads the file, so the password is never in a manifest or in argv.
+DB_PASSWORD_FILE_ENV = "DB_PASSWORD_FILE"  # noqa: S105 - a variable's name  # pragma: allowlist secret
+# The path of the mounted KEK passphrase document (k8s/config.py writes it, infra/kek.py the
+# document); the entry point reads it for `db upgrade` and `server`.
+KEK_PASSPHRASE_FILE_ENV = "KEK_PASSPHRASE_FILE"  # noqa: S105 - a variable's name
+# Optional: the auth mode's users and permissions database in the same instance (k8s/auth.py
+# writes it); `db upgrade` creates and migrates it, `server` passes its URI to the IAP plugin.
+AUTH_DB_NAME_ENV = "AUTH_DB_NAME"
+# Optional: `mlflow server --app-name` (k8s/auth.py writes IAP_APP_NAME into it).
+SERVER_APP_NAME_ENV = "SERVER_APP_NAME"
+# Where proxied artifacts live (k8s/config.py writes it). `mlflow server` reads it as
+# --artifacts-destination; `gc` resolves `mlflow-artifacts:` URIs against it; the rewrite tool
+# checks its mappings against it.
+MLFLOW_ARTIFACTS_DESTINATION_ENV = "MLFLOW_ARTIFACTS_DESTINATION"
+
+# -- the environment the entry point sets for the programs it starts ---------------------------
+
+# The backend store URI the entry point assembles: `mlflow server` reads it as
+# --backend-store-uri, `mlflow gc` and the rewrite tool read it. The deployment never sets it.
+MLFLOW_BACKEND_STORE_URI_ENV = "MLFLOW_BACKEND_STORE_URI"
+# The auth database's URI, built from the DB_* settings and AUTH_DB_NAME by the entry point;
+# the IAP plugin reads it. The deployment never sets it.
+IAP_AUTH_DATABASE_URI_ENV = "IAP_AUTH_DATABASE_URI"
+# MLflow's KEK passphrase and version (mlflow/utils/crypto.py), from the KEK document, for the
+# server process only. The deployment never sets them (the settings refuse them in extra_env).
+MLFLOW_CRYPTO_KEK_PASSPHRASE_ENV = "MLFLOW_CRYPTO_KEK_PASSPHRASE"  # noqa: S105  # pragma: allowlist secret
+MLFLOW_CRYPTO_KEK_VERSION_ENV = "MLFLOW_CRYPTO_KEK_VERSION"
+
+# -- the IAP plugin's environment (k8s/auth.py's ConfigMap writes it; mlflow_iap_auth reads it) -
+
+# The project number in IAP's audience (/projects/N/global/backendServices/ID).
+IAP_PROJECT_NUMBER_ENV = "IAP_PROJECT_NUMBER"
+# Optional: the backend service id that completes the audience.
+IAP_BACKEND_SERVICE_ID_ENV = "IAP_BACKEND_SERVICE_ID"
+# Optional: MLflow's permission for users without a grant (default READ).
+IAP_DEFAULT_PERMISSION_ENV = "IAP_DEFAULT_PERMISSION"
+# The comma-separated MLflow admins (IAP identities).
+IAP_ADMINS_ENV = "IAP_ADMINS"
+# Optional: the comma-separated CIDRs of in-cluster callers (the pod range).
+IAP_IN_CLUSTER_CIDRS_ENV = "IAP_IN_CLUSTER_CIDRS"
+# Optional: the MLflow user of in-cluster callers without an IAP header.
+IAP_IN_CLUSTER_USER_ENV = "IAP_IN_CLUSTER_USER"
+# The MLflow user of `kubectl port-forward` (loopback) callers.
+IAP_PORT_FORWARD_USER_ENV = "IAP_PORT_FORWARD_USER"
+# Optional: where IAP's public keys come from (default Google's key set). The deployment leaves
+# it unset (a team's value would choose whose signatures count); the e2e tests point it at
+# their stand-in.
+IAP_KEYS_URL_ENV = "IAP_KEYS_URL"
+# Optional: comma-separated paths served without a verified identity (k8s/auth.py writes
+# HEALTH_PATH; the plugin's default is HEALTH_PATH too).
+IAP_UNVERIFIED_PATHS_ENV = "IAP_UNVERIFIED_PATHS"
+
+# -- values ----------------------------------------------------------------------------------
+
+# The IAP plugin's `mlflow.app` entry point (mlflow_server/iap_auth/pyproject.toml): the value
+# of SERVER_APP_NAME that turns IAP identities on.
+IAP_APP_NAME = "iap-auth"
+# MLflow's health endpoint: the probes' and the load balancer's health check path (k8s/), and
+# the IAP plugin's default unverified path (health checks carry no IAP header).
+HEALTH_PATH = "/health"
+# The image's numeric user and group (the Dockerfile's USER): the pods' runAsUser, runAsGroup
+# and fsGroup (k8s/meta.py), so that the mounted secret files are readable by the server.
+IMAGE_UID = 10001
+IMAGE_GID = 10001
+
+# -- the KEK passphrase document (infra/kek.py writes it; the entry point reads it) ------------
+
+# The current KEK's version, which MLflow folds into its key derivation.
+KEK_VERSION_KEY = "version"
+# The current KEK passphrase.
+KEK_PASSPHRASE_KEY = "passphrase"  # noqa: S105 - a key's name
+# The older KEKs ({version, passphrase} objects) that stored secrets may still be under.
+KEK_PREVIOUS_KEY = "previous"
