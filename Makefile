@@ -19,8 +19,12 @@ EXAMPLES_STAMP := $(VENV)/.examples-installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
 DEPLOY_ENV ?= dev
-# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m \"not e2e\" -x"`.
+# Extra pytest arguments for both tiers, e.g. `make test PYTEST_ARGS="-x"`.
 PYTEST_ARGS ?=
+# The fast tier (`make test-fast`): unit, property, snapshot and lint tests; no browser,
+# PostgreSQL, nginx or apt, no project command in a subprocess. `make test` runs it first, then
+# the rest: every test is in exactly one of the two (tests/repo/test_tiers.py).
+FAST_TIER := not e2e and not integration and not tools
 export DEPLOY_ENV
 # The project's Node.js 24 (from .venv) and CLIs (node_modules) come first on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
@@ -36,7 +40,7 @@ endif
 
 
 ##@ Set-up
-.PHONY: help install install-cli install-test system-packages synth synth-all test
+.PHONY: help install install-cli install-test system-packages synth synth-all test test-fast
 
 help: ## Show this list.
 	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -112,15 +116,22 @@ synth-all: install ## Synthesize every environment in config/ (committed output)
 	@for env in $$($(PY) -m ops.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
 	$(PY) -m ops.environments --prune
 
-test: install-test ## Run every test: unit, snapshots, checkov, validators, linters, end-to-end.
-	@# The tests get a temp folder of their own, which must be empty afterwards: no test, tool
-	@# or server may leave anything behind (python-hcl2's parser cache file excepted).
-	@scratch=$$(mktemp -d) && status=0 && \
-	  TMPDIR=$$scratch $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+test: install-test test-fast ## Run every test: the fast tier, then checkov, validators, the commands, end-to-end.
+	@$(call pytest_tier,-m "not ($(FAST_TIER))")
+
+test-fast: $(TEST_STAMP) ## Unit, property, snapshot and lint tests only (no apt, browser or database).
+	@$(call pytest_tier,-m "$(FAST_TIER)")
+
+# pytest on one tier ($(1): its selection). The tests get a temp folder of their own, which must
+# be empty afterwards: no test, tool or server may leave anything behind (python-hcl2's parser
+# cache file excepted). A tier that PYTEST_ARGS filters down to nothing is no failure.
+pytest_tier = scratch=$$(mktemp -d) && status=0 && \
+	  TMPDIR=$$scratch $(PY) -m pytest $(1) $(PYTEST_ARGS) || status=$$?; \
 	  rm -rf "$$scratch"/pytest-of-*; \
 	  left=$$(find "$$scratch" -mindepth 1 -maxdepth 1 ! -name '.lark_cache_*' -printf '%f\n'); \
 	  rm -rf "$$scratch"; \
 	  if [ -n "$$left" ]; then echo "tests left temp files behind: $$left" >&2; exit 1; fi; \
+	  $(if $(strip $(PYTEST_ARGS)),if [ $$status -eq 5 ]; then status=0; fi;) \
 	  exit $$status
 
 ##@ Development

@@ -17,7 +17,7 @@ import pytest
 
 from settings import REPO_ROOT
 
-pytestmark = pytest.mark.tools
+pytestmark = pytest.mark.lint
 
 BIN = REPO_ROOT / ".venv" / "bin"
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"

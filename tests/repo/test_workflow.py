@@ -82,6 +82,13 @@ def test_synth_then_stale_check_then_make_test(steps: list[dict[str, Any]]) -> N
     assert "--untracked-files=all" in script  # a new file synth wrote counts as a difference
 
 
+def test_the_fast_tier_fails_before_the_whole_suite_runs(steps: list[dict[str, Any]]) -> None:
+    check = _index(steps, lambda s: "git diff --exit-code" in s.get("run", ""))
+    fast = _index(steps, lambda s: s.get("run", "").strip() == "make test-fast")
+    test = _index(steps, lambda s: s.get("run", "").strip() == "make test")
+    assert check < fast < test
+
+
 @pytest.mark.integration
 def test_the_stale_check_fails_on_a_changed_manifest(
     steps: list[dict[str, Any]], tmp_path: Path
