@@ -1,8 +1,8 @@
 """What the project itself sets on the server, and which setting owns each.
 
-k8s/config.py writes these environment variables (tests/test_k8s_manifests.py checks that
-every key of the ConfigMap is listed here), and `mlflow server` reads its options from them, so
-`server.extra_env` and `server.extra_args` refuse them with the reason.
+k8s/config.py writes these environment variables (tests/settings/test_workload_knobs.py checks
+that every key of the ConfigMap is listed here), and `mlflow server` reads its options from
+them, so `server.extra_env` and `server.extra_args` refuse them with the reason.
 """
 
 from __future__ import annotations

@@ -173,7 +173,8 @@ def test_cloudbuild_pushes_the_image_settings_derive(gke_settings: Settings) -> 
     build = yaml.safe_load((SERVER_DIR / "cloudbuild.yaml").read_text())
     assert build["options"]["dynamicSubstitutions"] is True
     subs = dict(build["substitutions"])
-    # No environment's values as defaults: `make image` passes them (tests/test_docs.py).
+    # No environment's values as defaults: `make image` passes them
+    # (tests/ops/test_make_targets.py).
     assert set(subs) == {"_IMAGE"}
     values = {
         **subs,
