@@ -18,15 +18,25 @@ from settings import Names, contract
 from settings.server import ServerSettings
 from settings.transfers import GCS_UPLOAD_CHUNK_BYTES
 
+# What kubectl port-forward's clients call it (a browser sends `[::1]:port` for IPv6).
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
 
 def allowed_hosts(w: Workload, edge: KubeEdge, platform: KubePlatform[Any]) -> list[str]:
     """Host headers the server accepts (MLflow's DNS-rebinding guard answers 403 to others).
 
     Setting the list replaces MLflow's default (localhost + private IPs), so it names every way
     a client reaches the server: the Service's DNS names with and without the port, what the
-    edge adds (on GKE the ingress host), what the platform adds (on GKE the pod range, which
-    Managed Prometheus scrapes /metrics by) and localhost (kubectl port-forward). /health and
-    /version are exempt.
+    edge adds (on GKE the ingress host), what the platform adds (default: nothing) and the
+    port-forward forms (`make port-forward` listens on localhost:<service port>; kubectl binds
+    127.0.0.1 and ::1). /health and /version are exempt.
+
+    Exact names only, never an fnmatch pattern: `10.16.*` also matched
+    `10.16.rebind.attacker.example:5000`, a name an attacker's DNS can point at 127.0.0.1, so a
+    web page on it could read the server through a running port-forward (DNS rebinding). The
+    pod's own address (Managed Prometheus scrapes /metrics by pod IP) is known only at run
+    time: `mlflow-entrypoint server` adds `<pod IP>` and `<pod IP>:<port>` from POD_IP (the
+    downward API, k8s/server.py).
     """
     port = edge.service_port
     hosts: list[str] = []
@@ -39,7 +49,7 @@ def allowed_hosts(w: Workload, edge: KubeEdge, platform: KubePlatform[Any]) -> l
         hosts += [name, f"{name}:{port}"]
     hosts += edge.allowed_hosts()
     hosts += platform.allowed_hosts()
-    hosts += ["localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*"]
+    hosts += [f"{name}:{port}" for name in LOOPBACK_NAMES]
     return hosts
 
 
@@ -50,10 +60,12 @@ def allowed_origins(edge: KubeEdge) -> list[str]:
     creates and renames are POSTs to /ajax-api/. Exactly the origins users come from: what the
     edge adds (on GKE the ingress host over HTTPS; a browser omits the default port) and the
     localhost forms that `make port-forward` (or the local profile's LoadBalancer) opens.
-    No wildcard: MLflow treats `*` as "no server-side check at all".
+    No wildcard: MLflow treats `*` as "no server-side check at all". The IAP plugin refuses any
+    request whose Origin is not exactly one of these (mlflow_iap_auth/guard.py): MLflow's own
+    guard admits http://localhost on any port.
     """
     port = edge.service_port
-    return [*edge.allowed_origins(), f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    return [*edge.allowed_origins(), *(f"http://{name}:{port}" for name in LOOPBACK_NAMES)]
 
 
 class ConfigChart(Chart):
@@ -120,7 +132,7 @@ def base_config(
         "CLOUD_SQL_CONNECTION_NAME": names.connection_name,
         "GOOGLE_CLOUD_PROJECT": names.project_id,
         "MLFLOW_HOST": "0.0.0.0",  # noqa: S104 - the pod's interface; NetworkPolicy guards it
-        "MLFLOW_PORT": str(server.port),
+        contract.MLFLOW_PORT_ENV: str(server.port),
         # One worker per pod: scale with replicas (more workers add latency per request).
         "MLFLOW_WORKERS": str(server.workers),
         # Clients upload and download through the server: they need no GCS credentials.
@@ -129,8 +141,8 @@ def base_config(
         # library's 100 MiB, so that concurrent large uploads fit the memory limit.
         "MLFLOW_GCS_UPLOAD_CHUNK_SIZE": str(GCS_UPLOAD_CHUNK_BYTES),
         contract.MLFLOW_ARTIFACTS_DESTINATION_ENV: names.artifact_destination,
-        "MLFLOW_SERVER_ALLOWED_HOSTS": ",".join(hosts),
-        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS": ",".join(origins),
+        contract.MLFLOW_SERVER_ALLOWED_HOSTS_ENV: ",".join(hosts),
+        contract.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS_ENV: ",".join(origins),
         # /metrics; the multiprocess directory must be writable: it lives on the /tmp emptyDir.
         "MLFLOW_EXPOSE_PROMETHEUS": contract.PROMETHEUS_DIR,
         # No MLflow jobs (GenAI scorers, prompt optimization) here: without this every pod
@@ -138,5 +150,11 @@ def base_config(
         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
         # MLflow's own loggers and uvicorn's (access log at INFO).
         "MLFLOW_LOGGING_LEVEL": server.log_level.value,
-        "MLFLOW_UVICORN_OPTS": f"--log-level {server.log_level.value.lower()}",
+        # --no-proxy-headers: the caller class (mlflow_iap_auth/callers.py) comes from the
+        # socket's peer alone. uvicorn otherwise takes the client address from X-Forwarded-For
+        # when the peer is 127.0.0.1 (--forwarded-allow-ips' default), so a port-forward caller
+        # could claim any address (https://www.uvicorn.org/settings/#http). MLflow passes these
+        # options to uvicorn as they are (mlflow/server/__init__.py, _build_uvicorn_command)
+        # and adds no proxy headers middleware of its own.
+        "MLFLOW_UVICORN_OPTS": f"--log-level {server.log_level.value.lower()} --no-proxy-headers",
     }

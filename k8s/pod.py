@@ -57,6 +57,7 @@ class WorkloadPod:
         sizes: ContainerResources,
         google_access: bool,
         ports: Sequence[k8s.ContainerPort] | None = None,
+        env: Sequence[k8s.EnvVar] = (),
         startup_probe: k8s.Probe | None = None,
         readiness_probe: k8s.Probe | None = None,
         liveness_probe: k8s.Probe | None = None,
@@ -65,6 +66,7 @@ class WorkloadPod:
 
         google_access: it calls Google (GCS): it sees the platform's credentials. Only the
           server and gc do; the migration reads the database alone.
+        env: variables beyond the ConfigMap's and the platform's. Default: none.
         startup_probe, readiness_probe, liveness_probe: Default: none.
         """
         mounts = [
@@ -73,7 +75,7 @@ class WorkloadPod:
         ]
         if google_access:
             mounts += self.platform.server_credential_mounts()
-        env = self.platform.server_env() if google_access else []
+        env = [*(self.platform.server_env() if google_access else []), *env]
         return k8s.Container(
             name=name,
             image=self.image,

@@ -61,6 +61,17 @@ def server_pod_spec(pod: WorkloadPod, server: ServerSettings) -> k8s.PodSpec:
         sizes=server.resources.server,
         google_access=True,
         ports=[k8s.ContainerPort(name=HTTP_PORT_NAME, container_port=server.port)],
+        # The pod's own address, which the entry point adds to the allowed Host headers: Managed
+        # Prometheus scrapes http://<pod IP>:<port>/metrics. The downward API:
+        # https://kubernetes.io/docs/concepts/workloads/pods/downward-api/#downwardapi-fieldRef
+        env=[
+            k8s.EnvVar(
+                name=contract.POD_IP_ENV,
+                value_from=k8s.EnvVarSource(
+                    field_ref=k8s.ObjectFieldSelector(field_path="status.podIP")
+                ),
+            )
+        ],
         # Startup allows 2 min for the first import of MLflow; liveness then restarts a hung
         # worker after 1 min; readiness takes the pod out of the Service within 30 s.
         startup_probe=_http_probe(period=5, failures=24),

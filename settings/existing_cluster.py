@@ -90,8 +90,8 @@ class ExistingCluster(Section):
         "projects/<host project>/global/networks/<name> for a shared VPC."
     )
     pods_cidr: Cidr = Field(
-        description="The cluster's pod range (Managed Prometheus scrapes /metrics by pod IP, "
-        "so its addresses are allowed Host headers)."
+        description="The cluster's pod range (in-cluster callers, Managed Prometheus among "
+        "them: the NetworkPolicy and the IAP plugin's in-cluster caller class)."
     )
     private_services: PrivateServices = Field(description="Private services access.")
     google_apis: GoogleApisRoute = Field(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 
 from cdk8s import Chart
@@ -27,10 +26,6 @@ RFC1918 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 class GkePlatform(KubePlatform[GkeTarget]):
     """A GKE cluster, created by this project or the team's (the same manifests)."""
-
-    def allowed_hosts(self) -> list[str]:
-        # Managed Prometheus scrapes /metrics by pod IP: the pod range's addresses are hosts too.
-        return _ip_patterns(self.target.pods_cidr)
 
     def service_account_annotations(self) -> dict[str, str]:
         # Workload Identity: the pods act as the workload GSA, no key anywhere.
@@ -74,14 +69,3 @@ class GkePlatform(KubePlatform[GkeTarget]):
             return [flows.to_cidrs([PRIVATE_GOOGLE_APIS_CIDR], flows.HTTPS_PORT)]
         public = k8s.IpBlock(cidr="0.0.0.0/0", except_=list(RFC1918))
         return [Flow((k8s.NetworkPolicyPeer(ip_block=public),), flows.tcp(flows.HTTPS_PORT))]
-
-
-def _ip_patterns(cidr: str) -> list[str]:
-    """fnmatch patterns (MLflow's syntax) that cover a CIDR, one per octet-aligned block."""
-    net = ipaddress.ip_network(cidr)
-    boundary = -(-net.prefixlen // 8) * 8  # round up to an octet
-    patterns = []
-    for block in net.subnets(new_prefix=boundary):
-        octets = str(block.network_address).split(".")[: boundary // 8]
-        patterns.append(".".join(octets) + ".*")
-    return patterns

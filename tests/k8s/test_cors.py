@@ -38,7 +38,7 @@ def env(request: pytest.FixtureRequest, k8s_synth: Synth) -> tuple[Settings, lis
 def test_exactly_the_users_origins(env: tuple[Settings, list[str]]) -> None:
     settings, origins = env
     port = settings.local.service_port if settings.local else settings.server.port
-    expected = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+    expected = {f"http://localhost:{port}", f"http://127.0.0.1:{port}", f"http://[::1]:{port}"}
     if settings.target.is_gke:
         expected.add(f"https://{settings.ingress.host}")
     assert len(origins) == len(set(origins))
@@ -50,12 +50,12 @@ def test_every_entry_is_one_plain_origin(env: tuple[Settings, list[str]]) -> Non
     except loopback, and the ingress origin without :443 (browsers omit the default port)."""
     _, origins = env
     for origin in origins:
-        assert not set("*?[") & set(origin), origin
+        assert not set("*?[") & set(origin.replace("[::1]", "")), origin
         parts = urlsplit(origin)
         assert (parts.path, parts.query, parts.fragment) == ("", "", ""), origin
         assert origin == origin.strip().lower(), origin
         if parts.scheme == "http":
-            assert parts.hostname in {"localhost", "127.0.0.1"}, origin
+            assert parts.hostname in {"localhost", "127.0.0.1", "::1"}, origin
         else:
             assert parts.scheme == "https", origin
             assert parts.port is None, origin

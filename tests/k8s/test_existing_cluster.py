@@ -34,10 +34,14 @@ def test_the_manifests_are_gkes_with_the_teams_ranges(
     (cm,) = [o for o in objects if o["metadata"]["name"] == "mlflow-server-config"]
     pod_ip = str(next(ipaddress.ip_network("10.128.0.0/14").hosts()))
     from mlflow.server.security_utils import is_allowed_host_header
+    from mlflow_entrypoint.pod_address import with_pod_address
 
-    assert is_allowed_host_header(
-        cm["data"]["MLFLOW_SERVER_ALLOWED_HOSTS"].split(","), f"{pod_ip}:5000"
-    )
+    # The pod's address comes at start (POD_IP), never as a pattern for the team's range.
+    hosts = cm["data"]["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    assert not is_allowed_host_header(hosts, f"{pod_ip}:5000")
+    started = with_pod_address({**cm["data"], "POD_IP": pod_ip})
+    allowed = started["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    assert is_allowed_host_header(allowed, f"{pod_ip}:5000")
 
 
 def test_public_google_apis_open_https_outside_the_private_ranges(

@@ -15,6 +15,9 @@ from settings import Settings
 
 Objects = dict[str, list[dict[str, Any]]]
 
+# The server container's own address (k8s/server.py), beside the platform's variables.
+POD_IP = {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
+
 
 def _objects(objects: Objects) -> list[dict[str, Any]]:
     return [o for docs in objects.values() for o in docs]
@@ -98,7 +101,8 @@ def test_federation_projects_a_token_for_the_provider_beside_the_configuration(
     assert config["credential_source"]["file"] == f"{mount['mountPath']}/token"
     config_file = f"{mount['mountPath']}/credential-configuration.json"
     assert containers["mlflow"]["env"] == [
-        {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": config_file}
+        {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": config_file},
+        POD_IP,
     ]
     # The Auth Proxy takes an external_account file in --credentials-file (v2.25.3 root.go).
     assert f"--credentials-file={config_file}" in containers["cloud-sql-proxy"]["args"]
@@ -125,7 +129,10 @@ def test_key_opt_in_mounts_the_key_from_the_secret_local_secrets_creates(
     containers = _containers(keyed)
     key = "/var/run/secrets/mlflow/gcp/key.json"
     assert f"--credentials-file={key}" in containers["cloud-sql-proxy"]["args"]
-    assert containers["mlflow"]["env"] == [{"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": key}]
+    assert containers["mlflow"]["env"] == [
+        {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": key},
+        POD_IP,
+    ]
     sa = next(o for o in _objects(keyed) if o["kind"] == "ServiceAccount")
     assert sa["imagePullSecrets"] == [{"name": "artifact-registry-pull"}]
 

@@ -59,7 +59,10 @@ def test_config_map_holds_the_non_secret_settings(gke_settings: Settings, gke: O
     assert data["MLFLOW_SERVE_ARTIFACTS"] == "true"
     assert data["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     assert "GOOGLE_APPLICATION_CREDENTIALS" not in data  # Workload Identity, no key
-    assert "env" not in charts.containers(charts.pod_spec(gke))["mlflow"]
+    # Workload Identity: no credentials variable; the pod's own address only (allowed hosts).
+    assert [e["name"] for e in charts.containers(charts.pod_spec(gke))["mlflow"]["env"]] == [
+        "POD_IP"
+    ]
 
 
 # --- Secrets -------------------------------------------------------------------------------------

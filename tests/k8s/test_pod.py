@@ -103,17 +103,38 @@ def test_allowed_hosts_cover_every_service_name(env: tuple[Settings, Objects]) -
         f"{svc_name}.{ns}:{port}",
         f"{svc_name}.{ns}.svc.cluster.local:{port}",
         f"{svc_name}.{ns}.svc.cluster.local",
-        "localhost:5000",
+        # `make port-forward` listens on the Service's port.
+        f"localhost:{port}",
+        f"127.0.0.1:{port}",
+        f"[::1]:{port}",
     ]
     if settings.target.is_gke:
-        pod_ip = next(ipaddress.ip_network(settings.network.pods_cidr).hosts())
-        expected += [settings.ingress.host, f"{pod_ip}:5000"]  # pod IP: metrics scrape
-    else:
-        expected += [f"localhost:{port}"]
+        expected += [settings.ingress.host]
     for host in expected:
         assert is_allowed_host_header(hosts, host), host
     for host in ("evil.example.net", "mlflow.example.com.evil.net", "192.168.1.1"):
         assert not is_allowed_host_header(hosts, host), host
+
+
+def test_the_server_gets_its_pod_address_for_the_metrics_scrape(
+    env: tuple[Settings, Objects],
+) -> None:
+    """Managed Prometheus scrapes by pod IP: the entry point adds that one address (k8s/server.py
+    passes it by the downward API), so the ConfigMap needs no pattern for the pod range."""
+    from mlflow.server.security_utils import is_allowed_host_header
+    from mlflow_entrypoint.pod_address import with_pod_address
+
+    settings, objects = env
+    server = charts.containers(charts.pod_spec(objects))["mlflow"]
+    (pod_ip,) = [e for e in server["env"] if e["name"] == "POD_IP"]
+    assert pod_ip["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
+    data = charts.config(objects)
+    address = str(next(ipaddress.ip_network(settings.network.pods_cidr).hosts()))
+    started = with_pod_address({**data, "POD_IP": address})
+    hosts = started["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    assert is_allowed_host_header(hosts, f"{address}:{settings.server.port}")
+    other = str(ipaddress.ip_address(address) + 1)  # another pod: not this server's name
+    assert not is_allowed_host_header(hosts, f"{other}:{settings.server.port}")
 
 
 # --- Probes, resources, securityContext, images --------------------------------------------------

@@ -196,7 +196,7 @@ def test_env_args_labels_annotations_and_log_level(knobs: Objects) -> None:
     data = cm["data"]
     assert data["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"] == "10"
     assert data["MLFLOW_LOGGING_LEVEL"] == "WARNING"
-    assert data["MLFLOW_UVICORN_OPTS"] == "--log-level warning"
+    assert data["MLFLOW_UVICORN_OPTS"] == "--log-level warning --no-proxy-headers"
     assert _containers(knobs)["mlflow"]["args"] == ["server", "--secrets-cache-ttl=60"]
     meta = _one(knobs, "Deployment")["spec"]["template"]["metadata"]
     assert meta["labels"]["team"] == "research"

@@ -35,6 +35,9 @@ Environment (the names are mlflow_entrypoint.contract's):
                                       same instance. `db upgrade` creates and migrates it;
                                       `server` gets its URI in IAP_AUTH_DATABASE_URI
   SERVER_APP_NAME                     optional: `mlflow server --app-name` (iap-auth)
+  POD_IP                              optional: the pod's address, which `server` adds to
+                                      MLFLOW_SERVER_ALLOWED_HOSTS as `ip` and `ip:port`
+                                      (mlflow_entrypoint.pod_address)
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from mlflow_entrypoint.errors import ConfigError
 from mlflow_entrypoint.garbage_collection import run_gc
 from mlflow_entrypoint.kek import kek_file
 from mlflow_entrypoint.migration import upgrade
+from mlflow_entrypoint.pod_address import with_pod_address
 
 COMMANDS = (DB_COMMAND, SERVER_COMMAND, GC_COMMAND, REWRITE_ARTIFACT_URIS_COMMAND)
 USAGE = (
@@ -109,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[0] == REWRITE_ARTIFACT_URIS_COMMAND:  # nor here: it rewrites locations only
             exec_rewrite_tool(args[1:], env)
         kek = kek_file(env)
+        if args[0] == SERVER_COMMAND:
+            env = with_pod_address(env)
     except ConfigError as exc:
         print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return 2

@@ -51,6 +51,20 @@ SERVER_APP_NAME_ENV = "SERVER_APP_NAME"
 # checks its mappings against it.
 MLFLOW_ARTIFACTS_DESTINATION_ENV = "MLFLOW_ARTIFACTS_DESTINATION"
 
+# MLflow's port (`mlflow server --port`'s variable; k8s/config.py writes the container port).
+MLFLOW_PORT_ENV = "MLFLOW_PORT"
+# MLflow's Host header allowlist (`--allowed-hosts`; k8s/config.py writes the exact names). The
+# entry point appends the pod's own address to it (POD_IP), which no manifest can know.
+MLFLOW_SERVER_ALLOWED_HOSTS_ENV = "MLFLOW_SERVER_ALLOWED_HOSTS"
+# MLflow's CORS allowlist (`--cors-allowed-origins`; k8s/config.py writes the exact origins).
+# The IAP plugin refuses any request whose Origin is not exactly one of them.
+MLFLOW_SERVER_CORS_ALLOWED_ORIGINS_ENV = "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"
+# The pod's IP address (the server container's env, from the downward API's status.podIP, which
+# k8s/server.py writes): Managed Prometheus scrapes http://<pod IP>:<port>/metrics, so the
+# entry point adds `ip` and `ip:port` to MLFLOW_SERVER_ALLOWED_HOSTS. Optional (unset: nothing
+# is added).
+POD_IP_ENV = "POD_IP"
+
 # -- the environment the entry point sets for the programs it starts ---------------------------
 
 # The backend store URI the entry point assembles: `mlflow server` reads it as

@@ -4,7 +4,9 @@ MLflow 3.17 loads an `mlflow.app` entry point as a factory; under uvicorn its au
 the FastAPI app (Flask mounted inside, plus MLflow's FastAPI permission middleware, which calls
 a custom `authorization_function` through a synthetic Flask request built from the headers).
 This factory configures that auth app from the pod's environment, then wraps the result in
-IapMiddleware, so every request, Flask or FastAPI route, is decided before MLflow sees it.
+IapMiddleware, so every request, Flask or FastAPI route, is decided before MLflow sees it, and
+that in guard.RequestGuard, which refuses a request whose headers or paths another layer could
+read differently before anything reads them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def create_app() -> Any:
 
     from mlflow_iap_auth import caches, fastpath, identity
     from mlflow_iap_auth.assertion import KeySet, Verifier
+    from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
     from mlflow_iap_auth.middleware import IapMiddleware
 
     bootstrap_admin = sorted(config.admins)[0]
@@ -50,4 +53,6 @@ def create_app() -> Any:
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
-    return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url)))
+    # The request's shape first (guard.py), then the caller, then the artifact paths' scope.
+    scoped = ExperimentScope(app, config.admins)
+    return RequestGuard(IapMiddleware(scoped, config, Verifier(config, KeySet(config.keys_url))))
