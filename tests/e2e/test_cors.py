@@ -1,5 +1,6 @@
 """The server as dist/ starts it answers the UI's POSTs from the ingress origin and refuses
-foreign origins (MLflow's CORS guard, fed by the ConfigMap's allowlist)."""
+foreign origins (the IAP plugin's exact check and MLflow's CORS guard, both fed by the
+ConfigMap's allowlist)."""
 
 from __future__ import annotations
 
@@ -44,8 +45,13 @@ def test_ui_origin_is_admitted(cluster: Cluster) -> None:
 )
 def test_foreign_origin_is_refused(cluster: Cluster, origin: str) -> None:
     host = cluster.settings.ingress.host
-    status, body = post(cluster, SEARCH, host=host, origin=origin.format(host=host))
-    assert (status, body) == (403, "Cross-origin request blocked")
+    origin = origin.format(host=host)
+    status, body = post(cluster, SEARCH, host=host, origin=origin)
+    # The IAP plugin's exact check (mlflow_iap_auth/guard.py) answers before MLflow's guard.
+    assert (status, body) == (
+        403,
+        f"IAP: the origin {origin!r} is not one of this server's origins",
+    )
 
 
 def test_port_forward_origin_is_admitted(cluster: Cluster) -> None:

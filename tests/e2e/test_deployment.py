@@ -108,12 +108,18 @@ def test_metrics_endpoint_answers(cluster: Cluster, training_run: dict[str, str]
     assert status == 200, body[:500]
     # The exporter counts the requests the training run made (multiprocess mode, /tmp dir).
     assert re.search(r"^mlflow_http_request_duration_seconds_count\{.*\} [1-9]", body, re.M), body
-    # Managed Prometheus scrapes by pod IP: that Host header must be accepted too.
-    pod_ip = cluster.settings.network.pods_cidr.split("/")[0].rsplit(".", 1)[0] + ".7"
+    # Managed Prometheus scrapes by pod IP: the pod's own address (POD_IP, which the entry point
+    # adds) is an allowed Host header; another pod's address is not (no pattern for the range).
+    pod_ip = cluster.pod.pod_ip
     status, body = http_get(
         f"{cluster.local_url}/metrics", host=f"{pod_ip}:{cluster.container_port}"
     )
     assert status == 200, body[:500]
+    other = cluster.settings.network.pods_cidr.split("/")[0].rsplit(".", 1)[0] + ".7"
+    status, body = http_get(
+        f"{cluster.local_url}/metrics", host=f"{other}:{cluster.container_port}"
+    )
+    assert status == 403, body[:500]
 
 
 def test_unknown_host_header_is_refused(cluster: Cluster):

@@ -96,7 +96,8 @@ def test_the_ui_posts_from_the_ingress_origin(ingress: IngressStandIn, google: G
     foreign = as_user(
         ingress, google, ALICE, "POST", path, body={"max_results": 5}, origin="https://evil.example"
     )
-    assert (foreign.status, foreign.body) == (403, "Cross-origin request blocked")
+    refused = "IAP: the origin 'https://evil.example' is not one of this server's origins"
+    assert (foreign.status, foreign.body) == (403, refused)
 
 
 # --- the server verifies the signed header ----------------------------------------------------
@@ -193,10 +194,13 @@ def test_an_assertion_that_does_not_verify_is_refused(
 
 
 def test_no_client_header_picks_an_identity(cluster: Cluster) -> None:
-    """The identity header the middleware hands to MLflow is stripped from every request."""
+    """The identity header the middleware hands to MLflow is refused in every request (any
+    spelling: tests/e2e/test_request_guard.py); IAP's email header chooses nothing."""
     admin = cluster.admin
     forged = {"x-mlflow-iap-principal": admin, "x-goog-authenticated-user-email": admin}
-    assert from_lb(cluster, f"{API}/users/current", forged).status == 403
+    reply = from_lb(cluster, f"{API}/users/current", forged)
+    assert reply.status == 400, reply.body
+    assert "identity header" in reply.body
     reply = to_pod(
         cluster.container_port,
         "GET",
@@ -204,6 +208,16 @@ def test_no_client_header_picks_an_identity(cluster: Cluster) -> None:
         source="127.0.0.1",
         host=cluster.host_header,
         headers=forged,
+    )
+    assert reply.status == 400, reply.body
+    email_only = {"x-goog-authenticated-user-email": admin}
+    reply = to_pod(
+        cluster.container_port,
+        "GET",
+        f"{API}/users/current",
+        source="127.0.0.1",
+        host=cluster.host_header,
+        headers=email_only,
     )
     assert reply.status == 200, reply.body
     assert reply.json()["user"]["username"] == cluster.settings.auth.port_forward_user
