@@ -3,9 +3,10 @@
 
 After a rebinding, the attacker's page and its same-origin fetches go to 127.0.0.1:<port> (the
 port-forward, the pod's loopback here) with the attacker's name in the Host header. Chromium's
-host resolver rules play the rebound DNS; Playwright serves the attacker's page itself (what
-the attacker's server sent before the rebinding), and lets every other request go to the
-network. The allowed hosts are exact (k8s/config.py): `10.16.rebind.attacker.example`, which
+host resolver rules play the rebound DNS; the attacker's script runs in a document of the
+attacker's origin, loaded from that address (a page served by a route instead would count as a
+public document, and Chromium's Private Network Access would block the fetch for that other
+reason). The allowed hosts are exact (k8s/config.py): `10.16.rebind.attacker.example`, which
 the former pod-range pattern `10.16.*` admitted, gets MLflow's 403. A page on one of the
 server's own names, under the same rules, reads it: the harness can tell a read from a refusal.
 """
@@ -24,9 +25,8 @@ from tests.e2e.conftest import Cluster
 
 pytestmark = pytest.mark.e2e
 
-ATTACK_PAGE = "/attack.html"
+ATTACK_PAGE = "/attack.html"  # whatever the server answers: the document's origin is what counts
 READ = "/api/2.0/mlflow/experiments/search?max_results=5"
-HTML = "<!doctype html><title>cute cats</title><p>nothing to see</p>"
 
 
 def _rebinding_names(cluster: Cluster) -> list[str]:
@@ -35,17 +35,14 @@ def _rebinding_names(cluster: Cluster) -> list[str]:
 
 
 def _read_from_page(cluster: Cluster, names: list[str]) -> dict[str, tuple[int, str]]:
-    """For each name: open http://<name>:<service port>/attack.html and fetch the API from it
+    """For each name: open a document of http://<name>:<service port> and fetch the API from it
     (same origin, as the attacker's script would) -> (status, body)."""
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     port = cluster.service_port
     rules = ", ".join(f"MAP {n}:{port} 127.0.0.1:{cluster.container_port}" for n in names)
     profile = Path(tempfile.mkdtemp(prefix="e2e-rebinding-"))
     results: dict[str, tuple[int, str]] = {}
-
-    def attacker_page(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/html", body=HTML)
 
     try:
         with sync_playwright() as pw:
@@ -57,7 +54,6 @@ def _read_from_page(cluster: Cluster, names: list[str]) -> dict[str, tuple[int, 
                 chromium_sandbox=False,
             )
             try:
-                context.route(f"**{ATTACK_PAGE}", attacker_page)
                 page = context.new_page()
                 for name in names:
                     page.goto(f"http://{name}:{port}{ATTACK_PAGE}")
