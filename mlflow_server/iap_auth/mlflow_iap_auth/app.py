@@ -28,7 +28,7 @@ def create_app() -> Any:
     os.environ.setdefault("MLFLOW_FLASK_SERVER_SECRET_KEY", secrets.token_urlsafe(32))
     import mlflow.server.auth as auth
 
-    from mlflow_iap_auth import caches, fastpath, identity
+    from mlflow_iap_auth import caches, fastpath, identity, limits
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.middleware import IapMiddleware
 
@@ -50,4 +50,4 @@ def create_app() -> Any:
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
-    return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url)))
+    return IapMiddleware(limits.install(app), config, Verifier(config, KeySet(config.keys_url)))
