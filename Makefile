@@ -156,13 +156,14 @@ lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions th
 	  --no-header requirements-test.txt; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
-bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts.
+bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts, attack peaks.
 	@# As modules from the repository root: they import the tests' support package (tests/support).
 	$(PY) -m bench.toolchain
 	$(PY) -m bench.synth_speed
 	$(PY) -m bench.server_perf
 	$(PY) -m bench.tracking_scale
 	$(PY) -m bench.large_artifacts
+	$(PY) -m bench.attack_peaks
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/repo/test_lint.py

@@ -30,8 +30,13 @@ from settings.contract import (
     IAP_PORT_FORWARD_USER_ENV,
     IAP_PROJECT_NUMBER_ENV,
     IAP_UNVERIFIED_PATHS_ENV,
+    LIMITS_BODY_BUDGET_BYTES_ENV,
+    LIMITS_BODY_MAX_BYTES_ENV,
+    LIMITS_TRANSFER_BUDGET_BYTES_ENV,
+    LIMITS_TRANSFER_MAX_BYTES_ENV,
     SERVER_APP_NAME_ENV,
 )
+from settings.limits import RequestLimits, request_limits
 
 
 class AuthMode(Protocol):
@@ -52,6 +57,7 @@ class IapIdentities:
     auth_database: str
     project_number: str
     pods_cidr: str
+    limits: RequestLimits
 
     def config(self) -> dict[str, str]:
         data = {
@@ -68,6 +74,12 @@ class IapIdentities:
             # Google's health checkers (the BackendConfig's healthCheck.requestPath) send no
             # IAP assertion: the server lets exactly this path through unverified.
             IAP_UNVERIFIED_PATHS_ENV: HEALTH_PATH,
+            # Bounded work per request (settings/limits.py: from the container's memory and the
+            # /tmp that server.artifact_transfers sized), per server process.
+            LIMITS_BODY_MAX_BYTES_ENV: str(self.limits.body_max_bytes),
+            LIMITS_BODY_BUDGET_BYTES_ENV: str(self.limits.body_budget_bytes),
+            LIMITS_TRANSFER_MAX_BYTES_ENV: str(self.limits.transfer_max_bytes),
+            LIMITS_TRANSFER_BUDGET_BYTES_ENV: str(self.limits.transfer_budget_bytes),
         }
         if self.auth.backend_service_id is not None:
             data[IAP_BACKEND_SERVICE_ID_ENV] = self.auth.backend_service_id
@@ -90,4 +102,5 @@ def auth_mode(settings: Settings) -> AuthMode:
         auth_database=settings.names.auth_database,
         project_number=number,
         pods_cidr=target.pods_cidr,
+        limits=request_limits(settings.server),
     )

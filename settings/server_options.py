@@ -58,6 +58,10 @@ OWNED_ENV: dict[str, str] = {
     contract.IAP_KEYS_URL_ENV: "Google's IAP key set: a team's value would choose whose "
     "signatures count",
     "MLFLOW_AUTH_CONFIG_PATH": "the auth section's own auth.ini",
+    contract.LIMITS_BODY_MAX_BYTES_ENV: "MLflow's own field limits (settings/limits.py)",
+    contract.LIMITS_BODY_BUDGET_BYTES_ENV: "resources.server's memory (settings/limits.py)",
+    contract.LIMITS_TRANSFER_MAX_BYTES_ENV: "artifact_transfers.largest",
+    contract.LIMITS_TRANSFER_BUDGET_BYTES_ENV: "artifact_transfers.largest and .concurrent",
     # pragma: allowlist nextline secret
     "MLFLOW_FLASK_SERVER_SECRET_KEY": "generated per process by the auth app",
 }

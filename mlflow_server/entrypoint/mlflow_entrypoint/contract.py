@@ -102,6 +102,20 @@ IAP_KEYS_URL_ENV = "IAP_KEYS_URL"
 # HEALTH_PATH; the plugin's default is HEALTH_PATH too).
 IAP_UNVERIFIED_PATHS_ENV = "IAP_UNVERIFIED_PATHS"
 
+# -- the IAP plugin's bounds on work per request (k8s/auth.py writes them from settings/limits.py,
+# per server process; mlflow_iap_auth.limits reads them) -----------------------------------------
+
+# The largest non-artifact request body, in bytes (413 beyond it).
+LIMITS_BODY_MAX_BYTES_ENV = "LIMITS_BODY_MAX_BYTES"
+# The non-artifact body bytes one process holds at once (503 beyond, 429 beyond a caller's half).
+LIMITS_BODY_BUDGET_BYTES_ENV = "LIMITS_BODY_BUDGET_BYTES"
+# The largest artifact file one upload carries, in bytes (413 beyond it).
+LIMITS_TRANSFER_MAX_BYTES_ENV = "LIMITS_TRANSFER_MAX_BYTES"
+# The artifact bytes one process spools in /tmp at once (503 beyond, 429 beyond a caller's half).
+LIMITS_TRANSFER_BUDGET_BYTES_ENV = "LIMITS_TRANSFER_BUDGET_BYTES"
+# Optional: how long a request waits for room before that 503/429 (default 10 s).
+LIMITS_WAIT_SECONDS_ENV = "LIMITS_WAIT_SECONDS"
+
 # -- values ----------------------------------------------------------------------------------
 
 # The IAP plugin's `mlflow.app` entry point (mlflow_server/iap_auth/pyproject.toml): the value

@@ -30,7 +30,7 @@ def create_app() -> Any:
     os.environ.setdefault("MLFLOW_FLASK_SERVER_SECRET_KEY", secrets.token_urlsafe(32))
     import mlflow.server.auth as auth
 
-    from mlflow_iap_auth import caches, fastpath, identity
+    from mlflow_iap_auth import caches, fastpath, identity, limits
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
     from mlflow_iap_auth.middleware import IapMiddleware
@@ -53,6 +53,7 @@ def create_app() -> Any:
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
-    # The request's shape first (guard.py), then the caller, then the artifact paths' scope.
-    scoped = ExperimentScope(app, config.admins)
+    # The request's shape first (guard.py), then the caller, then the artifact paths' scope,
+    # then the bounded work (limits.py), which needs the caller the middleware decided.
+    scoped = ExperimentScope(limits.install(app), config.admins)
     return RequestGuard(IapMiddleware(scoped, config, Verifier(config, KeySet(config.keys_url))))
