@@ -30,6 +30,7 @@ def create_app() -> Any:
 
     from mlflow_iap_auth import caches, fastpath, identity
     from mlflow_iap_auth.assertion import KeySet, Verifier
+    from mlflow_iap_auth.audience import audience_for
     from mlflow_iap_auth.middleware import IapMiddleware
 
     bootstrap_admin = sorted(config.admins)[0]
@@ -50,4 +51,6 @@ def create_app() -> Any:
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
-    return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url)))
+    audience = audience_for(config)
+    audience.start()
+    return IapMiddleware(app, config, Verifier(config, KeySet(config.keys_url), audience))
