@@ -19,10 +19,18 @@ from cdktf_cdktf_provider_google.iap_web_iam_member import (
     IapWebIamMember,
     IapWebIamMemberCondition,
 )
+from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustomRole
+from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from constructs import Construct
 
 IAP_ACCESSOR = "roles/iap.httpsResourceAccessor"
 TLS_PROFILES = ("MODERN", "RESTRICTED")
+# What the MLflow server needs to find its own backend service, hence its IAP audience
+# (mlflow_iap_auth.backend_services): list the project's backend services, nothing else
+# (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/list needs
+# compute.backendServices.list). No predefined role is that narrow: roles/compute.viewer reads
+# every Compute Engine resource of the project (instances, disks, networks, ...). A custom role.
+BACKEND_LISTER_PERMISSIONS = ("compute.backendServices.list",)
 
 
 def _slug(member: str) -> str:
@@ -135,6 +143,31 @@ class Edge(Construct):
                     ]
                 ),
             )
+        self._project, self._deps = project, deps
         self.static_ip_name = self.static_ip.name
         self.static_ip_address = self.static_ip.address
         self.ssl_policy_name = self.ssl_policy.name
+
+    def grant_backend_service_lister(self, member: str, *, role_id: str) -> ProjectIamMember:
+        """Let `member` list the project's backend services (read-only: names, ids,
+        descriptions, settings), so that the MLflow server finds the one the Ingress builds and
+        pins IAP's audience to it. A custom role in the edge's project with
+        BACKEND_LISTER_PERMISSIONS only; the list is project-wide, so the grant is too."""
+        role = ProjectIamCustomRole(
+            self,
+            "backend-lister-role",
+            project=self._project,
+            role_id=role_id,
+            title="MLflow backend service lister",
+            description="List backend services: the MLflow server finds its IAP audience",
+            permissions=list(BACKEND_LISTER_PERMISSIONS),
+            depends_on=self._deps,
+        )
+        return ProjectIamMember(
+            self,
+            "backend-lister",
+            project=role.project,
+            role=role.name,
+            member=member,
+            depends_on=self._deps,
+        )

@@ -179,6 +179,7 @@ class MlflowStack(TerraformStack):
                 secret.grant_access(reader.member, suffix="-ksa", depends_on=reader.depends_on)
         # The edge's load balancer is built in the cluster's project.
         edge.build(self, project=target.project, apis=apis)
+        edge.admit_workload(self.workload)
         if settings.monitoring.enabled:
             self._monitoring()
         self._outputs()

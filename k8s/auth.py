@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from k8s.meta import HTTP_PORT_NAME
 from settings import ExternalCluster, Settings
 from settings.auth import AuthSettings
 from settings.contract import (
@@ -28,7 +29,10 @@ from settings.contract import (
     IAP_IN_CLUSTER_CIDRS_ENV,
     IAP_IN_CLUSTER_USER_ENV,
     IAP_PORT_FORWARD_USER_ENV,
+    IAP_PROJECT_ID_ENV,
     IAP_PROJECT_NUMBER_ENV,
+    IAP_SERVICE_ENV,
+    IAP_SERVICE_PORT_ENV,
     IAP_UNVERIFIED_PATHS_ENV,
     LIMITS_BODY_BUDGET_BYTES_ENV,
     LIMITS_BODY_MAX_BYTES_ENV,
@@ -58,6 +62,8 @@ class IapIdentities:
     project_number: str
     pods_cidr: str
     limits: RequestLimits
+    project_id: str  # the cluster's: the Ingress's load balancer is built there
+    service: str  # NAMESPACE/NAME of the Service the Ingress routes to
 
     def config(self) -> dict[str, str]:
         data = {
@@ -83,6 +89,14 @@ class IapIdentities:
         }
         if self.auth.backend_service_id is not None:
             data[IAP_BACKEND_SERVICE_ID_ENV] = self.auth.backend_service_id
+        else:
+            # The server looks the id up with its own identity: the backend service the
+            # Ingress controller made for this Service and port (mlflow_iap_auth.
+            # backend_services), with compute.backendServices.list (infra/edge.py).
+            data[IAP_PROJECT_ID_ENV] = self.project_id
+            data[IAP_SERVICE_ENV] = self.service
+            # The Ingress names the port by name (k8s/edges/ingress_chart.py).
+            data[IAP_SERVICE_PORT_ENV] = HTTP_PORT_NAME
         if self.auth.in_cluster_user is not None:
             data[IAP_IN_CLUSTER_USER_ENV] = self.auth.in_cluster_user
         return data
@@ -103,4 +117,6 @@ def auth_mode(settings: Settings) -> AuthMode:
         project_number=number,
         pods_cidr=target.pods_cidr,
         limits=request_limits(settings.server),
+        project_id=target.project,
+        service=f"{settings.names.namespace}/{settings.names.service}",
     )

@@ -68,7 +68,9 @@ class AuthSettings(BaseModel):
         None,
         description="The backend service's numeric id, which exists only after the Ingress "
         "(gcloud compute backend-services describe NAME --global --format='value(id)'). "
-        "Unset: any backend service of the project is accepted; set: exactly this one.",
+        "Unset: the server looks it up with its own identity (the backend service the Ingress "
+        "made for its Service, with IAP on, exactly one) and answers assertions 503 until "
+        "then; set: exactly this one, no lookup. Never any backend service of the project.",
     )
     admins: tuple[str, ...] = Field(
         (),

@@ -39,6 +39,7 @@ class Names:
     build_sa_email: str
     build_bucket: str
     builder_role: str
+    backend_lister_role: str
     node_sa_id: str
     node_sa_email: str
     network: str
@@ -108,6 +109,8 @@ class Names:
             build_bucket=f"{p}-{base}-build",
             # Custom role IDs allow letters, digits, _ and . only.
             builder_role=f"{s.prefix}_{s.environment}_image_builder",
+            # In the cluster's project, where the Ingress builds the backend service.
+            backend_lister_role=f"{s.prefix}_{s.environment}_backend_lister",
             node_sa_id=node_sa_id,
             node_sa_email=f"{node_sa_id}@{p}.iam.gserviceaccount.com",
             network=existing.network_name if existing else f"{base}-vpc",

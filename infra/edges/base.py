@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from cdktf import TerraformOutput, TerraformStack
 
 from infra.apis import RequiredApis
+from infra.identity import ServiceAccount
 from infra.monitoring import Monitoring
 from settings import Settings
 
@@ -25,6 +26,9 @@ class InfraEdge(ABC):
     def build(self, stack: TerraformStack, *, project: str, apis: RequiredApis) -> None:
         """What must exist before the edge's Kubernetes objects, in `project` (the cluster's:
         its controller builds the load balancer there)."""
+
+    def admit_workload(self, workload: ServiceAccount) -> None:  # noqa: B027 - optional hook
+        """What the server's own identity needs from the edge (after build). Default: none."""
 
     def watch(self, monitoring: Monitoring) -> None:  # noqa: B027 - optional hook
         """Alerts and charts for the edge. Default: none."""

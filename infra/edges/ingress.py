@@ -9,6 +9,7 @@ from cdktf import TerraformStack
 from infra.apis import RequiredApis
 from infra.edge import Edge
 from infra.edges.base import InfraEdge
+from infra.identity import ServiceAccount
 from infra.monitoring import Monitoring, ingress_forwarding_rule_regex
 
 
@@ -29,6 +30,15 @@ class IngressEdge(InfraEdge):
             require_organization=s.ingress.oauth_client is None,
             depends_on=[apis["compute"], apis["iap"], apis["cloudresourcemanager"]],
         )
+
+    def admit_workload(self, workload: ServiceAccount) -> None:
+        auth = self.settings.auth
+        # IAP identities without a configured id: the server looks its backend service up
+        # (auth.backend_service_id set: nothing to look up, no grant).
+        if auth.enabled and auth.backend_service_id is None:
+            self.edge.grant_backend_service_lister(
+                workload.member, role_id=self.names.backend_lister_role
+            )
 
     def watch(self, monitoring: Monitoring) -> None:
         names = self.names

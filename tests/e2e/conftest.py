@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT, Settings
-from tests.e2e.ingress import IngressStandIn
+from tests.e2e.ingress import LB_ADDRESS, IngressStandIn
+from tests.e2e.web import Reply, to_pod
 from tests.support.container import RunningContainer
 from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn, google_standin
@@ -64,6 +66,9 @@ class Cluster:
     server: RunningContainer | None = None
     migrate_log: str = ""
     kek_version: int = 1
+    google: GoogleStandIn | None = None
+    # What the load balancer got before the Ingress's backend service existed (a first deploy).
+    before_pin: Reply | None = None
 
     def secret_files(self) -> dict[str, str]:
         """What the pod's secrets volume holds: the password and the KEK passphrase."""
@@ -94,11 +99,43 @@ class Cluster:
 
     @property
     def audience(self) -> str:
-        """What the stand-in IAP's assertions name: the configured audience, or one of the
-        project's backend services when none is pinned (a first deploy)."""
+        """What the stand-in IAP's assertions name: the configured backend service, or the one
+        the stand-in Compute API lists for this Service (which the server looks up)."""
         auth = self.settings.auth
-        service_id = auth.backend_service_id or BACKEND_SERVICE_ID
+        return self.audience_of(auth.backend_service_id or BACKEND_SERVICE_ID)
+
+    def audience_of(self, service_id: str) -> str:
         return f"/projects/{self.settings.iap_project_number}/global/backendServices/{service_id}"
+
+    @property
+    def ingress_service(self) -> str:
+        """NAMESPACE/NAME, as the Ingress controller's backend service description names it."""
+        names = self.settings.names
+        return f"{names.namespace}/{names.service}"
+
+    def from_lb_as_admin(self, audience: str | None = None) -> Reply:
+        """An assertion IAP signed, straight from the load balancer's address."""
+        assert self.google is not None
+        assertion = self.google.iap.assertion(
+            email=self.admin, user_id="1", audience=audience or self.audience
+        )
+        return to_pod(
+            self.container_port,
+            "GET",
+            "/api/2.0/mlflow/users/current",
+            source=LB_ADDRESS,
+            host=self.settings.ingress.host,
+            headers={"x-goog-iap-jwt-assertion": assertion},
+        )
+
+    def wait_pinned(self, timeout: float = 60) -> None:
+        """Until the server has looked its backend service up (503 before). A refused
+        assertion asks the server to look again (at most every 15 s)."""
+        deadline = time.monotonic() + timeout
+        while (reply := self.from_lb_as_admin()).status == 503:
+            assert time.monotonic() < deadline, (reply, self.server and self.server.logs()[-3000:])
+            time.sleep(0.5)
+        assert reply.status == 200, reply
 
     @property
     def admin(self) -> str:
@@ -143,6 +180,7 @@ class Cluster:
         self.server.kill()
         self.server = self.server.restart()
         self.wait_ready()
+        self.wait_pinned()
 
 
 def _container_port(deployment: dict[str, Any], service: dict[str, Any]) -> tuple[int, int]:
@@ -254,8 +292,14 @@ def cluster(
                 "DB_PASSWORD_FILE": password + "\n",
                 "KEK_PASSPHRASE_FILE": kek_document(passphrase),
             },
-            # Google's endpoints on loopback: the GCS emulator and IAP's key set.
-            extra_env={"STORAGE_EMULATOR_HOST": gcs.url, "IAP_KEYS_URL": google.keys_url},
+            # Google's endpoints on loopback: the GCS emulator, IAP's key set, the metadata
+            # server (the pod's Workload Identity token) and the Compute API.
+            extra_env={
+                "STORAGE_EMULATOR_HOST": gcs.url,
+                "IAP_KEYS_URL": google.keys_url,
+                "GCE_METADATA_HOST": google.metadata_host,
+                "IAP_COMPUTE_URL": google.compute_url,
+            },
         )
         pod.overrides.update(overrides)
         started.append(pod)
@@ -271,6 +315,7 @@ def cluster(
             service_port=service_port,
             container_port=container_port,
             notes=notes,
+            google=google,
         )
         started.append(c)
         for note in notes:
@@ -278,7 +323,17 @@ def cluster(
         migrate = pod.run_to_completion(MIGRATE)
         c.migrate_log = migrate.stdout + migrate.stderr
         assert migrate.returncode == 0, c.migrate_log[-4000:]
+        # A first deploy: the server starts before the Ingress has built its backend service.
+        google.compute.project = e2e_settings.target.project
         c.start_server()
+        if e2e_settings.auth.enabled and e2e_settings.auth.backend_service_id is None:
+            c.before_pin = c.from_lb_as_admin()
+            # Another team's app in the same project, behind IAP too, and then this one's.
+            google.compute.add_backend_service(ANOTHER_APP_ID, service="web/frontend")
+            google.compute.add_backend_service(
+                BACKEND_SERVICE_ID, service=c.ingress_service, go_form=True
+            )
+            c.wait_pinned()
         yield c
     finally:
         for thing in reversed(started):
@@ -291,8 +346,11 @@ def cluster(
 
 # The audience a script's ID token names (IAP's OAuth client id); the stand-in checks it.
 CLIENT_AUDIENCE = "1234567890-e2e.apps.googleusercontent.com"
-# What the stand-in's assertions name: this project's number and a backend service id.
+# What the stand-in's assertions name: this project's number and a backend service id, the one
+# the stand-in Compute API lists for the server's Service.
 BACKEND_SERVICE_ID = "4242424242424242"
+# Another app's backend service in the same project (IAP signs its assertions too).
+ANOTHER_APP_ID = "5151515151515151"
 # The people IAP admits (besides the fixture's admins); bob is no MLflow admin.
 MEMBERS = ("alice@example.com", "bob@example.com")
 

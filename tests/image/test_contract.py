@@ -67,6 +67,10 @@ def test_each_variable_constant_is_named_after_its_variable() -> None:
     assert iap == {
         "IAP_PROJECT_NUMBER",
         "IAP_BACKEND_SERVICE_ID",
+        "IAP_PROJECT_ID",
+        "IAP_SERVICE",
+        "IAP_SERVICE_PORT",
+        "IAP_COMPUTE_URL",
         "IAP_DEFAULT_PERMISSION",
         "IAP_ADMINS",
         "IAP_IN_CLUSTER_CIDRS",
@@ -103,6 +107,7 @@ def test_the_plugin_lets_the_health_path_through_by_default() -> None:
         contract.IAP_ADMINS_ENV: "root@example.com",
         contract.IAP_PORT_FORWARD_USER_ENV: "kubectl-port-forward",
         contract.IAP_AUTH_DATABASE_URI_ENV: "postgresql://x/y",
+        contract.IAP_BACKEND_SERVICE_ID_ENV: "4242",
     }
     assert IapConfig.from_env(env).unverified_paths == {contract.HEALTH_PATH} == {"/health"}
 

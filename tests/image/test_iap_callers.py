@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from mlflow_iap_auth.assertion import KeySet, Refused, Verifier
+from mlflow_iap_auth.audience import Audience
 from mlflow_iap_auth.callers import decide
 from mlflow_iap_auth.config import ConfigError, IapConfig
 
@@ -20,6 +21,9 @@ ENV = {
     "IAP_IN_CLUSTER_USER": "in-cluster",
     "IAP_IN_CLUSTER_CIDRS": "10.16.0.0/14",
     "IAP_AUTH_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/mlflow_auth",
+    "IAP_PROJECT_ID": "example-project",
+    "IAP_SERVICE": "mlflow/mlflow-server",
+    "IAP_SERVICE_PORT": "http",
 }
 
 
@@ -27,7 +31,7 @@ def _decide(config: IapConfig, peer: str, path: str = "/api/2.0/mlflow/experimen
     def no_keys(url: str) -> Any:
         raise AssertionError("no key set fetch without an assertion")
 
-    verifier = Verifier(config, KeySet(config.keys_url, fetch=no_keys))
+    verifier = Verifier(config, KeySet(config.keys_url, fetch=no_keys), Audience("/p/"))
     return decide(config, verifier, path=path, peer=peer, assertion=None)
 
 
@@ -45,6 +49,15 @@ def test_the_configmap_is_what_the_plugin_reads(env: str, request: pytest.Fixtur
     assert config.audience_prefix == prefix
     service_id = settings.auth.backend_service_id
     assert config.audience == (prefix + service_id if service_id else None)
+    names = settings.names
+    if service_id is None:
+        # The lookup names the Service the Ingress routes to, by the port name it uses.
+        assert config.lookup is not None
+        assert config.lookup.project == settings.target.project
+        assert config.lookup.service == f"{names.namespace}/{names.service}"
+        assert config.lookup.port == "http"
+    else:
+        assert config.lookup is None
     assert config.admins == frozenset(settings.auth.admins)
     target = settings.target
     assert isinstance(target, CreatedGke | ExistingGke)

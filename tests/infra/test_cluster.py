@@ -118,3 +118,30 @@ def test_static_ip_ssl_policy_and_iap(gke: Doc, gke_settings: Settings) -> None:
         assert member["condition"]["expression"] == f'request.host == "{gke_settings.ingress.host}"'
     for banned in ("google_iap_brand", "google_iap_client"):
         assert not res(gke, banned)
+
+
+def test_the_workload_may_only_list_backend_services(
+    tf_synth: Synth, gke: Doc, gke_settings: Settings
+) -> None:
+    """No auth.backend_service_id: the server looks its backend service up, with a custom role
+    holding compute.backendServices.list alone, on the cluster's project, for the workload."""
+    assert gke_settings.auth.backend_service_id is not None
+    lister = gke_settings.names.backend_lister_role
+    roles = res(gke, "google_project_iam_custom_role").values()
+    assert lister not in [r["role_id"] for r in roles]  # a configured id: no lookup, no role
+    auth = gke_settings.auth.model_copy(update={"backend_service_id": None})
+    doc = tf_synth(gke_settings.model_copy(update={"auth": auth}))
+    (address,) = [
+        k for k, r in res(doc, "google_project_iam_custom_role").items() if r["role_id"] == lister
+    ]
+    role = res(doc, "google_project_iam_custom_role")[address]
+    assert role["permissions"] == ["compute.backendServices.list"]
+    assert role["project"] == gke_settings.target.project
+    name = f"${{google_project_iam_custom_role.{address}.name}}"
+    grants = [m for m in res(doc, "google_project_iam_member").values() if m["role"] == name]
+    workload = [
+        k
+        for k, v in res(doc, "google_service_account").items()
+        if v["account_id"] == gke_settings.names.workload_sa_id
+    ]
+    assert [g["member"] for g in grants] == [f"${{google_service_account.{workload[0]}.member}}"]

@@ -1,4 +1,4 @@
-"""Stand-ins for the two Google endpoints the system calls, on loopback, with keys made now.
+"""Stand-ins for the Google endpoints the system calls, on loopback, with keys made now.
 
 * IAP's published key set (www.gstatic.com/iap/verify/public_key): {kid: PEM}, ES256. The
   server fetches it (IAP_KEYS_URL points here, as STORAGE_EMULATOR_HOST points at the GCS
@@ -8,6 +8,9 @@
   self-signed assertion here (the `token_uri` of a test key file) and gets a Google-signed OIDC
   ID token back, with a lifetime the test chooses (short, to prove the client refreshes).
   GoogleAccounts verifies those ID tokens, as IAP verifies Google's.
+* GKE's metadata server (tokens) and Compute Engine's backendServices.list, which the server's
+  IAP audience lookup calls (tests/support/compute_standin.py): GCE_METADATA_HOST and
+  IAP_COMPUTE_URL point here.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from google.auth import crypt, jwt
+
+from tests.support.compute_standin import COMPUTE_PREFIX, METADATA_PREFIX, ComputeStandIn
 
 IAP_ISSUER = "https://cloud.google.com/iap"
 GOOGLE_ISSUER = "https://accounts.google.com"
@@ -175,6 +180,7 @@ class GoogleStandIn:
     def __init__(self, *, token_lifetime: int = 3600) -> None:
         self.iap = IapSigner()
         self.accounts = GoogleAccounts(token_lifetime)
+        self.compute = ComputeStandIn()
         self.key_fetches = 0
         standin = self
 
@@ -182,18 +188,26 @@ class GoogleStandIn:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _json(self, status: int, body: Any) -> None:
+            def _json(self, status: int, body: Any, *, metadata: bool = False) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                if metadata:
+                    self.send_header("Metadata-Flavor", "Google")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
                 if self.path == "/iap/verify/public_key":
                     standin.key_fetches += 1
                     self._json(200, standin.iap.key_set)
+                elif path.startswith(METADATA_PREFIX):
+                    self._json(*standin.compute.metadata(self.path, self.headers), metadata=True)
+                elif path.startswith(COMPUTE_PREFIX):
+                    params = dict(urllib.parse.parse_qsl(query))
+                    self._json(*standin.compute.list(path, params, self.headers))
                 else:
                     self._json(404, {"error": "not_found"})
 
@@ -222,6 +236,16 @@ class GoogleStandIn:
     @property
     def token_uri(self) -> str:
         return f"{self.url}/token"
+
+    @property
+    def compute_url(self) -> str:
+        """IAP_COMPUTE_URL: the Compute Engine API's root."""
+        return f"{self.url}/compute/v1"
+
+    @property
+    def metadata_host(self) -> str:
+        """GCE_METADATA_HOST: where google-auth finds the metadata server."""
+        return f"127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> None:
         self._thread.start()

@@ -82,8 +82,20 @@ MLFLOW_CRYPTO_KEK_VERSION_ENV = "MLFLOW_CRYPTO_KEK_VERSION"
 
 # The project number in IAP's audience (/projects/N/global/backendServices/ID).
 IAP_PROJECT_NUMBER_ENV = "IAP_PROJECT_NUMBER"
-# Optional: the backend service id that completes the audience.
+# Optional: the backend service id that completes the audience, pinned for good (no lookup).
 IAP_BACKEND_SERVICE_ID_ENV = "IAP_BACKEND_SERVICE_ID"
+# Without IAP_BACKEND_SERVICE_ID, the plugin looks its backend service up (mlflow_iap_auth.
+# backend_services): the cluster's project id, where the Ingress builds the load balancer ...
+IAP_PROJECT_ID_ENV = "IAP_PROJECT_ID"
+# ... the Service the Ingress routes to, NAMESPACE/NAME, as the backend service's description
+# names it ...
+IAP_SERVICE_ENV = "IAP_SERVICE"
+# ... and the Service port's name, as the Ingress names it.
+IAP_SERVICE_PORT_ENV = "IAP_SERVICE_PORT"
+# Optional: the Compute Engine API's root (default https://compute.googleapis.com/compute/v1).
+# The deployment leaves it unset (the pod's token goes there); the e2e tests point it at their
+# stand-in.
+IAP_COMPUTE_URL_ENV = "IAP_COMPUTE_URL"
 # Optional: MLflow's permission for users without a grant (default READ).
 IAP_DEFAULT_PERMISSION_ENV = "IAP_DEFAULT_PERMISSION"
 # The comma-separated MLflow admins (IAP identities).

@@ -33,6 +33,7 @@ def create_app() -> Any:
     from mlflow_iap_auth import caches, fastpath, identity, limits
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
+    from mlflow_iap_auth.audience import audience_for
     from mlflow_iap_auth.middleware import IapMiddleware
 
     bootstrap_admin = sorted(config.admins)[0]
@@ -53,7 +54,10 @@ def create_app() -> Any:
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
+    audience = audience_for(config)
+    audience.start()
+    verifier = Verifier(config, KeySet(config.keys_url), audience)
     # The request's shape first (guard.py), then the caller, then the artifact paths' scope,
     # then the bounded work (limits.py), which needs the caller the middleware decided.
     scoped = ExperimentScope(limits.install(app), config.admins)
-    return RequestGuard(IapMiddleware(scoped, config, Verifier(config, KeySet(config.keys_url))))
+    return RequestGuard(IapMiddleware(scoped, config, verifier))

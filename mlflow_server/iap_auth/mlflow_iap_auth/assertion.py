@@ -5,9 +5,10 @@ headers" asks (https://cloud.google.com/iap/docs/signed-headers-howto):
 * signature: by that key (google-auth's ES256 verifier, cryptography underneath);
 * `exp` in the future and `iat` in the past, 30 s of clock skew allowed either way;
 * `iss` is exactly https://cloud.google.com/iap;
-* `aud` is /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID: exactly the configured
-  audience once the backend service id is set, otherwise the configured project number with any
-  numeric service id (the id exists only after the Ingress has created the backend service).
+* `aud` is /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID, exactly the pinned
+  audience (audience.py: auth.backend_service_id, or the id looked up); another backend
+  service is refused (403). Until an id is pinned, an otherwise valid assertion of this
+  project is answered 503 (AudienceUnknown), never accepted: see audience.py.
 
 The identity is the `email` claim (lowercased), or else `sub`: for workforce identity
 federation (Active Directory / Entra ID) users that is their principal.
@@ -26,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mlflow_iap_auth.audience import Audience, AudienceUnknown
 from mlflow_iap_auth.config import ISSUER, IapConfig
 
 _log = logging.getLogger(__name__)
@@ -83,13 +85,20 @@ class KeySet:
 class Identity:
     principal: str
     expires: float  # the assertion's exp (epoch seconds)
+    audience: str  # the pinned audience it was verified against
 
 
 class Verifier:
     """Assertion -> Identity, or Refused. Verified assertions are cached until they expire."""
 
-    def __init__(self, config: IapConfig, keys: KeySet, clock: Callable[[], float] = time.time):
-        self.config, self.keys, self.clock = config, keys, clock
+    def __init__(
+        self,
+        config: IapConfig,
+        keys: KeySet,
+        audience: Audience,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.config, self.keys, self.audience, self.clock = config, keys, audience, clock
         self._cache: OrderedDict[str, Identity] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -101,7 +110,11 @@ class Verifier:
         now = self.clock()
         with self._lock:
             hit = self._cache.get(token)
-        if hit is not None and hit.expires + self.config.clock_skew_seconds > now:
+        if (
+            hit is not None
+            and hit.expires + self.config.clock_skew_seconds > now
+            and hit.audience == self.audience.current  # a re-pinned id voids earlier checks
+        ):
             return hit
         identity = self._verify(token, now)
         with self._lock:
@@ -134,7 +147,6 @@ class Verifier:
             raise Refused(_reason(str(exc))) from None
         if claims.get("iss") != ISSUER:
             raise Refused(f"issuer {claims.get('iss')!r} is not {ISSUER}")
-        self._check_audience(claims.get("aud"))
         exp, iat = claims.get("exp"), claims.get("iat")
         if not isinstance(exp, int | float) or not isinstance(iat, int | float):
             raise Refused("exp or iat missing")
@@ -145,14 +157,11 @@ class Verifier:
             raise Refused("neither email nor sub names the user")
         if "@" in principal and not principal.startswith("principal://"):
             principal = principal.lower()
-        return Identity(principal=principal, expires=float(exp))
+        # Last: only an assertion valid in every other way can wait for the audience (503).
+        audience = self._check_audience(claims.get("aud"))
+        return Identity(principal=principal, expires=float(exp), audience=audience)
 
-    def _check_audience(self, aud: Any) -> None:
-        wanted = self.config.audience
-        if wanted is not None:
-            if aud != wanted:
-                raise Refused(f"audience {aud!r} is not this backend service ({wanted})")
-            return
+    def _check_audience(self, aud: Any) -> str:
         prefix = self.config.audience_prefix
         if not (
             isinstance(aud, str)
@@ -160,6 +169,18 @@ class Verifier:
             and _SERVICE_ID.fullmatch(aud[len(prefix) :])
         ):
             raise Refused(f"audience {aud!r} is not a backend service of {prefix}")
+        wanted = self.audience.current
+        if wanted is None:
+            self.audience.nudge()
+            raise AudienceUnknown(
+                "IAP audience not yet known: this server's backend service id is not pinned "
+                "(looked up from the Ingress, or auth.backend_service_id)"
+            )
+        if aud != wanted:
+            # The Ingress may have been recreated with a new id: look again soon.
+            self.audience.nudge()
+            raise Refused(f"audience {aud!r} is not this backend service ({wanted})")
+        return wanted
 
 
 def _reason(message: str) -> str:

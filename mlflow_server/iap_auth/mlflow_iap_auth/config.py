@@ -18,14 +18,20 @@ from mlflow_entrypoint.contract import (
     IAP_ADMINS_ENV,
     IAP_AUTH_DATABASE_URI_ENV,
     IAP_BACKEND_SERVICE_ID_ENV,
+    IAP_COMPUTE_URL_ENV,
     IAP_DEFAULT_PERMISSION_ENV,
     IAP_IN_CLUSTER_CIDRS_ENV,
     IAP_IN_CLUSTER_USER_ENV,
     IAP_KEYS_URL_ENV,
     IAP_PORT_FORWARD_USER_ENV,
+    IAP_PROJECT_ID_ENV,
     IAP_PROJECT_NUMBER_ENV,
+    IAP_SERVICE_ENV,
+    IAP_SERVICE_PORT_ENV,
     IAP_UNVERIFIED_PATHS_ENV,
 )
+
+from mlflow_iap_auth.backend_services import DEFAULT_COMPUTE_URL, Target
 
 # Google's published IAP key set: {kid: PEM public key}, ES256.
 # https://cloud.google.com/iap/docs/signed-headers-howto#verifying_the_jwt_header
@@ -34,6 +40,13 @@ ISSUER = "https://cloud.google.com/iap"
 PERMISSIONS = ("READ", "EDIT", "MANAGE", "NO_PERMISSIONS")
 _PROJECT_NUMBER = re.compile(r"[1-9][0-9]{5,19}")
 _SERVICE_ID = re.compile(r"[1-9][0-9]{0,19}")
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects (a domain-scoped
+# project is DOMAIN:ID); a Service is NAMESPACE/NAME (DNS labels); a port name an IANA_SVC_NAME.
+_PROJECT_ID = re.compile(r"(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_SERVICE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_PORT_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?")
+# The pod's token goes to the Compute API: Google's hosts only (or the tests' loopback).
+_COMPUTE_URL = re.compile(r"(https://[a-z0-9.-]+\.googleapis\.com|http://127\.0\.0\.1:[0-9]+)/\S*")
 
 
 class ConfigError(Exception):
@@ -43,7 +56,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class IapConfig:
     audience_prefix: str  # /projects/N/global/backendServices/
-    audience: str | None  # the full audience, once the backend service id is configured
+    audience: str | None  # the full audience, when the backend service id is configured
     keys_url: str
     admins: frozenset[str]
     default_permission: str
@@ -53,6 +66,9 @@ class IapConfig:
     unverified_paths: frozenset[str]  # the load balancer's health check path
     clock_skew_seconds: int = 30  # Google's guide allows 30 s either way
     auth_database_uri: str = ""
+    # Without a configured id: whose backend service to look up (backend_services), and where.
+    lookup: Target | None = None
+    compute_url: str = DEFAULT_COMPUTE_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> IapConfig:
@@ -72,6 +88,13 @@ class IapConfig:
         if service is not None and not _SERVICE_ID.fullmatch(service):
             raise ConfigError(f"{IAP_BACKEND_SERVICE_ID_ENV}={service!r} must be a numeric id")
         audience = None if service is None else prefix + service
+        lookup = None if service is not None else _lookup_target(env)
+        compute_url = env.get(IAP_COMPUTE_URL_ENV) or DEFAULT_COMPUTE_URL
+        if not _COMPUTE_URL.fullmatch(compute_url):
+            raise ConfigError(
+                f"{IAP_COMPUTE_URL_ENV}={compute_url!r} must be https://*.googleapis.com/... "
+                "(the pod's token goes there) or loopback"
+            )
         permission = env.get(IAP_DEFAULT_PERMISSION_ENV, "READ")
         if permission not in PERMISSIONS:
             raise ConfigError(
@@ -108,4 +131,30 @@ class IapConfig:
             in_cluster_networks=tuple(networks),
             unverified_paths=paths,
             auth_database_uri=need(IAP_AUTH_DATABASE_URI_ENV),
+            lookup=lookup,
+            compute_url=compute_url.rstrip("/"),
         )
+
+
+def _lookup_target(env: Mapping[str, str]) -> Target:
+    """What names the backend service to look up, when no id is configured."""
+    values = {}
+    for name, rule, what in (
+        (IAP_PROJECT_ID_ENV, _PROJECT_ID, "the cluster's project id"),
+        (IAP_SERVICE_ENV, _SERVICE, "NAMESPACE/NAME of the Service"),
+        (IAP_SERVICE_PORT_ENV, _PORT_NAME, "the Service port's name"),
+    ):
+        value = env.get(name, "")
+        if not value:
+            raise ConfigError(
+                f"{name} is not set: without {IAP_BACKEND_SERVICE_ID_ENV} the backend service "
+                "is looked up, which needs it (the ConfigMap written by k8s/auth.py)"
+            )
+        if not rule.fullmatch(value):
+            raise ConfigError(f"{name}={value!r} must be {what} ({rule.pattern})")
+        values[name] = value
+    return Target(
+        project=values[IAP_PROJECT_ID_ENV],
+        service=values[IAP_SERVICE_ENV],
+        port=values[IAP_SERVICE_PORT_ENV],
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import anyio.to_thread
 
 from mlflow_iap_auth.assertion import KeysUnavailable, Refused, Verifier
+from mlflow_iap_auth.audience import AudienceUnknown
 from mlflow_iap_auth.callers import ASSERTION_HEADER, PRINCIPAL_HEADER, decide
 from mlflow_iap_auth.config import IapConfig
 
@@ -58,21 +59,24 @@ class IapMiddleware:
             _log.error("IAP: %s", exc)
             await _plain(send, 503, "IAP: Google's IAP key set is unavailable")
             return
+        except AudienceUnknown as exc:
+            _log.warning(
+                "IAP: refused %s %s from %s: %s", scope["method"], scope["path"], peer, exc
+            )
+            await _plain(send, 503, f"IAP: {exc}", retry_after=exc.retry_after)
+            return
         if decision.principal is not None:
             headers.append((_PRINCIPAL, decision.principal.encode()))
         await self.app({**scope, "headers": headers}, receive, send)
 
 
-async def _plain(send: Any, status: int, text: str) -> None:
+async def _plain(send: Any, status: int, text: str, retry_after: int | None = None) -> None:
     body = text.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
