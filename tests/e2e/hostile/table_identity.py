@@ -98,7 +98,9 @@ def cases() -> list[Case]:
                  headers=TWO_ASSERTIONS)
         )  # fmt: skip
     for name, headers in SPELLED_PRINCIPAL + IGNORED:
-        expect = refused(400) if "folded" in name else answered_as("bob")
+        # nginx refuses folded lines and a second Authorization (Bob's bearer token is one).
+        nginx_refuses = "folded" in name or name == "basic-auth-as-admin"
+        expect = refused(400) if nginx_refuses else answered_as("bob")
         out.append(Case(CLS, INGRESS, name, "GET", TARGET, expect, headers=headers))
     out.append(
         Case(

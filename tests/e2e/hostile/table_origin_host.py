@@ -22,7 +22,7 @@ ORIGINS = [
     ("origin-localhost-other-port", "http://localhost:5001"),
     ("origin-localhost-no-port", "http://localhost"),
     ("origin-loopback-other-port", "http://127.0.0.1:9999"),
-    ("origin-ipv6-loopback", "http://[::1]:5000"),
+    ("origin-ipv6-loopback-other-port", "http://[::1]:5001"),
     ("origin-null", "null"),
     ("origin-attacker", "https://evil.example"),
     ("origin-ingress-suffix", "https://tracking.e2e.example.evil.example"),

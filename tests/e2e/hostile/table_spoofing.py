@@ -23,7 +23,6 @@ SPOOFS: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     ("xff-chain-ending-loopback", (("X-Forwarded-For", f"35.191.0.1, {LOOPBACK}"),)),
     ("xff-chain-starting-loopback", (("X-Forwarded-For", f"{LOOPBACK}, 35.191.0.1"),)),
     ("xff-twice", (("X-Forwarded-For", LOOPBACK), ("X-Forwarded-For", POD_PEER))),
-    ("xff-underscores", (("x_forwarded_for", LOOPBACK),)),
     ("forwarded-for-loopback", (("Forwarded", f"for={LOOPBACK};proto=http"),)),
     ("forwarded-for-ipv6", (("Forwarded", 'for="[::1]"'),)),
     ("forwarded-for-pod", (("Forwarded", f"for={POD_PEER}"),)),
@@ -69,6 +68,15 @@ def cases() -> list[Case]:
                  headers=(("X-Forwarded-For", POD_PEER if peer == "loopback" else LOOPBACK),),
                  body='{"name": "spoofed-$uid-' + peer + '"}')
         )  # fmt: skip
+        # Any underscore in a header name is refused before anything (the guard's rule).
+        out.append(
+            Case(CLS, peer, "xff-underscores", "GET", WHOAMI, refused(400), who=None,
+                 headers=(("x_forwarded_for", LOOPBACK),))
+        )  # fmt: skip
+    out.append(
+        Case(CLS, INGRESS, "xff-underscores", "GET", WHOAMI, answered_as("bob"),
+             headers=(("x_forwarded_for", LOOPBACK),))
+    )  # fmt: skip
     for name, headers in SPOOFS:
         out.append(Case(CLS, INGRESS, name, "GET", WHOAMI, answered_as("bob"), headers=headers))
     return out
