@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from settings import REPO_ROOT, Settings
+from settings.contract import IAP_IN_CLUSTER_CIDRS_ENV
 from tests.e2e.ingress import LB_ADDRESS, IngressStandIn
+from tests.e2e.peers import in_cluster_cidrs
 from tests.e2e.web import Reply, to_pod
 from tests.support.container import RunningContainer
 from tests.support.gcs import GcsEmulator
@@ -251,6 +253,13 @@ def cluster(
         db_env = probe.resolve(MIGRATE).env
         db_host, db_port = db_env["DB_HOST"], int(db_env["DB_PORT"])
         overrides: dict[str, str] = {}
+        # A loopback range stands for the pod range, so that tests can call as another pod
+        # (tests/e2e/peers.py); the manifests' ranges stay.
+        server_env = probe.resolve(SERVER).env
+        if IAP_IN_CLUSTER_CIDRS_ENV in server_env:
+            overrides[IAP_IN_CLUSTER_CIDRS_ENV] = in_cluster_cidrs(
+                server_env[IAP_IN_CLUSTER_CIDRS_ENV]
+            )
         if not port_is_free(db_port, db_host):
             new_port = free_port()
             overrides["DB_PORT"] = str(new_port)

@@ -95,6 +95,14 @@ def test_health_path_only() -> None:
         _decide(config, peer, "/health/../api/2.0/mlflow/experiments/search")
 
 
+def test_other_loopback_addresses_may_stand_for_the_pod_range() -> None:
+    """The e2e harness binds 127.16.0.7 as a pod (tests/e2e/peers.py); 127.0.0.1 stays
+    port-forward's."""
+    config = IapConfig.from_env({**ENV, "IAP_IN_CLUSTER_CIDRS": "127.16.0.0/14"})
+    assert _decide(config, "127.16.0.7").via == "in-cluster"
+    assert _decide(config, "127.0.0.1").via == "port-forward"
+
+
 def test_in_cluster_callers_can_be_refused() -> None:
     config = IapConfig.from_env({k: v for k, v in ENV.items() if k != "IAP_IN_CLUSTER_USER"})
     with pytest.raises(Refused, match="in-cluster callers are not admitted"):
@@ -107,7 +115,8 @@ def test_in_cluster_callers_can_be_refused() -> None:
         ("IAP_PROJECT_NUMBER", "my-project", "IAP_PROJECT_NUMBER='my-project' must be"),
         ("IAP_BACKEND_SERVICE_ID", "abc", "IAP_BACKEND_SERVICE_ID='abc' must be a numeric id"),
         ("IAP_DEFAULT_PERMISSION", "ALL", "IAP_DEFAULT_PERMISSION='ALL' must be one of"),
-        ("IAP_IN_CLUSTER_CIDRS", "127.0.0.0/8", "is loopback, which is port-forward's"),
+        ("IAP_IN_CLUSTER_CIDRS", "127.0.0.0/8", "127.0.0.0/8 contains 127.0.0.1, port-forward's"),
+        ("IAP_IN_CLUSTER_CIDRS", "10.0.0.0/8,::1/128", "::1/128 contains ::1, port-forward's"),
         ("IAP_KEYS_URL", "http://keys.example", "must be https://"),
         ("IAP_ADMINS", "", "IAP_ADMINS is not set"),
     ],

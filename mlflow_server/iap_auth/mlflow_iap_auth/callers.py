@@ -25,11 +25,10 @@ import ipaddress
 from dataclasses import dataclass
 
 from mlflow_iap_auth.assertion import Refused, Verifier
-from mlflow_iap_auth.config import IapConfig
+from mlflow_iap_auth.config import PORT_FORWARD_PEERS, IapConfig
 
 ASSERTION_HEADER = "x-goog-iap-jwt-assertion"
 PRINCIPAL_HEADER = "x-mlflow-iap-principal"
-PORT_FORWARD_PEERS = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
 
 
 @dataclass(frozen=True)

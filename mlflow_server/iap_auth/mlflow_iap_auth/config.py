@@ -47,6 +47,7 @@ _SERVICE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,
 _PORT_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?")
 # The pod's token goes to the Compute API: Google's hosts only (or the tests' loopback).
 _COMPUTE_URL = re.compile(r"(https://[a-z0-9.-]+\.googleapis\.com|http://127\.0\.0\.1:[0-9]+)/\S*")
+PORT_FORWARD_PEERS = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
 
 
 class ConfigError(Exception):
@@ -110,11 +111,16 @@ class IapConfig:
                 networks.append(ipaddress.ip_network(cidr))
             except ValueError:
                 raise ConfigError(f"{IAP_IN_CLUSTER_CIDRS_ENV}: {cidr!r} is not a CIDR") from None
+        # Port-forward's peers (127.0.0.1, ::1: kubectl connects to the pod's own loopback) must
+        # not also be in-cluster callers. Other loopback addresses never reach a pod from
+        # outside it, so a range of them is no risk, and the e2e harness binds one to stand for
+        # the pod range (tests/e2e/peers.py).
         for net in networks:
-            if net.is_loopback:
-                raise ConfigError(
-                    f"{IAP_IN_CLUSTER_CIDRS_ENV}: {net} is loopback, which is port-forward's"
-                )
+            for peer in PORT_FORWARD_PEERS:
+                if net.version == peer.version and peer in net:
+                    raise ConfigError(
+                        f"{IAP_IN_CLUSTER_CIDRS_ENV}: {net} contains {peer}, port-forward's peer"
+                    )
         keys_url = env.get(IAP_KEYS_URL_ENV) or DEFAULT_KEYS_URL
         if not keys_url.startswith(("https://", "http://127.0.0.1:")):
             raise ConfigError(f"{IAP_KEYS_URL_ENV}={keys_url!r} must be https:// (or loopback)")
