@@ -13,6 +13,7 @@ import anyio
 from flask import Flask, request
 from mlflow.server.fastapi_app import _EfficientWSGIMiddleware
 from mlflow_iap_auth.assertion import KeySet, Verifier
+from mlflow_iap_auth.audience import audience_for
 from mlflow_iap_auth.callers import PRINCIPAL_HEADER
 from mlflow_iap_auth.config import IapConfig
 from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
@@ -24,6 +25,8 @@ ENV = {
     "IAP_ADMINS": "root@example.com",
     "IAP_PORT_FORWARD_USER": PORT_FORWARD_USER,
     "IAP_AUTH_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/mlflow_auth",
+    # Pinned: no backend service lookup in these tests.
+    "IAP_BACKEND_SERVICE_ID": "4242",
 }
 ORIGINS = frozenset({"https://mlflow.example.com", "http://localhost:5000"})
 # A run id's shape (uuid4().hex), built so that no high-entropy literal sits in the repository.
@@ -50,7 +53,7 @@ def stack(*, admin: bool = False) -> Any:
     def no_keys(url: str) -> Any:
         raise AssertionError("no key set fetch in these tests")
 
-    verifier = Verifier(config, KeySet(config.keys_url, fetch=no_keys))
+    verifier = Verifier(config, KeySet(config.keys_url, fetch=no_keys), audience_for(config))
     inner = ExperimentScope(_EfficientWSGIMiddleware(_flask()), config.admins)
     return RequestGuard(IapMiddleware(inner, config, verifier), origins=ORIGINS)
 
