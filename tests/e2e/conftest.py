@@ -27,7 +27,7 @@ from tests.e2e.web import Reply, to_pod
 from tests.support.container import RunningContainer
 from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn, google_standin
-from tests.support.manifests import Manifests
+from tests.support.manifests import Manifests, container_port_of, service_for
 from tests.support.net import free_port, port_is_free, wait_http_ok
 from tests.support.pod import Pod, kek_document
 from tests.support.postgres import PostgresServer
@@ -185,32 +185,6 @@ class Cluster:
         self.wait_pinned()
 
 
-def _container_port(deployment: dict[str, Any], service: dict[str, Any]) -> tuple[int, int]:
-    port = service["spec"]["ports"][0]
-    target = port.get("targetPort", port["port"])
-    if isinstance(target, str):
-        for c in deployment["spec"]["template"]["spec"]["containers"]:
-            for p in c.get("ports", []):
-                if p.get("name") == target:
-                    return int(port["port"]), int(p["containerPort"])
-        raise LookupError(f"Service targetPort {target!r} names no container port")
-    return int(port["port"]), int(target)
-
-
-def _service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, Any]:
-    labels = deployment["spec"]["template"]["metadata"].get("labels", {})
-    matching = [
-        s
-        for s in manifests.of_kind("Service")
-        if s["spec"].get("selector")
-        and all(labels.get(k) == v for k, v in s["spec"]["selector"].items())
-        and s["spec"].get("clusterIP") != "None"
-    ]
-    if len(matching) != 1:
-        raise LookupError(f"expected one Service selecting the server pods, got {len(matching)}")
-    return matching[0]
-
-
 @pytest.fixture(scope="session")
 def manifests_dir(tmp_path_factory: pytest.TempPathFactory, e2e_settings: Settings) -> Path:
     """The e2e fixture's manifests, synthesized by the project's cdk8s app into a fresh folder."""
@@ -239,10 +213,10 @@ def cluster(
     deployments = manifests.of_kind("Deployment")
     assert deployments, f"no Deployment in {manifests_dir}"
     (deployment,) = deployments
-    service = _service_for(manifests, deployment)
+    service = service_for(manifests, deployment)
     assert service["metadata"]["name"] == names.service
     assert service["metadata"].get("namespace") == names.namespace
-    service_port, container_port = _container_port(deployment, service)
+    service_port, container_port = container_port_of(deployment, service)
     password = make_password()
     passphrase = make_passphrase()
     notes: list[str] = []

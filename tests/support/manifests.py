@@ -60,3 +60,31 @@ def pod_template(workload: dict[str, Any]) -> dict[str, Any]:
     if workload.get("kind") == "CronJob":
         spec = spec["jobTemplate"]["spec"]
     return dict(spec["template"])
+
+
+def container_port_of(deployment: dict[str, Any], service: dict[str, Any]) -> tuple[int, int]:
+    """The Service's port and the container port it targets (a named targetPort resolved)."""
+    port = service["spec"]["ports"][0]
+    target = port.get("targetPort", port["port"])
+    if isinstance(target, str):
+        for c in deployment["spec"]["template"]["spec"]["containers"]:
+            for p in c.get("ports", []):
+                if p.get("name") == target:
+                    return int(port["port"]), int(p["containerPort"])
+        raise LookupError(f"Service targetPort {target!r} names no container port")
+    return int(port["port"]), int(target)
+
+
+def service_for(manifests: Manifests, deployment: dict[str, Any]) -> dict[str, Any]:
+    """The one Service (not headless) whose selector picks the workload's pods."""
+    labels = deployment["spec"]["template"]["metadata"].get("labels", {})
+    matching = [
+        s
+        for s in manifests.of_kind("Service")
+        if s["spec"].get("selector")
+        and all(labels.get(k) == v for k, v in s["spec"]["selector"].items())
+        and s["spec"].get("clusterIP") != "None"
+    ]
+    if len(matching) != 1:
+        raise LookupError(f"expected one Service selecting the server pods, got {len(matching)}")
+    return matching[0]

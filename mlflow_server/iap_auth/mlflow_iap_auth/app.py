@@ -32,8 +32,8 @@ def create_app() -> Any:
 
     from mlflow_iap_auth import caches, fastpath, identity, limits
     from mlflow_iap_auth.assertion import KeySet, Verifier
-    from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
     from mlflow_iap_auth.audience import audience_for
+    from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
     from mlflow_iap_auth.middleware import IapMiddleware
 
     bootstrap_admin = sorted(config.admins)[0]
