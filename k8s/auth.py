@@ -28,6 +28,7 @@ from settings.contract import (
     IAP_DEFAULT_PERMISSION_ENV,
     IAP_IN_CLUSTER_CIDRS_ENV,
     IAP_IN_CLUSTER_USER_ENV,
+    IAP_PORT_FORWARD_PERMISSION_ENV,
     IAP_PORT_FORWARD_USER_ENV,
     IAP_PROJECT_ID_ENV,
     IAP_PROJECT_NUMBER_ENV,
@@ -74,8 +75,11 @@ class IapIdentities:
             IAP_ADMINS_ENV: ",".join(self.auth.admins),
             IAP_DEFAULT_PERMISSION_ENV: self.auth.default_permission.value,
             IAP_PORT_FORWARD_USER_ENV: self.auth.port_forward_user,
+            # The most the port-forward user may do, whatever MLflow's grants say
+            # (mlflow_iap_auth/privilege.py): break-glass access reads by default.
+            IAP_PORT_FORWARD_PERMISSION_ENV: self.auth.port_forward_permission.value,
             # Pods of server.allowed_namespaces and Managed Prometheus (NetworkPolicy admits
-            # no other pods).
+            # no other pods): without an IAP assertion they may read /metrics only.
             IAP_IN_CLUSTER_CIDRS_ENV: self.pods_cidr,
             # Google's health checkers (the BackendConfig's healthCheck.requestPath) send no
             # IAP assertion: the server lets exactly this path through unverified.

@@ -12,6 +12,7 @@ from imports.podmonitoring.com.googleapis.monitoring import (
     PodMonitoringSpecSelector,
 )
 from k8s.meta import HTTP_PORT_NAME, Workload
+from settings.contract import METRICS_PATH
 
 # Managed collection's collectors run in this namespace; the NetworkPolicy admits them.
 GMP_NAMESPACE = "gmp-system"
@@ -28,7 +29,7 @@ def add_pod_monitoring(chart: Chart, w: Workload) -> None:
             endpoints=[
                 PodMonitoringSpecEndpoints(
                     port=PodMonitoringSpecEndpointsPort.from_string(HTTP_PORT_NAME),
-                    path="/metrics",
+                    path=METRICS_PATH,
                     interval=SCRAPE_INTERVAL,
                 )
             ],

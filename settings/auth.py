@@ -38,6 +38,11 @@ class Permission(StrEnum):
     NO_PERMISSIONS = "NO_PERMISSIONS"
 
 
+# What auth.port_forward_permission may be: NO_PERMISSIONS would leave a port-forward that
+# can do nothing (refuse it in the cluster's RBAC instead).
+PORT_FORWARD_PERMISSIONS = (Permission.READ.value, Permission.EDIT.value, Permission.MANAGE.value)
+
+
 def _principal(value: str) -> str:
     if not (_EMAIL.fullmatch(value) or _WORKFORCE.fullmatch(value)):
         raise ValueError(
@@ -84,12 +89,22 @@ class AuthSettings(BaseModel):
     port_forward_user: str = Field(
         "kubectl-port-forward",
         description="The MLflow user of requests without IAP's header from the pod's own "
-        "loopback (kubectl port-forward): people who may port-forward.",
+        "loopback (kubectl port-forward): a break-glass identity shared by everyone the "
+        "cluster's RBAC lets port-forward (pods/portforward); each request is logged with its "
+        "peer. People use the ingress with their own identity.",
+    )
+    port_forward_permission: Permission = Field(
+        Permission.READ,
+        description="The most the port-forward user may do, whatever MLflow's grants and "
+        "default_permission say: READ (default), EDIT (also create experiments and models, "
+        "log runs) or MANAGE.",
     )
     in_cluster_user: str | None = Field(
         "in-cluster",
-        description="The MLflow user of requests without IAP's header from the pod range "
-        "(server.allowed_namespaces, Managed Prometheus). null: refuse them.",
+        description="The MLflow user that requests without IAP's header from the pod range "
+        "(Managed Prometheus, server.allowed_namespaces) read GET /metrics as; they may "
+        "reach nothing else (403): in-cluster clients call the ingress with their own "
+        "identity (examples/iap_client). null: refuse them /metrics too.",
     )
 
     @field_validator("project_number")
@@ -110,6 +125,16 @@ class AuthSettings(BaseModel):
     @classmethod
     def _admins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_principal(v) for v in value)
+
+    @field_validator("port_forward_permission", mode="before")
+    @classmethod
+    def _cap(cls, value: object) -> object:
+        if value not in PORT_FORWARD_PERMISSIONS:
+            raise ValueError(
+                f"{value!r} must be one of {', '.join(PORT_FORWARD_PERMISSIONS)} (a cap on "
+                "break-glass access; to refuse port-forward, deny pods/portforward in RBAC)"
+            )
+        return value
 
     @field_validator("port_forward_user", "in_cluster_user")
     @classmethod

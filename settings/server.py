@@ -37,7 +37,9 @@ class ServerSettings(WorkloadKnobs):
     )
     allowed_namespaces: tuple[Dns1123Label, ...] = Field(
         (),
-        description="Namespaces whose pods may call the server in-cluster (NetworkPolicy).",
+        description="Namespaces whose pods may reach the server in-cluster (NetworkPolicy). With "
+        "auth on, such a pod without IAP's assertion may only GET /metrics: clients there use "
+        "the ingress with their own identity (examples/iap_client).",
     )
     artifact_transfers: ArtifactTransfers = Field(default_factory=ArtifactTransfers)
     # The backend service's timeoutSec: "from 1 through 2,147,483,647 seconds" (Compute API).

@@ -56,6 +56,7 @@ OWNED_ENV: dict[str, str] = {
     contract.IAP_ADMINS_ENV: "auth.admins",
     contract.IAP_DEFAULT_PERMISSION_ENV: "auth.default_permission",
     contract.IAP_PORT_FORWARD_USER_ENV: "auth.port_forward_user",
+    contract.IAP_PORT_FORWARD_PERMISSION_ENV: "auth.port_forward_permission",
     contract.IAP_IN_CLUSTER_USER_ENV: "auth.in_cluster_user",
     contract.IAP_IN_CLUSTER_CIDRS_ENV: "the cluster's pod range",
     contract.IAP_UNVERIFIED_PATHS_ENV: "the load balancer's health check path",

@@ -323,3 +323,21 @@ def test_artifact_uploads_are_permission_checked(
     assert as_user(ingress, google, ALICE, "PUT", path, body="alice's").status == 200
     reply = as_user(ingress, google, BOB, "GET", path)
     assert (reply.status, reply.body) == (200, '"alice\'s"')
+
+
+def test_an_owner_cannot_put_another_name_on_her_run(
+    ingress: IngressStandIn, google: GoogleStandIn, alices_experiment: str
+) -> None:
+    """mlflow.user stays the verified creator (mlflow_iap_auth/usertag.py), through IAP."""
+    run = {"experiment_id": alices_experiment, "start_time": int(time.time() * 1000)}
+    reply = as_user(ingress, google, ALICE, "POST", f"{API}/runs/create", body=run)
+    run_id = reply.json()["run"]["info"]["run_id"]
+    other = {"run_id": run_id, "key": "mlflow.user", "value": BOB}
+    reply = as_user(ingress, google, ALICE, "POST", f"{API}/runs/set-tag", body=other)
+    assert reply.status == 403, reply.body
+    assert reply.json()["error_code"] == "PERMISSION_DENIED"
+    batch = {"run_id": run_id, "tags": [{"key": "mlflow.user", "value": BOB}]}
+    reply = as_user(ingress, google, ALICE, "POST", f"{API}/runs/log-batch", body=batch)
+    assert reply.status == 403, reply.body
+    got = as_user(ingress, google, BOB, "GET", f"{API}/runs/get?run_id={run_id}").json()["run"]
+    assert {t["key"]: t["value"] for t in got["data"]["tags"]}["mlflow.user"] == ALICE

@@ -76,6 +76,7 @@ def test_each_variable_constant_is_named_after_its_variable() -> None:
         "IAP_IN_CLUSTER_CIDRS",
         "IAP_IN_CLUSTER_USER",
         "IAP_PORT_FORWARD_USER",
+        "IAP_PORT_FORWARD_PERMISSION",
         "IAP_KEYS_URL",
         "IAP_UNVERIFIED_PATHS",
         "IAP_AUTH_DATABASE_URI",

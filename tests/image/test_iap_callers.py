@@ -27,12 +27,17 @@ ENV = {
 }
 
 
-def _decide(config: IapConfig, peer: str, path: str = "/api/2.0/mlflow/experiments/search"):
+def _decide(
+    config: IapConfig,
+    peer: str,
+    path: str = "/api/2.0/mlflow/experiments/search",
+    method: str = "GET",
+):
     def no_keys(url: str) -> Any:
         raise AssertionError("no key set fetch without an assertion")
 
     verifier = Verifier(config, KeySet(config.keys_url, fetch=no_keys), Audience("/p/"))
-    return decide(config, verifier, path=path, peer=peer, assertion=None)
+    return decide(config, verifier, method=method, path=path, peer=peer, assertion=None)
 
 
 @pytest.mark.parametrize("env", ["e2e", "gke", "shared"])
@@ -65,17 +70,41 @@ def test_the_configmap_is_what_the_plugin_reads(env: str, request: pytest.Fixtur
     assert config.unverified_paths == {"/health"}
 
 
+@pytest.mark.parametrize(("peer", "via"), [("127.0.0.1", "port-forward"), ("::1", "port-forward")])
+def test_port_forward_callers(peer: str, via: str) -> None:
+    decision = _decide(IapConfig.from_env(ENV), peer, method="DELETE")
+    assert (decision.principal, decision.via) == ("kubectl-port-forward", via)
+
+
+@pytest.mark.parametrize("peer", ["10.16.3.7", "10.19.255.254"])
+def test_in_cluster_callers_read_the_metrics(peer: str) -> None:
+    decision = _decide(IapConfig.from_env(ENV), peer, "/metrics")
+    assert (decision.principal, decision.via) == ("in-cluster", "in-cluster")
+
+
 @pytest.mark.parametrize(
-    ("peer", "principal"),
+    ("method", "path"),
     [
-        ("127.0.0.1", "kubectl-port-forward"),
-        ("::1", "kubectl-port-forward"),
-        ("10.16.3.7", "in-cluster"),
-        ("10.19.255.254", "in-cluster"),
+        ("GET", "/api/2.0/mlflow/experiments/search"),
+        ("POST", "/api/2.0/mlflow/runs/create"),
+        ("GET", "/ajax-api/2.0/mlflow/experiments/search"),
+        ("GET", "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/x"),
+        ("GET", "/graphql"),
+        ("GET", "/"),
+        ("POST", "/metrics"),
+        ("HEAD", "/metrics"),
+        ("GET", "/metrics/"),
+        ("GET", "/metrics/../api/2.0/mlflow/experiments/search"),
+        ("GET", "/Metrics"),
     ],
 )
-def test_callers_without_assertion(peer: str, principal: str) -> None:
-    assert _decide(IapConfig.from_env(ENV), peer).principal == principal
+def test_in_cluster_callers_reach_nothing_else(method: str, path: str) -> None:
+    with pytest.raises(Refused) as refused:
+        _decide(IapConfig.from_env(ENV), "10.16.3.7", path, method)
+    reason = str(refused.value)
+    assert "may only GET /metrics" in reason
+    assert "ingress" in reason
+    assert "examples/iap_client" in reason
 
 
 @pytest.mark.parametrize(
@@ -99,14 +128,14 @@ def test_other_loopback_addresses_may_stand_for_the_pod_range() -> None:
     """The e2e harness binds 127.16.0.7 as a pod (tests/e2e/peers.py); 127.0.0.1 stays
     port-forward's."""
     config = IapConfig.from_env({**ENV, "IAP_IN_CLUSTER_CIDRS": "127.16.0.0/14"})
-    assert _decide(config, "127.16.0.7").via == "in-cluster"
+    assert _decide(config, "127.16.0.7", "/metrics").via == "in-cluster"
     assert _decide(config, "127.0.0.1").via == "port-forward"
 
 
 def test_in_cluster_callers_can_be_refused() -> None:
     config = IapConfig.from_env({k: v for k, v in ENV.items() if k != "IAP_IN_CLUSTER_USER"})
     with pytest.raises(Refused, match="in-cluster callers are not admitted"):
-        _decide(config, "10.16.3.7")
+        _decide(config, "10.16.3.7", "/metrics")
 
 
 @pytest.mark.parametrize(
@@ -119,6 +148,9 @@ def test_in_cluster_callers_can_be_refused() -> None:
         ("IAP_IN_CLUSTER_CIDRS", "10.0.0.0/8,::1/128", "::1/128 contains ::1, port-forward's"),
         ("IAP_KEYS_URL", "http://keys.example", "must be https://"),
         ("IAP_ADMINS", "", "IAP_ADMINS is not set"),
+        ("IAP_PORT_FORWARD_PERMISSION", "ALL", "IAP_PORT_FORWARD_PERMISSION='ALL' must be one"),
+        ("IAP_PORT_FORWARD_PERMISSION", "NO_PERMISSIONS", "must be one of READ, EDIT, MANAGE"),
+        ("IAP_ADMINS", "kubectl-port-forward", "is never an MLflow admin"),
     ],
 )
 def test_bad_settings_name_the_variable(name: str, value: str, message: str) -> None:

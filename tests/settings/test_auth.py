@@ -35,11 +35,33 @@ def _dev(**auth: object) -> str:
         ({"in_cluster_user": "kubectl-port-forward"}, "must differ"),
         ({"port_forward_user": "root@example.com"}, "can then never be an IAP identity"),
         ({"default_permission": "ALL"}, "default_permission"),
+        (
+            {"port_forward_permission": "ADMIN"},
+            r"auth\.port_forward_permission.*'ADMIN' must be one of READ, EDIT, MANAGE",
+        ),
+        (
+            {"port_forward_permission": "NO_PERMISSIONS"},
+            r"'NO_PERMISSIONS' must be one of READ, EDIT, MANAGE .*deny pods/portforward",
+        ),
+        ({"port_forward_permission": "read"}, "'read' must be one of READ, EDIT, MANAGE"),
     ],
 )
 def test_bad_auth_settings_are_refused(auth: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_settings(_dev(**auth), env="dev", source="dev.yaml")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "READ"), ("EDIT", "EDIT"), ("MANAGE", "MANAGE")]
+)
+def test_port_forward_is_capped_at_read_unless_said(value: str | None, expected: str) -> None:
+    data = _config("e2e")
+    auth: dict[str, object] = data["auth"]  # type: ignore[assignment]
+    auth.pop("port_forward_permission", None)  # the e2e fixture sets it
+    if value is not None:
+        auth["port_forward_permission"] = value
+    s = parse_settings(yaml.safe_dump(data), env="dev", source="dev.yaml")
+    assert auth_mode(s).config()["IAP_PORT_FORWARD_PERMISSION"] == expected
 
 
 def test_local_platform_refuses_auth() -> None:

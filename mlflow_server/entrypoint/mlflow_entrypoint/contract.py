@@ -102,10 +102,12 @@ IAP_DEFAULT_PERMISSION_ENV = "IAP_DEFAULT_PERMISSION"
 IAP_ADMINS_ENV = "IAP_ADMINS"
 # Optional: the comma-separated CIDRs of in-cluster callers (the pod range).
 IAP_IN_CLUSTER_CIDRS_ENV = "IAP_IN_CLUSTER_CIDRS"
-# Optional: the MLflow user of in-cluster callers without an IAP header.
+# Optional: the MLflow user that in-cluster callers without an IAP header read /metrics as.
 IAP_IN_CLUSTER_USER_ENV = "IAP_IN_CLUSTER_USER"
 # The MLflow user of `kubectl port-forward` (loopback) callers.
 IAP_PORT_FORWARD_USER_ENV = "IAP_PORT_FORWARD_USER"
+# Optional: the most the port-forward user may do, READ, EDIT or MANAGE (default READ).
+IAP_PORT_FORWARD_PERMISSION_ENV = "IAP_PORT_FORWARD_PERMISSION"
 # Optional: where IAP's public keys come from (default Google's key set). The deployment leaves
 # it unset (a team's value would choose whose signatures count); the e2e tests point it at
 # their stand-in.
@@ -136,6 +138,9 @@ IAP_APP_NAME = "iap-auth"
 # MLflow's health endpoint: the probes' and the load balancer's health check path (k8s/), and
 # the IAP plugin's default unverified path (health checks carry no IAP header).
 HEALTH_PATH = "/health"
+# MLflow's Prometheus endpoint (--expose-prometheus): what Managed Prometheus scrapes
+# (k8s/monitoring.py), and the one path in-cluster callers without an IAP assertion may GET.
+METRICS_PATH = "/metrics"
 # The image's numeric user and group (the Dockerfile's USER): the pods' runAsUser, runAsGroup
 # and fsGroup (k8s/meta.py), so that the mounted secret files are readable by the server.
 IMAGE_UID = 10001

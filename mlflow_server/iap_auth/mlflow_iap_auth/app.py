@@ -16,6 +16,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from mlflow_entrypoint.contract import METRICS_PATH
+
 from mlflow_iap_auth.config import IapConfig
 
 INI = Path(__file__).with_name("auth.ini")
@@ -30,7 +32,7 @@ def create_app() -> Any:
     os.environ.setdefault("MLFLOW_FLASK_SERVER_SECRET_KEY", secrets.token_urlsafe(32))
     import mlflow.server.auth as auth
 
-    from mlflow_iap_auth import caches, fastpath, identity, limits
+    from mlflow_iap_auth import caches, fastpath, identity, limits, privilege, usertag
     from mlflow_iap_auth.assertion import KeySet, Verifier
     from mlflow_iap_auth.audience import audience_for
     from mlflow_iap_auth.guard import ExperimentScope, RequestGuard
@@ -49,11 +51,13 @@ def create_app() -> Any:
     # /metrics (--expose-prometheus) has no validator, so MLflow's fail-closed default refuses
     # it: Managed Prometheus scrapes it as the in-cluster user. It holds request counts and
     # latencies, no experiment data: any authenticated caller may read it.
-    auth.BEFORE_REQUEST_VALIDATORS[("/metrics", "GET")] = lambda: True
+    auth.BEFORE_REQUEST_VALIDATORS[(METRICS_PATH, "GET")] = lambda: True
     caches.install(auth)
+    privilege.install(auth, user=config.port_forward_user, cap=config.port_forward_permission)
     app = auth.create_app()
     fastpath.install(app, auth)
     auth.app.before_request(identity.attribute_run)
+    auth.app.before_request(usertag.refuse_foreign_user_tag)
     audience = audience_for(config)
     audience.start()
     verifier = Verifier(config, KeySet(config.keys_url), audience)

@@ -23,6 +23,7 @@ from mlflow_entrypoint.contract import (
     IAP_IN_CLUSTER_CIDRS_ENV,
     IAP_IN_CLUSTER_USER_ENV,
     IAP_KEYS_URL_ENV,
+    IAP_PORT_FORWARD_PERMISSION_ENV,
     IAP_PORT_FORWARD_USER_ENV,
     IAP_PROJECT_ID_ENV,
     IAP_PROJECT_NUMBER_ENV,
@@ -38,6 +39,7 @@ from mlflow_iap_auth.backend_services import DEFAULT_COMPUTE_URL, Target
 DEFAULT_KEYS_URL = "https://www.gstatic.com/iap/verify/public_key"
 ISSUER = "https://cloud.google.com/iap"
 PERMISSIONS = ("READ", "EDIT", "MANAGE", "NO_PERMISSIONS")
+PORT_FORWARD_PERMISSIONS = ("READ", "EDIT", "MANAGE")  # the cap on break-glass access
 _PROJECT_NUMBER = re.compile(r"[1-9][0-9]{5,19}")
 _SERVICE_ID = re.compile(r"[1-9][0-9]{0,19}")
 # https://cloud.google.com/resource-manager/docs/creating-managing-projects (a domain-scoped
@@ -70,6 +72,7 @@ class IapConfig:
     # Without a configured id: whose backend service to look up (backend_services), and where.
     lookup: Target | None = None
     compute_url: str = DEFAULT_COMPUTE_URL
+    port_forward_permission: str = "READ"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> IapConfig:
@@ -103,6 +106,18 @@ class IapConfig:
                 f"{', '.join(PERMISSIONS)}"
             )
         admins = frozenset(a.strip() for a in need(IAP_ADMINS_ENV).split(",") if a.strip())
+        port_forward_user = need(IAP_PORT_FORWARD_USER_ENV)
+        if port_forward_user in admins:
+            raise ConfigError(
+                f"{IAP_PORT_FORWARD_USER_ENV}={port_forward_user!r} is in {IAP_ADMINS_ENV}: the "
+                "break-glass identity is never an MLflow admin"
+            )
+        cap = env.get(IAP_PORT_FORWARD_PERMISSION_ENV, "READ")
+        if cap not in PORT_FORWARD_PERMISSIONS:
+            raise ConfigError(
+                f"{IAP_PORT_FORWARD_PERMISSION_ENV}={cap!r} must be one of "
+                f"{', '.join(PORT_FORWARD_PERMISSIONS)}"
+            )
         networks = []
         for cidr in filter(
             None, (c.strip() for c in env.get(IAP_IN_CLUSTER_CIDRS_ENV, "").split(","))
@@ -132,13 +147,14 @@ class IapConfig:
             keys_url=keys_url,
             admins=admins,
             default_permission=permission,
-            port_forward_user=need(IAP_PORT_FORWARD_USER_ENV),
+            port_forward_user=port_forward_user,
             in_cluster_user=env.get(IAP_IN_CLUSTER_USER_ENV) or None,
             in_cluster_networks=tuple(networks),
             unverified_paths=paths,
             auth_database_uri=need(IAP_AUTH_DATABASE_URI_ENV),
             lookup=lookup,
             compute_url=compute_url.rstrip("/"),
+            port_forward_permission=cap,
         )
 
 

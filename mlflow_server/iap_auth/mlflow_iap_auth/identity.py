@@ -7,7 +7,8 @@
 * Admins come from the config (IAP_ADMINS) and are authoritative: a listed user is made an
   admin, any other user loses the flag, when this process first sees them.
 * `attribute_run` makes the verified user the run's user (`user_id` and the `mlflow.user` tag)
-  of every run created, whatever the client claims (MLflow's client sends the OS login).
+  of every run created, whatever the client claims (MLflow's client sends the OS login);
+  usertag.py keeps it so afterwards.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _known: set[str] = set()
 _known_lock = threading.Lock()
 _admins: frozenset[str] = frozenset()
 RUN_CREATE_PATHS = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+# The UI's prompt lab creates a run with the `user_id` the request names (default "unknown").
+PROMPTLAB_RUN_PATHS = ("/ajax-api/2.0/mlflow/runs/create-promptlab-run",)
 LOGGED_MODEL_CREATE_PATHS = ("/api/2.0/mlflow/logged-models", "/ajax-api/2.0/mlflow/logged-models")
 USER_TAG = "mlflow.user"
 
@@ -79,11 +82,17 @@ def attribute_run() -> None:
     """Flask before_request hook, after the auth app's: the verified user owns new runs and
     logged models (MLflow 3's models: the UI's "Created by" is their mlflow.user tag)."""
     is_run = request.path in RUN_CREATE_PATHS
-    if request.method != "POST" or not (is_run or request.path in LOGGED_MODEL_CREATE_PATHS):
+    is_promptlab = request.path in PROMPTLAB_RUN_PATHS
+    if request.method != "POST" or not (
+        is_run or is_promptlab or request.path in LOGGED_MODEL_CREATE_PATHS
+    ):
         return
     name = _principal()
     body: Any = request.get_json(force=True, silent=True)
     if name is None or not isinstance(body, dict):
+        return
+    if is_promptlab:
+        body["user_id"] = name
         return
     # Werkzeug caches the parsed body, so MLflow's handler reads this same dict.
     if is_run:

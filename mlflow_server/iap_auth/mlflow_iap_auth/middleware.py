@@ -13,7 +13,13 @@ import anyio.to_thread
 
 from mlflow_iap_auth.assertion import KeysUnavailable, Refused, Verifier
 from mlflow_iap_auth.audience import AudienceUnknown
-from mlflow_iap_auth.callers import ASSERTION_HEADER, PRINCIPAL_HEADER, decide
+from mlflow_iap_auth.callers import (
+    ASSERTION_HEADER,
+    PORT_FORWARD,
+    PRINCIPAL_HEADER,
+    current,
+    decide,
+)
 from mlflow_iap_auth.config import IapConfig
 
 _log = logging.getLogger(__name__)
@@ -40,7 +46,12 @@ class IapMiddleware:
 
             def run() -> Any:
                 return decide(
-                    self.config, self.verifier, path=scope["path"], peer=peer, assertion=assertion
+                    self.config,
+                    self.verifier,
+                    method=scope["method"],
+                    path=scope["path"],
+                    peer=peer,
+                    assertion=assertion,
                 )
 
             # A new assertion may need a key set fetch, which blocks: off the event loop. A
@@ -65,6 +76,17 @@ class IapMiddleware:
             )
             await _plain(send, 503, f"IAP: {exc}", retry_after=exc.retry_after)
             return
+        if decision.via == PORT_FORWARD:
+            # Break-glass: everyone who may port-forward shares this identity, so each use is
+            # on the record (Cloud Logging keeps the container's stderr).
+            _log.warning(
+                "port-forward: %s %s from %s as %s",
+                scope["method"],
+                scope["path"],
+                peer,
+                decision.principal,
+            )
+        current.set(decision)
         if decision.principal is not None:
             headers.append((_PRINCIPAL, decision.principal.encode()))
         await self.app({**scope, "headers": headers}, receive, send)
