@@ -27,27 +27,13 @@ from typing import Any
 
 import pytest
 
-from settings.contract import (
-    LIMITS_BODY_BUDGET_BYTES_ENV,
-    LIMITS_BODY_MAX_BYTES_ENV,
-    LIMITS_TRANSFER_BUDGET_BYTES_ENV,
-    LIMITS_TRANSFER_MAX_BYTES_ENV,
-)
-from settings.limits import request_limits
-from tests.support.configs import fixture_settings
+from tests.support.configs import limits_env
 from tests.support.google_standin import GoogleStandIn, google_standin
 from tests.support.net import free_port
 
 # Two real servers, a minute or two to start: the slow tier.
 pytestmark = pytest.mark.integration
-# The bounded-work limits the e2e fixture's ConfigMap gives the server (k8s/auth.py).
-_limits = request_limits(fixture_settings("e2e").server)
-LIMITS = {
-    LIMITS_BODY_MAX_BYTES_ENV: str(_limits.body_max_bytes),
-    LIMITS_BODY_BUDGET_BYTES_ENV: str(_limits.body_budget_bytes),
-    LIMITS_TRANSFER_MAX_BYTES_ENV: str(_limits.transfer_max_bytes),
-    LIMITS_TRANSFER_BUDGET_BYTES_ENV: str(_limits.transfer_budget_bytes),
-}
+LIMITS = limits_env("e2e")
 
 API = "/api/2.0/mlflow"
 PROJECT, SERVICE = "246813579024", "4242"

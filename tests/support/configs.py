@@ -7,6 +7,13 @@ The tests never depend on the values in config/, which belongs to the team
 from __future__ import annotations
 
 from settings import REPO_ROOT, Settings, load_settings
+from settings.contract import (
+    LIMITS_BODY_BUDGET_BYTES_ENV,
+    LIMITS_BODY_MAX_BYTES_ENV,
+    LIMITS_TRANSFER_BUDGET_BYTES_ENV,
+    LIMITS_TRANSFER_MAX_BYTES_ENV,
+)
+from settings.limits import request_limits
 
 FIXTURES = REPO_ROOT / "tests" / "configs"
 FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "e2e")
@@ -14,3 +21,15 @@ FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "e2e")
 
 def fixture_settings(env: str) -> Settings:
     return load_settings(env, folder=FIXTURES)
+
+
+def limits_env(env: str) -> dict[str, str]:
+    """The bounded-work limits a fixture's ConfigMap gives the server (k8s/auth.py), for a
+    server a test starts by hand."""
+    limits = request_limits(fixture_settings(env).server)
+    return {
+        LIMITS_BODY_MAX_BYTES_ENV: str(limits.body_max_bytes),
+        LIMITS_BODY_BUDGET_BYTES_ENV: str(limits.body_budget_bytes),
+        LIMITS_TRANSFER_MAX_BYTES_ENV: str(limits.transfer_max_bytes),
+        LIMITS_TRANSFER_BUDGET_BYTES_ENV: str(limits.transfer_budget_bytes),
+    }

@@ -60,13 +60,13 @@ def cases() -> list[Case]:
             out.append(
                 Case(CLS, peer, name, "GET", WHOAMI, UNCHANGED[peer], who=None, headers=headers)
             )
-        # A write claiming another peer: nobody without an assertion may create here
-        # (port-forward is READ, in-cluster /metrics only).
+        # A write claiming another peer: nobody without an assertion may rename Bob's
+        # experiment (port-forward reads others' resources only, in-cluster /metrics only).
         out.append(
-            Case(CLS, peer, "xff-write-as-other-peer", "POST", "/api/2.0/mlflow/experiments/create",
+            Case(CLS, peer, "xff-write-as-other-peer", "POST", "/api/2.0/mlflow/experiments/update",
                  refused(403), who=None,
                  headers=(("X-Forwarded-For", POD_PEER if peer == "loopback" else LOOPBACK),),
-                 body='{"name": "spoofed-$uid-' + peer + '"}')
+                 body='{"experiment_id": "$bob_exp", "new_name": "spoofed-$uid-' + peer + '"}')
         )  # fmt: skip
         # Any underscore in a header name is refused before anything (the guard's rule).
         out.append(
