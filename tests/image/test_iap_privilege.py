@@ -118,6 +118,8 @@ def _start(tmp: Path, google: GoogleStandIn, name: str, **env: str) -> Server:
         "IAP_IN_CLUSTER_CIDRS": f"{POD}/32" if POD else "10.16.0.0/14",
         "IAP_KEYS_URL": google.keys_url,
         "IAP_AUTH_DATABASE_URI": f"sqlite:///{tmp / 'auth.db'}",
+        # MLflow's database init lock files go to the temp folder: this server's own.
+        "TMPDIR": str(tmp),
         "MLFLOW_SERVER_ALLOWED_HOSTS": f"localhost:{port}",
         **LIMITS,
         **env,
