@@ -97,10 +97,37 @@ def ingress_rules(flows: Sequence[Flow]) -> list[k8s.NetworkPolicyIngressRule]:
     ]
 
 
-def kube_dns() -> Flow:
-    """DNS to the cluster's kube-dns pods, UDP and TCP."""
-    peer = k8s.NetworkPolicyPeer(
-        namespace_selector=k8s.LabelSelector(match_labels={NAMESPACE_LABEL: "kube-system"}),
-        pod_selector=k8s.LabelSelector(match_labels={"k8s-app": "kube-dns"}),
+# Where a pod's DNS query goes on GKE today (each is a peer of one rule, UDP and TCP 53):
+# - kube-dns: the classic provider; its pods in kube-system (k8s-app=kube-dns).
+# - NodeLocal DNSCache: on by default on Autopilot (cannot be turned off) and on Standard from
+#   1.34.1-gke.3720000 (https://cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache).
+#   Its cache listens on the link-local 169.254.20.10 (the add-on's default address,
+#   kubernetes/kubernetes cluster/addons/dns/nodelocaldns/README.md: "When running nodelocaldns
+#   addon on clusters using network policy, additional rules might be required"); where it runs
+#   as a pod, GKE labels it k8s-app=node-local-dns in kube-system.
+# - Cloud DNS for GKE: Autopilot always uses it ("New Autopilot clusters use Cloud DNS and you
+#   can't modify the DNS provider": https://cloud.google.com/kubernetes-engine/docs/concepts/
+#   service-discovery, and https://cloud.google.com/kubernetes-engine/docs/concepts/about-cloud-dns);
+#   GKE nodes then ask the metadata server, 169.254.169.254, Cloud DNS' resolver on every VM
+#   (https://cloud.google.com/dns/docs/vpc-name-res-order), and kubelet writes that address into
+#   every pod's resolv.conf (as tektoncd/operator#4000 shows on a live cluster).
+# A pod or namespace selector never matches a link-local address (they are not pods), so each
+# needs its own ipBlock: tektoncd/operator#4000 and restatedev/restate-operator#88 report the
+# total DNS failure that a kube-dns-only rule causes on Dataplane V2. Peers that a cluster does
+# not use never match anything, so the rule is the same on every GKE cluster.
+DNS_PODS = (("kube-system", "kube-dns"), ("kube-system", "node-local-dns"))
+NODE_LOCAL_DNS = "169.254.20.10/32"
+METADATA_DNS = "169.254.169.254/32"
+DNS_PORTS = (("UDP", 53), ("TCP", 53))
+
+
+def dns(*link_local: str) -> Flow:
+    """DNS (UDP and TCP 53) to the cluster's DNS pods and the resolvers at `link_local`."""
+    pods = tuple(
+        k8s.NetworkPolicyPeer(
+            namespace_selector=k8s.LabelSelector(match_labels={NAMESPACE_LABEL: namespace}),
+            pod_selector=k8s.LabelSelector(match_labels={"k8s-app": app}),
+        )
+        for namespace, app in DNS_PODS
     )
-    return Flow((peer,), (("UDP", 53), ("TCP", 53)))
+    return Flow(pods + cidrs(*link_local), DNS_PORTS)

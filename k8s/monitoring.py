@@ -14,8 +14,16 @@ from imports.podmonitoring.com.googleapis.monitoring import (
 from k8s.meta import HTTP_PORT_NAME, Workload
 from settings.contract import METRICS_PATH
 
-# Managed collection's collectors run in this namespace; the NetworkPolicy admits them.
-GMP_NAMESPACE = "gmp-system"
+# GKE-managed collection (on by default on GKE, always on Autopilot, required of an existing
+# cluster by infra/cluster_lookup.py) runs its collector DaemonSet in gke-gmp-system, a
+# namespace GKE manages; gmp-system is where the operator runs when a team installs it itself
+# (GKE attached clusters: "Authorize the gmp-system/collector ... service accounts",
+# https://cloud.google.com/kubernetes-engine/multi-cloud/docs/attached/eks/how-to/
+# managed-service-prometheus). Google's pages state the managed namespace only in passing, so
+# docs/gke-defaults.md gathers the field evidence; a live cluster shows it with `kubectl get
+# pods -A -l app.kubernetes.io/name=collector`. The NetworkPolicy admits the
+# managed namespace; a team whose collector runs elsewhere names it in server.allowed_namespaces.
+GMP_NAMESPACE = "gke-gmp-system"
 SCRAPE_INTERVAL = "30s"
 
 

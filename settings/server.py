@@ -39,7 +39,9 @@ class ServerSettings(WorkloadKnobs):
         (),
         description="Namespaces whose pods may reach the server in-cluster (NetworkPolicy). With "
         "auth on, such a pod without IAP's assertion may only GET /metrics: clients there use "
-        "the ingress with their own identity (examples/iap_client).",
+        "the ingress with their own identity (examples/iap_client). GKE-managed Prometheus "
+        "(gke-gmp-system) is always admitted on GKE; add gmp-system for a self-deployed "
+        "collector.",
     )
     artifact_transfers: ArtifactTransfers = Field(default_factory=ArtifactTransfers)
     # The backend service's timeoutSec: "from 1 through 2,147,483,647 seconds" (Compute API).

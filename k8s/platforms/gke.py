@@ -56,7 +56,7 @@ class GkePlatform(KubePlatform[GkeTarget]):
 
     def cluster_egress(self) -> list[Flow]:
         return [
-            flows.kube_dns(),
+            flows.dns(flows.NODE_LOCAL_DNS, flows.METADATA_DNS),
             *(flows.to_cidrs([cidr], port) for cidr, port in METADATA_SERVER),
         ]
 

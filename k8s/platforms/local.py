@@ -155,7 +155,9 @@ class LocalPlatform(KubePlatform[ExternalCluster]):
         return self.credentials_file, self._credential_mount()
 
     def cluster_egress(self) -> list[Flow]:
-        return [flows.kube_dns()]
+        # CoreDNS (k8s-app=kube-dns on kind, minikube, docker-desktop) and a NodeLocal DNSCache
+        # where the cluster runs one; no metadata server outside Google Cloud.
+        return [flows.dns(flows.NODE_LOCAL_DNS)]
 
     def google_apis_egress(self) -> list[Flow]:
         # STS, IAM credentials, GCS, SQL Admin on Google's public addresses: no fixed range.

@@ -105,7 +105,7 @@ def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
     (ns_rule,) = [p for r in policy["ingress"] for p in r["from"] if "namespaceSelector" in p]
     (expr,) = ns_rule["namespaceSelector"]["matchExpressions"]
     assert expr["key"] == "kubernetes.io/metadata.name"
-    assert set(expr["values"]) == {*gke_settings.server.allowed_namespaces, "gmp-system"}
+    assert set(expr["values"]) == {*gke_settings.server.allowed_namespaces, "gke-gmp-system"}
 
     def egress(cidr: str) -> list[dict[str, Any]]:
         return [r["ports"] for r in policy["egress"] if r["to"] == [{"ipBlock": {"cidr": cidr}}]]
@@ -117,8 +117,14 @@ def test_network_policy(gke_settings: Settings, gke: Objects) -> None:
     ]
     assert egress(PRIVATE_GOOGLE_APIS_CIDR) == [[{"port": 443, "protocol": "TCP"}]]
     (dns,) = [r for r in policy["egress"] if "podSelector" in r["to"][0]]
-    assert dns["to"][0]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    assert [p.get("podSelector") or p["ipBlock"] for p in dns["to"]] == [
+        {"matchLabels": {"k8s-app": "kube-dns"}},
+        {"matchLabels": {"k8s-app": "node-local-dns"}},
+        {"cidr": "169.254.20.10/32"},
+        {"cidr": "169.254.169.254/32"},
+    ]
     assert sorted(p["protocol"] for p in dns["ports"]) == ["TCP", "UDP"]
+    assert {p["port"] for p in dns["ports"]} == {53}
     assert len(policy["egress"]) == 5  # nothing else leaves the pod
 
 
@@ -132,4 +138,4 @@ def test_allowed_namespaces_reach_the_policy(k8s_synth: Synth, gke_settings: Set
         for p in r["from"]
         if "namespaceSelector" in p
     ]
-    assert values == [["gmp-system", "notebooks"]]
+    assert values == [["gke-gmp-system", "notebooks"]]

@@ -132,6 +132,14 @@ def _server(objects: list[dict[str, Any]]) -> dict[str, Any]:
     return next(c for c in pod["containers"] if c["name"] == "mlflow")
 
 
+def _dns_rule(objects: list[dict[str, Any]], index: int) -> dict[str, Any]:
+    """The DNS egress rule of the `index`th NetworkPolicy."""
+    policy = [o for o in objects if o["kind"] == "NetworkPolicy"][index]
+    return next(
+        r for r in policy["spec"]["egress"] if {"port": 53, "protocol": "UDP"} in r["ports"]
+    )
+
+
 BREAKAGES: dict[str, Callable[[dict[str, Any], list[Any]], None]] = {
     "nothing_is_public": lambda tf, o: _bucket(tf).update(public_access_prevention="inherited"),
     "no_basic_or_admin_role_project_wide": lambda tf, o: next(
@@ -166,6 +174,10 @@ BREAKAGES: dict[str, Callable[[dict[str, Any], list[Any]], None]] = {
         readOnlyRootFilesystem=False
     ),
     "the_sides_name_the_same_resources": lambda tf, o: _bucket(tf).update(name="other-bucket"),
+    # The gc pods' policy as it was before NodeLocal DNSCache and Cloud DNS: kube-dns only.
+    "every_pod_resolves_names_on_every_gke_dns_setup": lambda tf, o: _dns_rule(o, -1).update(
+        to=_dns_rule(o, -1)["to"][:1]
+    ),
     "the_load_balancer_is_the_one_terraform_made": lambda tf, o: _first(o, "ManagedCertificate")[
         "spec"
     ].update(domains=["elsewhere.example"]),
