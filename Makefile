@@ -178,7 +178,7 @@ format: install-test ## Format the project's Python code.
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
 .PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
-	port-forward train destroy destroy-infra local-oidc
+	port-forward train destroy destroy-infra local-oidc edge-ready
 
 # The values the targets below use (ops/makevars.py), read in one Python start on first
 # use, then kept: `_settings` turns into a simple variable. DEPLOY_ENV is passed explicitly
@@ -207,6 +207,9 @@ PORT ?= $(SERVICE_PORT)
 MLFLOW_TRACKING_URI ?= http://localhost:$(PORT)
 TF ?= terraform
 CDKTF_ARGS ?=
+# How long `make edge-ready` waits for the edge to answer, in minutes (a managed certificate
+# can take up to an hour once DNS points at the static IP).
+WAIT ?= 60
 # kubectl talks to the environment's own cluster on GKE (the context `make credentials` writes),
 # to the current context (docker-desktop, kind-...) otherwise; KUBE_CONTEXT=... overrides both.
 KUBE_CONTEXT ?= $(call setting,KUBE_CONTEXT)
@@ -287,6 +290,11 @@ apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	$(PY) -m k8s.main
 	$(KUBECTL) apply -f $(OUTDIR)
+
+edge-ready: settings-ok ## Once DNS points at the static IP: wait until https://<host>/ answers IAP's redirect, then arm the uptime alert (WAIT=60 minutes).
+	@$(call only,gke gke-existing,; a local cluster has no edge and no uptime check)
+	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	$(PY) -m ops.edge_ready --stack-json=$(TF_STACK_DIR)/cdk.tf.json --wait-minutes=$(WAIT)
 
 port-forward: settings-ok ## Reach the server on http://localhost:5000 (local: 8080) without the ingress.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicy,
     MonitoringAlertPolicyAlertStrategy,
@@ -92,8 +92,13 @@ class Monitoring(Construct):
         conditions: Sequence[MonitoringAlertPolicyConditions],
         documentation: str,
         severity: str,
+        armed_later: bool = False,
     ) -> MonitoringAlertPolicy:
-        """One policy (any condition opens an incident), notifying every channel."""
+        """One policy (any condition opens an incident), notifying every channel.
+
+        armed_later: create it disabled and leave `enabled` to the command that arms it once
+        what it watches can answer (Terraform then never disarms it again). Default: False.
+        """
         policy = MonitoringAlertPolicy(
             self,
             id,
@@ -106,6 +111,10 @@ class Monitoring(Construct):
             ),
             alert_strategy=MonitoringAlertPolicyAlertStrategy(auto_close=AUTO_CLOSE),
             severity=severity,
+            enabled=False if armed_later else None,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["enabled"])
+            if armed_later
+            else None,
             user_labels=self.labels,
             depends_on=self.depends_on,
         )

@@ -93,6 +93,14 @@ def watch_ingress(
             )
         ],
         severity="CRITICAL",
+        # Created disabled: from `make deploy` until DNS points at the static IP and the
+        # managed certificate is active (Google: up to 60 minutes after DNS,
+        # https://cloud.google.com/kubernetes-engine/docs/how-to/managed-certs), every check
+        # fails and this would page on a deployment that is fine. `make edge-ready`
+        # (ops/edge_ready.py) arms it once https://<host>/ answers IAP's 302 with a valid
+        # certificate; Terraform ignores `enabled` afterwards, so a later deploy never disarms
+        # it. The scrape alert (pods.py) watches the server itself from the first pod on.
+        armed_later=True,
         documentation=(
             f"Google's uptime checkers cannot get IAP's sign-in redirect (302) from "
             f"https://{host}/. Either DNS no longer points at the static IP, the load "

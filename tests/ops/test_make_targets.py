@@ -108,7 +108,18 @@ def test_a_missing_tool_stops_the_target_early(target: str, tool: str, tmp_path:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(("target", "env"), [("credentials", "local"), ("local-oidc", "dev")])
+@pytest.mark.integration
+def test_edge_ready_arms_the_environments_own_alert(example_config: Path) -> None:
+    assert render("edge-ready", "dev", example_config) == [
+        ".venv/bin/python -m ops.edge_ready --stack-json=cdktf.out/stacks/mlflow-dev/cdk.tf.json "
+        "--wait-minutes=60"
+    ]
+    assert "--wait-minutes=5" in " ".join(render("edge-ready", "dev", example_config, WAIT="5"))
+
+
+@pytest.mark.parametrize(
+    ("target", "env"), [("credentials", "local"), ("local-oidc", "dev"), ("edge-ready", "local")]
+)
 @pytest.mark.integration
 def test_a_target_refuses_the_other_platform(target: str, env: str, tmp_path: Path) -> None:
     proc = run_without_tools(target, env, tmp_path)
