@@ -131,12 +131,14 @@ class MaintenanceSettings(Section):
         DEFAULT_HOURS, ge=4, le=24, description="Length of each window, hours (GKE: at least 4)."
     )
     exclusions: tuple[MaintenanceExclusion, ...] = Field(
-        (), max_length=20, description="Times without automatic upgrades (GKE: at most 20)."
+        (), description="Times without automatic upgrades (GKE: at most 20)."
     )
 
     @model_validator(mode="after")
     def _enough_maintenance(self) -> MaintenanceSettings:
         # In 32 days each weekday occurs at least 4 times.
+        if len(self.exclusions) > 20:
+            raise ValueError(f"{len(self.exclusions)} exclusions: GKE keeps at most 20")
         days = len(self.days) if self.days is not None else 2
         if days * 4 * self.hours < 48:
             raise ValueError(
