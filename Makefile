@@ -269,7 +269,7 @@ credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud cont
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(call require,gke-gcloud-auth-plugin,gcloud components install gke-gcloud-auth-plugin)
 	gcloud container clusters get-credentials $(call setting,CLUSTER) \
-	  --location=$(call setting,CLUSTER_LOCATION) --project=$(call setting,CLUSTER_PROJECT)
+	  --location=$(call setting,CLUSTER_LOCATION) --project=$(call setting,CLUSTER_PROJECT)$(if $(filter yes,$(call setting,DNS_ENDPOINT)), --dns-endpoint)
 
 secrets: settings-ok ## Put the Secrets the manifests name (local: DB password, opt-in key; a custom IAP OAuth client) into the cluster.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))

@@ -1,4 +1,5 @@
-"""The GKE Standard cluster and its separately managed, autoscaled node pool."""
+"""The GKE Standard cluster and its separately managed, autoscaled node pool (the Autopilot
+cluster: infra/cluster_autopilot.py; what both share: infra/cluster_common.py)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,11 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterAddonsConfigGcePersistentDiskCsiDriverConfig,
     ContainerClusterAddonsConfigHorizontalPodAutoscaling,
     ContainerClusterAddonsConfigHttpLoadBalancing,
-    ContainerClusterBinaryAuthorization,
     ContainerClusterIpAllocationPolicy,
-    ContainerClusterLoggingConfig,
-    ContainerClusterMasterAuth,
-    ContainerClusterMasterAuthClientCertificateConfig,
-    ContainerClusterMasterAuthorizedNetworksConfig,
-    ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks,
-    ContainerClusterMonitoringConfig,
-    ContainerClusterMonitoringConfigManagedPrometheus,
     ContainerClusterNetworkPolicy,
     ContainerClusterNodeConfig,
     ContainerClusterNodeConfigShieldedInstanceConfig,
     ContainerClusterNodeConfigWorkloadMetadataConfig,
-    ContainerClusterPrivateClusterConfig,
-    ContainerClusterReleaseChannel,
-    ContainerClusterSecretManagerConfig,
-    ContainerClusterWorkloadIdentityConfig,
 )
 from cdktf_cdktf_provider_google.container_node_pool import (
     ContainerNodePool,
@@ -40,8 +29,8 @@ from cdktf_cdktf_provider_google.container_node_pool import (
 )
 from constructs import Construct
 
-# Access is decided by the node service account's IAM roles, not by legacy scopes.
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+from infra.cluster_common import CLOUD_PLATFORM_SCOPE, ControlPlane, Maintenance, shared_kwargs
+
 # Metadata every node gets: no legacy (v0.1, v1beta1) metadata endpoints.
 NODE_METADATA = {"disable-legacy-endpoints": "true"}
 NODE_IMAGE = "COS_CONTAINERD"
@@ -54,13 +43,11 @@ class GkeCluster(Construct):
       name, node_pool_name, location (a zone: zonal cluster; a region: regional): Required.
       project_id: for the Workload Identity pool `<project>.svc.id.goog`. Required.
       network_id, subnet_id, pods_range_name, services_range_name: the VPC. Required.
-      master_cidr: /28 for the control plane's private endpoint. Required.
       node_service_account: email of the nodes' service account. Required.
+      control_plane: how kubectl reaches the control plane (infra/cluster_common.py).
+        Default: the DNS-based endpoint only.
+      maintenance: the weekly window and exclusions. Default: none (GKE's any time).
       release_channel: Default: "REGULAR".
-      master_authorized_cidrs: CIDRs allowed to the public control-plane endpoint.
-        Default: none (only the VPC).
-      allow_google_cloud_ips: also admit Google Cloud's public IPs (Cloud Shell, Cloud Build)
-        to the control-plane endpoint; kubectl still needs IAM. Default: False.
       machine_type: Default: "e2-standard-2" (2 vCPU, 8 GiB: two MLflow pods with their proxy
         sidecars and GKE's system pods; e2-micro cannot even hold the system pods).
       min_nodes, max_nodes: autoscaler bounds per zone. Defaults: 1, 3.
@@ -87,11 +74,10 @@ class GkeCluster(Construct):
         subnet_id: str,
         pods_range_name: str,
         services_range_name: str,
-        master_cidr: str,
         node_service_account: str,
+        control_plane: ControlPlane | None = None,
+        maintenance: Maintenance | None = None,
         release_channel: str = "REGULAR",
-        master_authorized_cidrs: Sequence[str] = (),
-        allow_google_cloud_ips: bool = False,
         machine_type: str = "e2-standard-2",
         min_nodes: int = 1,
         max_nodes: int = 3,
@@ -113,6 +99,14 @@ class GkeCluster(Construct):
             )
         labels = dict(labels or {})
         self.workload_pool = f"{project_id}.svc.id.goog"
+        shared = shared_kwargs(
+            project_id=project_id,
+            release_channel=release_channel,
+            control_plane=control_plane or ControlPlane(),
+            maintenance=maintenance,
+            deletion_protection=deletion_protection,
+            labels=labels,
+        )
         shielded = {"enable_secure_boot": True, "enable_integrity_monitoring": True}
 
         self.cluster = ContainerCluster(
@@ -122,7 +116,6 @@ class GkeCluster(Construct):
             location=location,
             network=network_id,
             subnetwork=subnet_id,
-            deletion_protection=deletion_protection,
             # The pool is its own resource (replaced without recreating the cluster); GKE still
             # needs a default pool at creation, removed right after.
             remove_default_node_pool=True,
@@ -141,43 +134,15 @@ class GkeCluster(Construct):
                 ),
             ),
             lifecycle=TerraformResourceLifecycle(ignore_changes=["node_config"]),
-            networking_mode="VPC_NATIVE",
             ip_allocation_policy=ContainerClusterIpAllocationPolicy(
                 cluster_secondary_range_name=pods_range_name,
                 services_secondary_range_name=services_range_name,
-            ),
-            private_cluster_config=ContainerClusterPrivateClusterConfig(
-                enable_private_nodes=True,
-                # The public endpoint stays (kubectl from outside the VPC), behind authorized
-                # networks; nodes have no external IP.
-                enable_private_endpoint=False,
-                master_ipv4_cidr_block=master_cidr,
-            ),
-            master_authorized_networks_config=ContainerClusterMasterAuthorizedNetworksConfig(
-                cidr_blocks=[
-                    ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(
-                        cidr_block=cidr, display_name=f"authorized-{i}"
-                    )
-                    for i, cidr in enumerate(master_authorized_cidrs)
-                ]
-                or None,
-                gcp_public_cidrs_access_enabled=allow_google_cloud_ips,
             ),
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico add-on stays off.
             datapath_provider="ADVANCED_DATAPATH",
             network_policy=ContainerClusterNetworkPolicy(enabled=False),
             enable_intranode_visibility=True,  # pod-to-pod flows on a node reach flow logs too
-            workload_identity_config=ContainerClusterWorkloadIdentityConfig(
-                workload_pool=self.workload_pool
-            ),
-            release_channel=ContainerClusterReleaseChannel(channel=release_channel),
             enable_shielded_nodes=True,
-            enable_legacy_abac=False,
-            master_auth=ContainerClusterMasterAuth(
-                client_certificate_config=ContainerClusterMasterAuthClientCertificateConfig(
-                    issue_client_certificate=False
-                )
-            ),
             addons_config=ContainerClusterAddonsConfig(
                 http_load_balancing=ContainerClusterAddonsConfigHttpLoadBalancing(
                     disabled=False  # the GKE Ingress controller (global HTTPS LB with IAP)
@@ -189,22 +154,7 @@ class GkeCluster(Construct):
                     ContainerClusterAddonsConfigGcePersistentDiskCsiDriverConfig(enabled=True)
                 ),
             ),
-            secret_manager_config=ContainerClusterSecretManagerConfig(enabled=True),
-            # With no Binary Authorization policy the project's default admits every image; the
-            # hook is there for a policy (e.g. only images from the project's registry).
-            binary_authorization=ContainerClusterBinaryAuthorization(
-                evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
-            ),
-            logging_config=ContainerClusterLoggingConfig(
-                enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
-            ),
-            # Managed Service for Prometheus: its PodMonitoring CRD is what dist/ scrapes
-            # /metrics with; stated here rather than relying on the version's default.
-            monitoring_config=ContainerClusterMonitoringConfig(
-                enable_components=["SYSTEM_COMPONENTS"],
-                managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(enabled=True),
-            ),
-            resource_labels=labels or None,
+            **shared,
             depends_on=list(depends_on) or None,
         )
 

@@ -3,6 +3,16 @@ naming the fix, when one lacks what the manifests rely on.
 
 Each check is a postcondition on a data source, so `make plan` reports it before anything is
 created. `try()` makes a missing block (an add-on never configured) count as off.
+
+Beyond the add-ons: the control plane must be 1.29 or later, where native sidecars (init
+containers with restartPolicy Always, the Cloud SQL proxy here) are on by default
+(https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/: beta and on by default
+from 1.29); on Standard every node pool must expose the GKE metadata server to pods
+(workload_metadata_config GKE_METADATA): enabling Workload Identity on a cluster does not change
+the pools it already has (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity,
+"Enable Workload Identity Federation for GKE on existing clusters and node pools"). The cluster's
+DNS provider is reported as an output (`cluster_dns`); the NetworkPolicy allows kube-dns,
+NodeLocal DNSCache and Cloud DNS alike, so it needs nothing from it.
 """
 
 from __future__ import annotations
@@ -10,7 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import ITerraformDependable, Postcondition, TerraformResourceLifecycle
+from cdktf import (
+    Fn,
+    ITerraformDependable,
+    Op,
+    Postcondition,
+    TerraformResourceLifecycle,
+    Token,
+)
 from cdktf_cdktf_provider_google.data_google_compute_global_address import (
     DataGoogleComputeGlobalAddress,
 )
@@ -58,7 +75,29 @@ def cluster_requirements(
             f"{'Standard' if autopilot else 'Autopilot'})",
         ),
     ]
-    if not autopilot:  # Autopilot enforces NetworkPolicy with Dataplane V2 always
+    found.append(
+        Requirement(
+            'tonumber(split(".", self.master_version)[0]) > 1 || '
+            'tonumber(split(".", self.master_version)[1]) >= 29',
+            "a control plane of 1.29 or later (the proxy is a native sidecar)",
+            f"gcloud container clusters upgrade {where} --master --cluster-version=1.29 (or a "
+            "later version of its release channel)",
+        )
+    )
+    if not autopilot:  # Autopilot: Dataplane V2 and the GKE metadata server always
+        found.append(
+            Requirement(
+                "alltrue([for p in self.node_pool : "
+                'try(p.node_config[0].workload_metadata_config[0].mode, "") == "GKE_METADATA"])',
+                "the GKE metadata server on every node pool (Workload Identity on the cluster "
+                "does not change pools that already exist)",
+                f"gcloud container node-pools update POOL --cluster={name} --location={location} "
+                f"--project={project} --workload-metadata=GKE_METADATA, for each POOL that "
+                f"gcloud container node-pools list --cluster={name} --location={location} "
+                f"--project={project} --format='value(name,config.workloadMetadataConfig.mode)' "
+                "shows without it",
+            )
+        )
         found.append(
             Requirement(
                 'self.datapath_provider == "ADVANCED_DATAPATH" || '
@@ -133,6 +172,45 @@ class ExistingClusterLookup(Construct):
             self, "network", name=network_name, project=network_project, depends_on=deps
         )
         self.network_self_link = self.network.self_link
+        self.autopilot = autopilot
+
+    def node_service_account(self, project_number: str) -> str:
+        """The email the cluster's nodes run as, read from the cluster: Autopilot's
+        auto-provisioning defaults, or a Standard cluster's first node pool; "default" there
+        means the project's Compute Engine default account."""
+        c = self.cluster
+        if self.autopilot:
+            read = Fn.try_(
+                [
+                    c.cluster_autoscaling.get(0).auto_provisioning_defaults.get(0).service_account,
+                    "default",
+                ]
+            )
+        else:
+            read = Fn.try_(
+                [
+                    c.node_pool.get(0).node_config.get(0).service_account,
+                    c.node_config.get(0).service_account,
+                    "default",
+                ]
+            )
+        compute_default = Fn.join("", [project_number, "-compute@developer.gserviceaccount.com"])
+        return Token.as_string(Fn.conditional(Op.eq(read, "default"), compute_default, read))
+
+    @property
+    def dns_provider(self) -> str:
+        """Which DNS the pods use, as a sentence (kube-dns or Cloud DNS, and whether
+        NodeLocal DNSCache answers on 169.254.20.10 first)."""
+        # Autopilot: always Cloud DNS, always NodeLocal DNSCache
+        # (https://cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache).
+        if self.autopilot:
+            return "Cloud DNS (169.254.169.254) behind NodeLocal DNSCache (169.254.20.10)"
+        c = self.cluster
+        cloud_dns = Op.eq(Fn.try_([c.dns_config.get(0).cluster_dns, ""]), "CLOUD_DNS")
+        node_local = Fn.try_([c.addons_config.get(0).dns_cache_config.get(0).enabled, False])
+        provider = Fn.conditional(cloud_dns, "Cloud DNS (169.254.169.254)", "kube-dns")
+        cache = Fn.conditional(node_local, " behind NodeLocal DNSCache (169.254.20.10)", "")
+        return Fn.join("", [Token.as_string(provider), Token.as_string(cache)])
 
 
 class ExistingPrivateServicesRange(Construct):

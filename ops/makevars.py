@@ -37,6 +37,9 @@ def values() -> dict[str, object]:
         "CLUSTER_LOCATION": gke.location if gke else "",
         "CLUSTER_PROJECT": target.project,
         "KUBE_CONTEXT": gke.kube_context(n.cluster) if gke else "",
+        # `make credentials` talks to the DNS-based endpoint of a cluster this project creates
+        # (network.control_plane dns): get-credentials --dns-endpoint.
+        "DNS_ENDPOINT": "yes" if gke and gke.dns_endpoint else "no",
         "IMAGE_TAG": s.server.image_tag,
         "CUSTOM_IMAGE": s.server.image or "",
         "REPOSITORY": n.registry_repository,

@@ -21,6 +21,9 @@ FUNCTION_RULES = {
     "_age": "an age as `mlflow gc --older-than` reads it: days, hours, minutes, seconds "
     "(30d, 12h, 1d12h)",
     "_time_zone": "an IANA time zone name (Etc/UTC, Europe/Paris)",
+    "_hhmm": "a UTC time of day HH:MM (24 hours)",
+    "_days": "days of the week MO, TU, WE, TH, FR, SA, SU (RFC 5545 BYDAY), each once",
+    "_timestamp": "a UTC timestamp YYYY-MM-DDTHH:MM:SSZ",
     "_affinity": "keys nodeAffinity, podAffinity, podAntiAffinity, each a non-empty mapping in "
     "a pod spec's shape",
     "_pod_labels": "Kubernetes label keys and values; app.kubernetes.io/* are the project's",
@@ -39,15 +42,19 @@ MODEL_RULES = {
     "federation; platform `gke-existing` needs an `existing_cluster` section in the region "
     "and refuses the `cluster` and `network` sections, and on Autopilot keeps Autopilot's "
     "resource rules (a pod's requests at most 30 vCPU and 110 GiB, 1-6.5 GiB per vCPU, at "
-    "most 10 GiB of ephemeral storage; node_selector by compute class, spot, machine family, "
+    "most 10 GiB of ephemeral storage, a container requesting none counting Autopilot's 1 GiB, "
+    "for the server's and the garbage collector's pods; node_selector by compute class, spot, "
+    "machine family, "
     "architecture or zone only); each section is refused on the other platforms; "
     "`cluster.location` must be the region or one of its zones; `auth.enabled` needs a GKE "
     "platform and the number of the cluster's project (`auth.project_number`, or "
     "`project_number` when the cluster is in `project_id`); every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
-    "NetworkSettings._disjoint": "the five ranges must not overlap; `master_cidr` must be a /28; "
-    "`private_services_cidr` must be /24 or larger; each `master_authorized_cidrs` entry must "
-    "be a CIDR block with its prefix length.",
+    "NetworkSettings._disjoint": "the ranges must not overlap (`master_cidr` only with "
+    "`control_plane: peering`, where it must be a /28); `private_services_cidr` must be /24 or "
+    "larger; each `master_authorized_cidrs` entry must be a CIDR block with its prefix length; "
+    "with `control_plane: dns`, `master_cidr`, `master_authorized_cidrs` and "
+    "`control_plane_google_cloud_access` are refused (they shape the peering endpoints).",
     "BucketSettings._soft_delete_range": "`soft_delete_days` is 0 (off) or 7 to 90.",
     "DatabaseSettings._tier_matches_edition": "`transaction_log_retention_days` is at most 7 on "
     "`ENTERPRISE`; `disk_autoresize_limit_gb` is 0 or at least `disk_size_gb`; "
@@ -55,7 +62,16 @@ MODEL_RULES = {
     "`db-perf-optimized-N-*` tiers need `ENTERPRISE_PLUS`; a custom tier has 1 or an even "
     "number of vCPUs up to 96 and a multiple of 256 MiB of memory, at least 3840 MiB and "
     "0.9-6.5 GiB per vCPU.",
-    "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`.",
+    "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`; with `mode: "
+    "autopilot` the node pool settings (`machine_type`, `min_nodes`, `max_nodes`, "
+    "`disk_size_gb`, `spot`) are refused.",
+    "Settings._autopilot_defaults": "on Autopilot (`cluster.mode: autopilot`, or "
+    "`existing_cluster.autopilot`), `server.artifact_transfers.largest` defaults to 3Gi and "
+    "the `mlflow` container's ephemeral-storage request to its limit (Autopilot sets limits to "
+    "requests).",
+    "MaintenanceSettings._enough_maintenance": "the window must give at least 48 hours in any "
+    "32 days (days a week x 4 x `hours`), GKE's minimum; at most 20 exclusions.",
+    "MaintenanceExclusion._ordered": "`end` after `start`; `NO_UPGRADES` lasts at most 30 days.",
     "ServerSettings._storage_follows_transfers": "the `mlflow` container's ephemeral-storage "
     "request defaults to the /tmp that `artifact_transfers` needs (`largest` x `concurrent` + "
     "1Gi), its limit to that plus 1Gi for logs; the /tmp emptyDir's size limit is that /tmp.",

@@ -41,8 +41,10 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
             "private.googleapis.com's addresses, so the VPC must resolve *.gstatic.com there "
             "too, as it does *.googleapis.com (or use private-create, which makes both zones)"
         )
-    if existing is not None and existing.autopilot:
-        raised = autopilot.limit_notes(settings.server.resources)
+    if isinstance(target, CreatedGke | ExistingGke) and target.autopilot:
+        raised = autopilot.limit_notes(
+            settings.server.resources, settings.garbage_collection.resources
+        )
         if raised:
             notes.append(
                 "on Autopilot without bursting (cgroup v2 and GKE 1.30.2 or later), limits are "
@@ -53,13 +55,17 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
         zone = target.location
         if zone != settings.region:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
-        note = locations.machine_type_note(target.cluster.machine_type, settings.region)
-        notes += [note] if note else []
+        if not target.autopilot:
+            note = locations.machine_type_note(target.cluster.machine_type, settings.region)
+            notes += [note] if note else []
     notes += transfers.storage_notes(
         settings.server.resources.server.requests.get("ephemeral-storage"),
         settings.server.artifact_transfers,
-        # The node disk: the created pool's (the team's cluster's is unknown: the default).
-        settings.cluster.disk_size_gb if target.is_gke else None,
+        # The node disk: the created pool's (the team's cluster's is unknown: the default;
+        # Autopilot's nodes are sized for the pods).
+        settings.cluster.disk_size_gb
+        if isinstance(target, CreatedGke | ExistingGke) and not target.autopilot
+        else None,
     )
     if settings.monitoring.enabled and not settings.monitoring.notification_emails:
         notes.append(

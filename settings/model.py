@@ -11,9 +11,11 @@ settings/contract.py.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import Field, model_validator
 
+from settings import autopilot
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
@@ -81,6 +83,13 @@ class Settings(Section):
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _autopilot_defaults(cls, data: Any) -> Any:
+        """On Autopilot, what the server's pod leaves unset gets Autopilot's own defaults
+        (settings/autopilot.py: server_defaults)."""
+        return autopilot.server_defaults(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _coherent(self) -> Settings:

@@ -41,21 +41,29 @@ class Platform(StrEnum):
 
 @dataclass(frozen=True)
 class CreatedGke:
-    """platform gke: a private GKE Standard cluster, its VPC and private services access, all
-    created by this project in `project_id`."""
+    """platform gke: a private GKE cluster (Standard with its node pool, or Autopilot), its VPC
+    and private services access, all created by this project in `project_id`."""
 
     cluster: ClusterSettings
     network: NetworkSettings
     project: str  # the cluster's project: project_id
-    location: str  # cluster.location, default <region>-b
+    location: str  # cluster.location, default <region>-b (Standard) or the region (Autopilot)
 
     platform: ClassVar[Platform] = Platform.GKE
     is_gke: ClassVar[bool] = True
     # The VPC, the cluster and its firewall rules are this project's (teardown deletes them).
     owns_network: ClassVar[bool] = True
-    autopilot: ClassVar[bool] = False
     # infra/ creates the private zones that send googleapis.com and gstatic.com to the VIP.
     google_apis: ClassVar[GoogleApisRoute] = GoogleApisRoute.PRIVATE_CREATE
+
+    @property
+    def autopilot(self) -> bool:
+        return self.cluster.autopilot
+
+    @property
+    def dns_endpoint(self) -> bool:
+        """kubectl reaches the control plane through its DNS-based endpoint."""
+        return not self.network.peering
 
     @property
     def pods_cidr(self) -> str:
@@ -94,6 +102,9 @@ class ExistingGke:
     @property
     def autopilot(self) -> bool:
         return self.existing.autopilot
+
+    # The team's cluster: its control plane is reached the way its team set up.
+    dns_endpoint: ClassVar[bool] = False
 
     @property
     def google_apis(self) -> GoogleApisRoute:
@@ -146,7 +157,14 @@ def target_of(s: Settings) -> Target:
         return external
     if existing is not None:
         return existing
-    location = s.cluster.location or f"{s.region}-b"
+    if s.cluster.autopilot:
+        if s.cluster.location and s.cluster.location != s.region:
+            raise ValueError(
+                f"cluster.location {s.cluster.location!r}: an Autopilot cluster is regional; "
+                f"remove it or set the region {s.region!r}"
+            )
+        _check_autopilot(s)
+    location = s.cluster.location or (s.region if s.cluster.autopilot else f"{s.region}-b")
     return CreatedGke(cluster=s.cluster, network=s.network, project=s.project_id, location=location)
 
 
@@ -198,9 +216,16 @@ def _existing(s: Settings) -> ExistingGke | None:
             "of its zones (the database and the bucket are in the region)"
         )
     if existing.autopilot:
-        found = autopilot.problems(s.server.resources, dict(s.server.node_selector))
-        if found:
-            raise ValueError(
-                "server.resources, server.node_selector: on Autopilot, " + "; ".join(found)
-            )
+        _check_autopilot(s)
     return ExistingGke(existing=existing, project=existing.project or s.project_id)
+
+
+def _check_autopilot(s: Settings) -> None:
+    found = autopilot.problems(
+        s.server.resources, dict(s.server.node_selector), s.garbage_collection.resources
+    )
+    if found:
+        raise ValueError(
+            "server.resources, server.node_selector, garbage_collection.resources: on "
+            "Autopilot, " + "; ".join(found)
+        )

@@ -64,6 +64,12 @@ def autopilot_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def gkeautopilot_settings() -> Settings:
+    """platform gke, cluster.mode autopilot (tests/configs/gkeautopilot.yaml)."""
+    return fixture_settings("gkeautopilot")
+
+
+@pytest.fixture(scope="session")
 def e2e_settings() -> Settings:
     """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
     return fixture_settings("e2e")

@@ -1,9 +1,14 @@
-"""GKE that this project creates: its VPC, private cluster and node pool, Workload Identity."""
+"""GKE that this project creates: its VPC, its private cluster (Standard with a node pool, or
+Autopilot), Workload Identity."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
+from infra.cluster_autopilot import AutopilotCluster
+from infra.cluster_common import ControlPlane, Exclusion, Maintenance
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.network import Network
@@ -15,7 +20,7 @@ from settings.contract import PRIVATE_GOOGLE_APIS_IPS
 
 
 class CreatedGkePlatform(GkePlatform[CreatedGke]):
-    """A private GKE Standard cluster in a VPC of its own; no key anywhere."""
+    """A private GKE cluster (Standard or Autopilot) in a VPC of its own; no key anywhere."""
 
     apis = GKE_APIS
 
@@ -60,31 +65,51 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
         )
         registry.grant_reader(nodes.member, id="node-reader")
         cluster, network = target.cluster, target.network
-        self.cluster = GkeCluster(
-            self.stack,
-            "gke",
-            name=names.cluster,
-            node_pool_name=names.node_pool,
-            location=target.location,
-            project_id=s.project_id,
-            network_id=self.network.network_id,
-            subnet_id=self.network.subnet_id,
-            pods_range_name=self.network.pods_range_name,
-            services_range_name=self.network.services_range_name,
-            master_cidr=network.master_cidr,
-            master_authorized_cidrs=network.master_authorized_cidrs,
-            allow_google_cloud_ips=network.control_plane_google_cloud_access,
-            node_service_account=nodes.email,
-            release_channel=cluster.release_channel.value,
-            machine_type=cluster.machine_type,
-            min_nodes=cluster.min_nodes,
-            max_nodes=cluster.max_nodes,
-            disk_size_gb=cluster.disk_size_gb,
-            spot=cluster.spot,
-            deletion_protection=cluster.deletion_protection,
-            labels=s.common_labels,
-            depends_on=[apis["container"], apis["binaryauthorization"], nodes.node_role],
-        )
+        window = cluster.maintenance.window(s.region)
+        common: dict[str, Any] = {
+            "name": names.cluster,
+            "location": target.location,
+            "project_id": s.project_id,
+            "network_id": self.network.network_id,
+            "subnet_id": self.network.subnet_id,
+            "pods_range_name": self.network.pods_range_name,
+            "services_range_name": self.network.services_range_name,
+            "node_service_account": nodes.email,
+            "control_plane": ControlPlane(
+                dns_endpoint=not network.peering,
+                master_cidr=network.master_cidr if network.peering else None,
+                master_authorized_cidrs=network.master_authorized_cidrs,
+                allow_google_cloud_ips=network.control_plane_google_cloud_access,
+            ),
+            "maintenance": Maintenance(
+                start_time=window.start_time,
+                end_time=window.end_time,
+                recurrence=window.recurrence,
+                exclusions=[
+                    Exclusion(name=e.name, start=e.start, end=e.end, scope=e.scope.value)
+                    for e in cluster.maintenance.exclusions
+                ],
+            ),
+            "release_channel": cluster.release_channel.value,
+            "deletion_protection": cluster.deletion_protection,
+            "labels": s.common_labels,
+            "depends_on": [apis["container"], apis["binaryauthorization"], nodes.node_role],
+        }
+        self.cluster: GkeCluster | AutopilotCluster
+        if target.autopilot:
+            self.cluster = AutopilotCluster(self.stack, "gke", **common)
+        else:
+            self.cluster = GkeCluster(
+                self.stack,
+                "gke",
+                node_pool_name=names.node_pool,
+                machine_type=cluster.machine_type,
+                min_nodes=cluster.min_nodes,
+                max_nodes=cluster.max_nodes,
+                disk_size_gb=cluster.disk_size_gb,
+                spot=cluster.spot,
+                **common,
+            )
         return self.bind_workload_identity(
             workload, pool_project_number=self.project.number, cluster=self.cluster.cluster
         )

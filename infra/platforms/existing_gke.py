@@ -58,10 +58,6 @@ class ExistingGkePlatform(GkePlatform[ExistingGke]):
 
     def connect_workload(self, *, workload: ServiceAccount, registry: ImageRepository) -> PodReader:
         s, apis, target = self.settings, self.required, self.target
-        if target.existing.node_service_account:
-            registry.grant_reader(
-                f"serviceAccount:{target.existing.node_service_account}", id="node-reader"
-            )
         # The Workload Identity pool is numbered by the cluster's project.
         number = self.project.number
         if target.project != s.project_id:
@@ -72,8 +68,21 @@ class ExistingGkePlatform(GkePlatform[ExistingGke]):
                 claims=s.project_number_claims(target.project),
                 depends_on=[apis["cloudresourcemanager"]],
             ).number
+        # The nodes pull the image as their service account: the configured one, else the one
+        # the cluster runs its nodes as (in secure-by-default organizations the Compute Engine
+        # default account has no roles, so it needs the grant too).
+        nodes = target.existing.node_service_account or self.lookup.node_service_account(number)
+        registry.grant_reader(f"serviceAccount:{nodes}", id="node-reader")
         return self.bind_workload_identity(
             workload, pool_project_number=number, cluster=self.lookup.cluster
+        )
+
+    def add_outputs(self) -> None:
+        super().add_outputs()
+        self.output(
+            "cluster_dns",
+            self.lookup.dns_provider,
+            "The DNS the cluster's pods use (the NetworkPolicy allows each kind)",
         )
 
     @property

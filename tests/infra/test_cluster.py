@@ -30,6 +30,42 @@ def test_gke_cluster_hardening(gke: Doc, gke_settings: Settings) -> None:
     assert "node_pool" not in c  # the pool is its own resource
 
 
+def test_peering_control_plane_keeps_the_earlier_output(gke: Doc) -> None:
+    """tests/configs/gke.yaml says control_plane: peering: no DNS endpoint block, the public
+    endpoint as before."""
+    c = one(gke, "google_container_cluster")
+    assert "control_plane_endpoints_config" not in c
+    assert c["private_cluster_config"]["enable_private_endpoint"] is False
+
+
+def test_dns_control_plane_by_default(e2e_settings: Settings, tf_synth: Synth) -> None:
+    """The default: the DNS-based endpoint, IAM-authorized, open to user traffic; no public IP
+    endpoint; no peering range (so a new cluster's private endpoint is Private Service
+    Connect, and an upgraded one keeps its computed range: no replacement)."""
+    assert e2e_settings.network.control_plane.value == "dns"
+    c = one(tf_synth(e2e_settings), "google_container_cluster")
+    assert c["control_plane_endpoints_config"] == {
+        "dns_endpoint_config": {"allow_external_traffic": True}
+    }
+    assert c["private_cluster_config"] == {
+        "enable_private_endpoint": True,
+        "enable_private_nodes": True,
+    }
+    assert c["master_authorized_networks_config"] == {"gcp_public_cidrs_access_enabled": False}
+
+
+def test_maintenance_window_weekend_nights_in_the_region(gke: Doc, gke_settings: Settings) -> None:
+    """us-central1 (UTC-6): Saturday and Sunday 00:00-06:00 local is 06:00-12:00 UTC; 12
+    hours a week, above GKE's 48 hours in 32 days."""
+    assert gke_settings.region == "us-central1"
+    window = one(gke, "google_container_cluster")["maintenance_policy"]["recurring_window"]
+    assert window == {
+        "recurrence": "FREQ=WEEKLY;BYDAY=SA,SU",
+        "start_time": "2026-01-10T06:00:00Z",  # a Saturday
+        "end_time": "2026-01-10T12:00:00Z",
+    }
+
+
 def test_control_plane_reachable_only_from_authorized_networks(
     tf_synth: Synth, gke: Doc, gke_settings: Settings
 ) -> None:
@@ -145,3 +181,43 @@ def test_the_workload_may_only_list_backend_services(
         if v["account_id"] == gke_settings.names.workload_sa_id
     ]
     assert [g["member"] for g in grants] == [f"${{google_service_account.{workload[0]}.member}}"]
+
+
+# --- Autopilot (cluster.mode autopilot) ----------------------------------------------------------
+
+
+def test_created_autopilot_cluster(tf_synth: Synth, gkeautopilot_settings: Settings) -> None:
+    doc = tf_synth(gkeautopilot_settings)
+    c = one(doc, "google_container_cluster")
+    assert c["enable_autopilot"] is True
+    assert c["location"] == gkeautopilot_settings.region  # Autopilot is regional
+    assert "google_container_node_pool" not in doc["resource"]
+    for standard_only in ("node_config", "remove_default_node_pool", "network_policy"):
+        assert standard_only not in c  # the provider refuses them with enable_autopilot
+    (key,) = [
+        k
+        for k, a in res(doc, "google_service_account").items()
+        if a["account_id"] == gkeautopilot_settings.names.node_sa_id
+    ]
+    email = f"${{google_service_account.{key}.email}}"
+    defaults = c["cluster_autoscaling"]["auto_provisioning_defaults"]
+    assert defaults["service_account"] == email
+    assert defaults["oauth_scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
+    readers = [
+        g["member"]
+        for g in res(doc, "google_artifact_registry_repository_iam_member").values()
+        if g["role"] == "roles/artifactregistry.reader"
+    ]
+    assert f"${{google_service_account.{key}.member}}" in readers
+    assert c["private_cluster_config"]["enable_private_nodes"] is True
+    assert c["control_plane_endpoints_config"]["dns_endpoint_config"] == {
+        "allow_external_traffic": True
+    }
+    assert c["workload_identity_config"] == {
+        "workload_pool": f"{gkeautopilot_settings.project_id}.svc.id.goog"
+    }
+    assert c["secret_manager_config"] == {"enabled": True}
+    assert c["monitoring_config"]["managed_prometheus"] == {"enabled": True}
+    assert c["release_channel"] == {"channel": "REGULAR"}
+    (exclusion,) = c["maintenance_policy"]["maintenance_exclusion"]
+    assert exclusion["exclusion_options"] == {"scope": "NO_MINOR_UPGRADES"}

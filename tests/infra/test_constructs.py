@@ -89,7 +89,6 @@ def test_cluster_refuses_tiny_machines(stack: Any) -> None:
             subnet_id="s",
             pods_range_name="pods",
             services_range_name="services",
-            master_cidr="172.16.0.0/28",
             node_service_account="n@p-123456.iam.gserviceaccount.com",
             machine_type="e2-micro",
         )

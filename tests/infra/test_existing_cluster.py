@@ -77,6 +77,8 @@ def test_the_cluster_is_checked_at_plan_time_with_the_fix(
         "ADVANCED_DATAPATH": "--enable-network-policy",
         "self.enable_autopilot == false": "existing_cluster.autopilot",
         "shared-vpc": "existing_cluster.network",
+        "self.master_version": "--master --cluster-version=1.29",
+        "GKE_METADATA": "--workload-metadata=GKE_METADATA",
     }
     for needle, fix in expected.items():
         (message,) = [m for c, m in checks.items() if needle in c]
@@ -89,6 +91,28 @@ def test_an_autopilot_cluster_needs_no_network_policy_check(auto: Doc) -> None:
     conditions = [c["condition"] for c in cluster["lifecycle"]["postcondition"]]
     assert "${self.enable_autopilot == true}" in conditions
     assert not [c for c in conditions if "ADVANCED_DATAPATH" in c]  # always Dataplane V2
+    assert not [c for c in conditions if "GKE_METADATA" in c]  # always the metadata server
+    assert [c for c in conditions if "self.master_version" in c]  # native sidecars: 1.29+
+
+
+def test_autopilot_nodes_read_from_the_cluster_may_pull_the_image(auto: Doc) -> None:
+    """No node_service_account in the config: the account Autopilot's nodes run as is read
+    from the cluster ("default": the Compute Engine default account) and granted read."""
+    (reader,) = [
+        g["member"]
+        for g in _res(auto, "google_artifact_registry_repository_iam_member").values()
+        if g["role"] == "roles/artifactregistry.reader"
+    ]
+    assert reader.startswith("serviceAccount:${")
+    assert "cluster_autoscaling[0].auto_provisioning_defaults[0].service_account" in reader
+    assert "-compute@developer.gserviceaccount.com" in reader  # what "default" stands for
+
+
+def test_the_clusters_dns_provider_is_reported(auto: Doc, shared: Doc) -> None:
+    assert "NodeLocal DNSCache (169.254.20.10)" in auto["output"]["cluster_dns"]["value"]
+    value = shared["output"]["cluster_dns"]["value"]
+    assert "dns_config[0].cluster_dns" in value
+    assert "dns_cache_config[0].enabled" in value
 
 
 def test_a_shared_vpcs_existing_range_is_checked_not_created(

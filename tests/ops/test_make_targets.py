@@ -36,6 +36,7 @@ def test_credentials_and_context_name_the_teams_cluster(shared_settings: Setting
     ).stdout.replace("\\\n", " ")
     flat = " ".join(out.split())
     assert "get-credentials platform-gke --location=europe-west3 --project=acme-ml-svc" in flat
+    assert "--dns-endpoint" not in flat  # the team's cluster: reached the way it always was
     target = shared_settings.target
     assert isinstance(target, ExistingGke)
     context = target.kube_context(shared_settings.names.cluster)
@@ -66,7 +67,8 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
         f"_REPOSITORY={n.registry_repository}"
     ) in out["image"]
     assert (
-        f"get-credentials {n.cluster} --location={target.location} --project={s.project_id}"
+        f"get-credentials {n.cluster} --location={target.location} --project={s.project_id} "
+        "--dns-endpoint"  # network.control_plane dns, the default
     ) in out["credentials"]
     assert f"kubectl --context {context} apply -f dist/stg" in out["apply"]
     assert (

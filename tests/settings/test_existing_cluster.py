@@ -63,10 +63,10 @@ def test_autopilot_warns_about_limits_it_lowers(autopilot_settings: Settings) ->
     )
 
 
-@pytest.mark.parametrize("env", ["shared", "autopilot"])
+@pytest.mark.parametrize("env", ["shared", "autopilot", "gkeautopilot"])
 def test_the_example_configs_are_valid(env: str) -> None:
     settings = load_settings(env, folder=EXAMPLES)
-    assert settings.existing_cluster is not None
+    assert settings.existing_cluster is not None or settings.cluster.autopilot
     assert not [n for n in advice(settings) if "state_bucket" not in n]
 
 
