@@ -42,7 +42,7 @@ FREE: dict[str, str] = {
     "google_artifact_registry_repository_iam_member": _IAM,
     "google_compute_network": "a VPC network: no charge (its traffic is billed as data transfer)",
     "google_compute_subnetwork": "no charge; its flow logs are in the Logging line",
-    "google_compute_router": "Cloud Router: no charge without BGP sessions (Cloud NAT is priced on its own)",
+    "google_compute_router": "Cloud Router: no charge (Cloud NAT is priced on its own)",
     "google_compute_ssl_policy": "an SSL policy: no charge",
     "google_compute_firewall": "a firewall rule: no charge (Firewall Rules Logging is usage)",
     "google_dns_record_set": "records are part of their zone's price; queries are usage",

@@ -23,6 +23,7 @@ from ops.cost.manifests import (
     short_lived,
 )
 from ops.cost.model import Context, Line
+from ops.cost.prices import Price
 
 DEFAULT_ZONES_OF_A_REGION = 3
 DEFAULT_BOOT_DISK = (100, "pd-balanced")
@@ -89,7 +90,8 @@ def _nodes(ctx: Context, label: str, config: dict, count: tuple[int, int]) -> No
     shape = machine_shape(machine)
     if shape.shared_core:
         hourly = ctx.price(f"compute.{machine}.hour")
-        per_node, used = hourly.value * ctx.prices.hours, (hourly,)
+        per_node = hourly.value * ctx.prices.hours
+        used: tuple[Price, ...] = (hourly,)
     else:
         cpu = ctx.price(f"compute.{shape.family}.vcpu_hour")
         ram = ctx.price(f"compute.{shape.family}.gib_hour")

@@ -25,7 +25,7 @@ class Line:
 
     @property
     def unconfirmed(self) -> bool:
-        return any(p.status != "google" for p in self.prices)
+        return any(p.status not in ("google", "catalog") for p in self.prices)
 
 
 @dataclass

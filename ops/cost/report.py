@@ -54,7 +54,7 @@ def footnotes(estimate: Estimate) -> list[str]:
         "",
         f"USD list prices of ops/cost/prices.json (as of {estimate.as_of}; 730 hours a month; "
         "no discounts, taxes or free-tier credits other than the lines shown).",
-        f"{MARK} price not confirmed on Google's pricing page (prices.json says where it comes from).",
+        f"{MARK} price not confirmed on Google's pricing page (prices.json: status, source).",
     ]
     if estimate.fallbacks:
         out.append(

@@ -18,6 +18,7 @@ from decimal import Decimal
 from ops.cost.machines import sql_shape
 from ops.cost.manifests import forwarding_rules, scrape_endpoints
 from ops.cost.model import Context, Line
+from ops.cost.prices import Price
 
 _REF = re.compile(r"^\$\{(?P<type>[a-z0-9_]+)\.(?P<name>[^.}]+)\.")
 ZERO = Decimal(0)
@@ -38,7 +39,8 @@ def sql_instance(ctx: Context, name: str, r: dict) -> None:
     shape = sql_shape(tier)
     if shape.shared_core:
         hourly = ctx.price(f"sql.{tier}.hour")
-        compute, used = hourly.value * ctx.prices.hours * copies, (hourly,)
+        compute = hourly.value * ctx.prices.hours * copies
+        used: tuple[Price, ...] = (hourly,)
     else:
         key = "enterprise_plus" if edition == "ENTERPRISE_PLUS" else "enterprise"
         cpu, ram = ctx.price(f"sql.{key}.vcpu_hour"), ctx.price(f"sql.{key}.gib_hour")
@@ -196,7 +198,8 @@ def secret_versions(ctx: Context, name: str, r: dict) -> None:
             figure,
             figure,
             (p, access),
-            usage=f"plus ${access.value} per 10,000 accesses (6 versions and 10,000 accesses free per billing account)",
+            usage=f"plus ${access.value} per 10,000 accesses "
+            "(6 versions and 10,000 accesses free per billing account)",
         )
     )
 
@@ -280,10 +283,8 @@ def monitoring_usage(ctx: Context) -> None:
     logs = ctx.price("logging.gib")
     vended = ctx.price("logging.vended_gib")
     flow = any(
-        (
-            s.get("log_config")
-            for s in (ctx.terraform["resource"].get("google_compute_subnetwork") or {}).values()
-        )
+        s.get("log_config")
+        for s in (ctx.terraform["resource"].get("google_compute_subnetwork") or {}).values()
     )
     ctx.add(
         Line(
