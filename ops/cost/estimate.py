@@ -55,7 +55,7 @@ FREE: dict[str, str] = {
     "google_project_iam_custom_role": "a custom role: no charge",
     "google_project_iam_member": _IAM,
     "google_project_service": "enabling an API: no charge",
-    "google_secret_manager_secret": "billed per version (google_secret_manager_secret_version)",
+    "google_secret_manager_secret": "billed per version",  # pragma: allowlist secret
     "google_secret_manager_secret_iam_member": _IAM,
     "google_service_account": "service accounts: no charge",
     "google_service_account_iam_member": _IAM,
@@ -63,7 +63,7 @@ FREE: dict[str, str] = {
     "google_sql_database": "a database inside the instance: billed with the instance",
     "google_sql_user": "a user inside the instance: billed with the instance",
     "google_storage_bucket_iam_member": _IAM,
-    "random_password": "generated locally by Terraform",
+    "random_password": "generated locally by Terraform",  # pragma: allowlist secret
     "terraform_data": "Terraform's own bookkeeping",
     "data.google_project": "a lookup",
     "data.google_project_ancestry": "a lookup",

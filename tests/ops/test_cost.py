@@ -249,3 +249,12 @@ def test_cli_prints_each_table_and_the_difference(
     monkeypatch.setattr("sys.argv", ["cost", "prod"])
     with pytest.raises(ConfigError, match="environment 'prod' has no config file: choose from"):
         main()
+
+
+def test_readme_states_the_default_environments_current_figure() -> None:
+    from ops.cost.model import money
+    from settings import REPO_ROOT
+
+    e = estimate_environment("dev")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"**{money(e.low)} .. {money(e.high)} a month**" in readme
