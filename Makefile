@@ -177,7 +177,7 @@ format: install-test ## Format the project's Python code.
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
-.PHONY: docs refresh-gcp-lists names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
+.PHONY: docs refresh-gcp-lists cost refresh-prices names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
 	port-forward train destroy destroy-infra local-oidc edge-ready
 
 # The values the targets below use (ops/makevars.py), read in one Python start on first
@@ -221,6 +221,12 @@ refresh-gcp-lists: install ## Rewrite settings/data/gcp_locations.json from gclo
 
 docs: install ## Regenerate docs/configuration.md from the settings model.
 	$(PY) -m ops.reference
+
+cost: install ## Monthly estimate of every environment from its committed outputs (ENVS="dev prod": those two and the difference).
+	@$(PY) -m ops.cost $(ENVS)
+
+refresh-prices: install ## Rebuild ops/cost/prices.json from the Cloud Billing Catalog API (CLOUD_BILLING_API_KEY or gcloud login).
+	$(PY) -m ops.cost.refresh
 
 names: settings-ok ## Print every name the environment's config derives (DEPLOY_ENV=local for local).
 	@$(PY) -c 'from settings import load_settings; import dataclasses, json; print(json.dumps(dataclasses.asdict(load_settings().names), indent=2))'
