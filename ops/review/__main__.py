@@ -38,8 +38,9 @@ def review(repo: Path, base: str | None, *, run_checkov: bool = True) -> Review:
         base=base,
         base_commit=commit,
         acks=new_acknowledgements(commit, repo),
-        checkov=checkov.binary(repo) if run_checkov else None,
+        checkov=checkov.binary(repo),
         checkov_config=repo / ".checkov.yaml",
+        run_checkov=run_checkov,
     )
 
 

@@ -46,11 +46,27 @@ def compare(
                     folder.mkdir(parents=True)
                     (folder / "cdk.tf.json").write_text(json.dumps(doc), encoding="utf-8")
         failed = _failed(checkov, config, root) if any(root.iterdir()) else {}
+    types = {
+        name: rtype
+        for sides in stacks.values()
+        for doc in sides
+        for rtype, by_name in ((doc or {}).get("resource") or {}).items()
+        for name in by_name
+    }
+    failed = {where: {_addressed(f, types) for f in findings} for where, findings in failed.items()}
     out = {}
     for env in stacks:
         old, new = failed.get(("old", env), set()), failed.get(("new", env), set())
         out[env] = (sorted(new - old, key=_order), sorted(old - new, key=_order))
     return out
+
+
+def _addressed(finding: Finding, types: dict[str, str]) -> Finding:
+    """checkov names a cdktf JSON resource `resource.<name>`: give it its Terraform address."""
+    name = finding.resource.removeprefix("resource.")
+    if name != finding.resource and name in types:
+        return Finding(finding.check, f"{types[name]}.{name}", finding.title)
+    return finding
 
 
 def _order(f: Finding) -> tuple[str, str]:

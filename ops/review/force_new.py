@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ _INDEX = re.compile(r"\[\d+\]")
 @dataclass(frozen=True)
 class Rule:
     force_new: tuple[str, ...]
+    blocks: frozenset[str]  # the force_new entries that are nested blocks
     conditional: tuple[tuple[str, str], ...]  # (path, when)
     docs: str
 
@@ -36,6 +38,7 @@ def rules() -> dict[str, Rule]:
     return {
         rtype: Rule(
             force_new=tuple(entry["force_new"]),
+            blocks=frozenset(entry.get("blocks", ())),
             conditional=tuple(sorted(entry.get("conditional", {}).items())),
             docs=entry["docs"],
         )
@@ -52,19 +55,29 @@ def schema_path(path: str) -> str:
 
 
 def _covers(entry: str, path: str) -> bool:
+    """Conditional entries: the argument itself or anything inside it."""
     return path == entry or path.startswith(entry + ".")
 
 
-def forces_replacement(rtype: str, path: str) -> tuple[bool, str | None]:
+def forces_replacement(
+    rtype: str, path: str, *, block_count_changed: Callable[[str], bool] = lambda _: False
+) -> tuple[bool, str | None]:
     """(always, when): always is True when changing `path` replaces a `rtype`; otherwise
     `when` names the case in which it does (a conditional entry), or is None.
 
+    A ForceNew nested block replaces only when the block itself is added or removed (the SDK
+    puts ForceNew on the block's element count); a change inside it follows the inner
+    argument's own entry. block_count_changed(entry) says whether that happened.
     Raises KeyError for a type the table does not know.
     """
     rule = rules()[rtype]
     bare = schema_path(path)
-    if any(_covers(entry, bare) for entry in rule.force_new):
-        return True, None
+    for entry in rule.force_new:
+        if bare == entry or (
+            bare.startswith(entry + ".")
+            and (entry not in rule.blocks or block_count_changed(entry))
+        ):
+            return True, None
     for entry, when in rule.conditional:
         if _covers(entry, bare):
             return False, when

@@ -23,6 +23,7 @@ class Grant:
     role: str
     target: str  # what the role is on: `project my-project`, `bucket <ref>`
     address: str
+    condition: str | None = None  # the IAM condition's title, when the grant has one
     authoritative: bool = False  # an _iam_binding: every other member of the role loses it
 
 
@@ -59,18 +60,17 @@ def grants(changes: list[Resource]) -> list[Grant]:
         new = change.config if change.action != "delete" else None
         before = _pairs(change.type, old)
         after = _pairs(change.type, new)
-        for member, role, target in sorted(after - before):
-            out.append(Grant(True, member, role, target, change.address, binding))
-        for member, role, target in sorted(before - after):
-            out.append(Grant(False, member, role, target, change.address, binding))
+        for member, role, target, cond in sorted(after - before, key=str):
+            out.append(Grant(True, member, role, target, change.address, cond, binding))
+        for member, role, target, cond in sorted(before - after, key=str):
+            out.append(Grant(False, member, role, target, change.address, cond, binding))
     return out
 
 
-def _pairs(rtype: str, config: dict[str, Any] | None) -> set[tuple[str, str, str]]:
+def _pairs(rtype: str, config: dict[str, Any] | None) -> set[tuple[str, str, str, str | None]]:
     if not config:
         return set()
-    role = str(config.get("role", "(policy)"))
+    role = reference_name(config.get("role", "(policy)"))
     condition = config.get("condition")
-    if isinstance(condition, dict) and condition.get("title"):
-        role += f" if {condition['title']}"
-    return {(reference_name(m), role, _target(rtype, config)) for m in _members(config)}
+    title = str(condition.get("title")) if isinstance(condition, dict) else None
+    return {(reference_name(m), role, _target(rtype, config), title) for m in _members(config)}

@@ -171,7 +171,7 @@ def _selector(sel: dict[str, Any] | None) -> str:
         return "all"
     labels = [f"{k}={v}" for k, v in sorted((sel.get("matchLabels") or {}).items())]
     labels += [
-        f"{e.get('key')} {e.get('operator')} {e.get('values', '')}"
+        f"{e.get('key')} {str(e.get('operator')).lower()} ({', '.join(e.get('values') or [])})"
         for e in sel.get("matchExpressions") or []
     ]
     return ",".join(labels) or "all"

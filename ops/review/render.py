@@ -8,6 +8,7 @@ RBAC and edge call-outs; checkov findings. Values are shortened to stay readable
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from ops.review.acknowledge import ACK_FILE
@@ -16,6 +17,7 @@ from ops.review.terraform import MISSING, Attr, Resource
 
 MAX_VALUE = 60
 MAX_ATTRS = 6
+MAX_LISTED = 15  # more plain additions or removals than this are counted by type
 
 
 def value(v: Any) -> str:
@@ -141,15 +143,29 @@ def _terraform(env: EnvReview) -> list[str]:
     ]
     order = {"replace": 0, "delete": 1, "create": 2, "update": 3}
     grants_at = {g.address for g in env.grants}
-    for r in sorted(tf, key=lambda r: (r.data is None, order[r.action], r.address)):
-        if r.address in grants_at and r.action in ("create", "delete"):
-            continue  # shown as a grant or a revocation below
-        lines.append(_resource(r))
+    shown = [
+        r
+        for r in sorted(tf, key=lambda r: (r.data is None, order[r.action], r.address))
+        if not (r.address in grants_at and r.action in ("create", "delete"))
+    ]  # grants and revocations are listed below
+    plain = [r for r in shown if r.action in ("create", "delete") and not r.data]
+    if len(plain) > MAX_LISTED:  # a whole environment added or removed: counted by type
+        shown = [r for r in shown if r not in plain]
+        for action in ("delete", "create"):
+            types = Counter(r.type for r in plain if r.action == action)
+            if types:
+                word = "removed" if action == "delete" else "added"
+                counted = ", ".join(f"{n} `{t}`" for t, n in sorted(types.items()))
+                shown_line = f"- {word}: {counted}"
+                lines.append(shown_line if action == "create" else f"- **removed**: {counted}")
+    lines += [_resource(r) for r in shown]
     if env.grants:
-        lines += ["", "**IAM**"]
+        lines += ["", "**IAM**"] if lines[-1] else ["**IAM**"]
         for g in env.grants:
             verb = "granted" if g.granted else "revoked"
-            note = " (authoritative binding: other members lose it)" if g.authoritative else ""
+            note = f" (condition: {g.condition})" if g.condition else ""
+            if g.authoritative:
+                note += " (authoritative binding: other members lose the role)"
             lines.append(f"- {verb} `{g.role}` to `{g.member}` on {g.target}{note}")
     return [*lines, ""]
 

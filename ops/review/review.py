@@ -67,6 +67,7 @@ def compare(
     acks: set[Ack],
     checkov: Path | None,
     checkov_config: Path,
+    run_checkov: bool = True,
 ) -> Review:
     envs = []
     for env in sorted(old.keys() | new.keys()):
@@ -81,7 +82,7 @@ def compare(
         Loss(e.env, r, by_address.get((e.env, r.address))) for e in envs for r in e.tf if r.data
     ]
     unknown = sorted({r.type for e in envs for r in e.tf if r.unknown_type})
-    note = _checkov(envs, checkov, checkov_config)
+    note = _checkov(envs, checkov, checkov_config) if run_checkov else None
     return Review(base, base_commit, envs, losses, note, unknown)
 
 

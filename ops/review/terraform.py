@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ops.review.force_new import forces_replacement, rules
+from ops.review.force_new import forces_replacement, rules, schema_path
 
 # Lost when destroyed: what holds the deployment's data, and the name of what is lost.
 DATA_BEARING = {
@@ -123,8 +123,21 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Resourc
             if attrs:
                 action = "replace" if any(a.replaces for a in attrs) else "update"
                 changes[key] = Resource(rtype, name, action, after[key], before[key], attrs)
-    _spread(changes, before, after)
+    _spread(changes, before, after, _defaults_changed(old, new))
     return list(changes.values())
+
+
+# Arguments a resource that leaves them unset takes from the provider block.
+PROVIDER_DEFAULTS = ("project", "region", "zone")
+
+
+def _defaults_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> set[str]:
+    def google(doc: dict[str, Any] | None) -> dict[str, Any]:
+        blocks = ((doc or {}).get("provider") or {}).get("google") or [{}]
+        return blocks[0] if isinstance(blocks, list) and blocks else {}
+
+    a, b = google(old), google(new)
+    return {key for key in PROVIDER_DEFAULTS if a.get(key) != b.get(key)}
 
 
 def _attrs(rtype: str, old: dict[str, Any], new: dict[str, Any]) -> list[Attr]:
@@ -136,15 +149,31 @@ def _attrs(rtype: str, old: dict[str, Any], new: dict[str, Any]) -> list[Attr]:
             continue
         attr = Attr(path, was, now)
         if rtype in rules() and not path.startswith(("lifecycle", "provisioner")):
-            attr.replaces, attr.when = forces_replacement(rtype, path)
+            attr.replaces, attr.when = forces_replacement(
+                rtype, path, block_count_changed=lambda e: _count(a, e) != _count(b, e)
+            )
         attrs.append(attr)
     return attrs
+
+
+def _count(flat: dict[str, Any], block: str) -> int:
+    """How many elements the nested block `block` (a schema path) has, anywhere in `flat`."""
+    found = set()
+    for path in flat:
+        parts = path.split(".")
+        for n in range(1, len(parts) + 1):
+            head = ".".join(parts[:n])
+            if schema_path(head) == block:
+                found.add(head)
+                break
+    return len(found)
 
 
 def _spread(
     changes: dict[tuple[str, str], Resource],
     before: dict[tuple[str, str], dict[str, Any]],
     after: dict[tuple[str, str], dict[str, Any]],
+    defaults_changed: set[str],
 ) -> None:
     """Replace what a force-new argument ties to a replaced resource's changing attribute."""
     grew = True
@@ -159,7 +188,9 @@ def _spread(
                     continue
                 for rtype, name, attr in REFERENCE.findall(str(value)):
                     target = (rtype, name)
-                    if target in replaced and _attribute_changes(changes[target], attr):
+                    if target in replaced and _attribute_changes(
+                        changes[target], attr, defaults_changed
+                    ):
                         change = changes.get(key) or Resource(
                             key[0], key[1], "update", config, before[key]
                         )
@@ -176,10 +207,13 @@ def _spread(
         changes[key] = changes.pop(key)  # keep address order after insertions
 
 
-def _attribute_changes(target: Resource, attr: str) -> bool:
+def _attribute_changes(target: Resource, attr: str, defaults_changed: set[str]) -> bool:
     """Whether `attr` of a replaced resource differs afterwards: a literal argument only
-    when its value changed, anything the provider computes (id, self_link) always."""
+    when its value changed, one taken from the provider block only when that one changed,
+    anything the provider computes (id, self_link, email) always."""
     new = target.config.get(attr, MISSING)
+    if new is MISSING and attr in PROVIDER_DEFAULTS:
+        return attr in defaults_changed
     if new is MISSING or isinstance(new, dict | list) or "${" in str(new):
         return True
     return (target.old_config or {}).get(attr, MISSING) != new
