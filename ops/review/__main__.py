@@ -30,12 +30,16 @@ from settings import REPO_ROOT
 
 
 def review(repo: Path, base: str | None, *, run_checkov: bool = True) -> Review:
-    base = base or default_base(repo)
+    if base:
+        label = base
+    else:
+        base = default_base(repo)
+        label = f"merge base with main, {base[:12]}"
     commit = resolve(base, repo)
     return compare(
         read_revision(commit, repo),
         read_worktree(repo),
-        base=base,
+        base=label,
         base_commit=commit,
         acks=new_acknowledgements(commit, repo),
         checkov=checkov.binary(repo),
