@@ -135,7 +135,15 @@ pytest_tier = scratch=$$(mktemp -d) && status=0 && \
 	  exit $$status
 
 ##@ Development
-.PHONY: snapshot-update lock lock-upgrade bench lint format
+.PHONY: snapshot-update lock lock-upgrade bench lint format review
+
+# What a change does to the committed artifacts of every environment, against BASE (a git ref;
+# default: the merge base with main). Fails when data-bearing resources would be destroyed or
+# replaced without an acknowledgement (docs/review.md). REVIEW_ARGS: e.g. --no-checkov.
+BASE ?=
+REVIEW_ARGS ?=
+review: install ## Summarize what this change does to every environment's artifacts (BASE=<git ref>).
+	@$(PY) -m ops.review $(if $(strip $(BASE)),--base "$(BASE)") $(REVIEW_ARGS)
 
 snapshot-update: install-test ## Rewrite snapshots after a deliberate change (review the diff!).
 	$(PY) -m pytest tests -m "not e2e" --snapshot-update

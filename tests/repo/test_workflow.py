@@ -122,7 +122,7 @@ def test_the_stale_check_fails_on_a_changed_manifest(
 
 @pytest.mark.integration
 def test_the_make_targets_it_calls_exist() -> None:
-    for target in ("synth-all", "test"):
+    for target in ("synth-all", "test", "review"):
         subprocess.run(
             ["make", "-n", "-o", "install", target],
             cwd=REPO_ROOT,
@@ -145,3 +145,23 @@ def test_uploads_what_synth_writes(steps: list[dict[str, Any]], default_settings
     assert f"{DIST.relative_to(REPO_ROOT)}/" in paths
     assert manifests_dir(default_settings) == DIST
     assert upload["with"]["if-no-files-found"] == "error"
+
+
+def test_the_review_summary_runs_against_the_base_and_gates_data_loss(
+    steps: list[dict[str, Any]],
+) -> None:
+    """make review after the fast tier (checkov is installed by then), even when a step before
+    it failed, against the pull request's base commit, into the job summary; its exit status
+    (unacknowledged data loss) fails the job. The checkout has the history the base needs."""
+    fast = _index(steps, lambda s: s.get("run", "").strip() == "make test-fast")
+    review = _index(steps, lambda s: s.get("run", "").startswith("make review "))
+    test = _index(steps, lambda s: s.get("run", "").strip() == "make test")
+    assert fast < review < test
+    step = steps[review]
+    assert step["if"] == "${{ !cancelled() }}"
+    assert "continue-on-error" not in step
+    assert step["env"]["BASE"] == "${{ github.event.pull_request.base.sha }}"
+    assert 'BASE="$BASE"' in step["run"]
+    assert "--summary-file $GITHUB_STEP_SUMMARY" in step["run"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
