@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterAddonsConfigHorizontalPodAutoscaling,
     ContainerClusterAddonsConfigHttpLoadBalancing,
     ContainerClusterBinaryAuthorization,
+    ContainerClusterGatewayApiConfig,
     ContainerClusterIpAllocationPolicy,
     ContainerClusterLoggingConfig,
     ContainerClusterMasterAuth,
@@ -68,6 +69,9 @@ class GkeCluster(Construct):
       spot: Spot VMs (cheaper, preemptible). Default: False.
       deletion_protection: refuse `destroy` of the cluster. Default: True.
       labels: GCP labels on the cluster and its nodes. Default: none.
+      gateway_api: install GKE's Gateway API (CHANNEL_STANDARD: Gateway, HTTPRoute v1), which
+        the Gateway edge needs (https://cloud.google.com/kubernetes-engine/docs/how-to/
+        deploying-gateways#enable-gateway). Default: False (the cluster's default: off).
       depends_on: resources to create first (the container API, the node role).
     Always on: private nodes, shielded nodes with secure boot, GKE metadata server, Secret
     Manager add-on, Binary Authorization (project policy), no legacy ABAC, no client
@@ -99,6 +103,7 @@ class GkeCluster(Construct):
         spot: bool = False,
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
+        gateway_api: bool = False,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -205,6 +210,11 @@ class GkeCluster(Construct):
                 managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(enabled=True),
             ),
             resource_labels=labels or None,
+            gateway_api_config=(
+                ContainerClusterGatewayApiConfig(channel="CHANNEL_STANDARD")
+                if gateway_api
+                else None
+            ),
             depends_on=list(depends_on) or None,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
+from infra.edges import EDGES
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.network import Network
 from infra.platforms.base import PodReader, Vpc
@@ -83,6 +84,7 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
             spot=cluster.spot,
             deletion_protection=cluster.deletion_protection,
             labels=s.common_labels,
+            gateway_api=EDGES[s.modes.edge].gateway_api,  # the Gateway edge needs it
             depends_on=[apis["container"], apis["binaryauthorization"], nodes.node_role],
         )
         return self.bind_workload_identity(
