@@ -323,9 +323,10 @@ destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, the load balancer's l
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	@# 1. The Ingress first: its finalizer waits until the controller removed the load balancer,
-	@#    which holds the static IP. 2. The rest: deleting the namespace waits for the NEGs.
-	$(if $(filter yes,$(call setting,HAS_INGRESS)),$(KUBECTL) delete -f $(OUTDIR)/30-ingress.k8s.yaml --ignore-not-found --wait --timeout=20m)
+	@# 1. The Ingress or the Gateway first: its finalizer waits until the controller removed the
+	@#    load balancer, which holds the static IP. 2. The rest: deleting the namespace waits for
+	@#    the NEGs.
+	$(if $(call setting,EDGE_CHART),$(KUBECTL) delete -f $(OUTDIR)/$(call setting,EDGE_CHART).k8s.yaml --ignore-not-found --wait --timeout=20m)
 	$(KUBECTL) delete -f $(OUTDIR) --ignore-not-found --wait --timeout=15m
 	$(MAKE) destroy-infra
 
@@ -333,7 +334,7 @@ destroy-infra: settings-ok $(CLI_STAMP) ## The Google Cloud side of destroy alon
 	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
-	@# 3. What the Ingress controller left behind (found by its naming). 4. Terraform, whose
+	@# 3. What the Ingress or Gateway controller left behind (found by its naming). 4. Terraform, whose
 	@#    peering step waits until Cloud SQL releases the private services connection.
 	$(PY) -m ops.teardown
 	cdktf destroy $(TF_STACK) $(CDKTF_ARGS)

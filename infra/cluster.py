@@ -55,6 +55,9 @@ class GkeCluster(Construct):
       spot: Spot VMs (cheaper, preemptible). Default: False.
       deletion_protection: refuse `destroy` of the cluster. Default: True.
       labels: GCP labels on the cluster and its nodes. Default: none.
+      gateway_api: install GKE's Gateway API (CHANNEL_STANDARD: Gateway, HTTPRoute v1), which
+        the Gateway edge needs (https://cloud.google.com/kubernetes-engine/docs/how-to/
+        deploying-gateways#enable-gateway). Default: False (the cluster's default: off).
       depends_on: resources to create first (the container API, the node role).
     Always on: private nodes, shielded nodes with secure boot, GKE metadata server, Secret
     Manager add-on, Binary Authorization (project policy), no legacy ABAC, no client
@@ -85,6 +88,7 @@ class GkeCluster(Construct):
         spot: bool = False,
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
+        gateway_api: bool = False,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -106,6 +110,7 @@ class GkeCluster(Construct):
             maintenance=maintenance,
             deletion_protection=deletion_protection,
             labels=labels,
+            gateway_api=gateway_api,
         )
         shielded = {"enable_secure_boot": True, "enable_integrity_monitoring": True}
 

@@ -45,6 +45,7 @@ class AutopilotCluster(Construct):
       release_channel: Default: "REGULAR".
       deletion_protection: refuse `destroy` of the cluster. Default: True.
       labels: GCP labels on the cluster. Default: none.
+      gateway_api: install GKE's Gateway API (the Gateway edge). Default: False.
       depends_on: resources to create first (the container API, the node role).
     """
 
@@ -66,6 +67,7 @@ class AutopilotCluster(Construct):
         release_channel: str = "REGULAR",
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
+        gateway_api: bool = False,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -99,6 +101,7 @@ class AutopilotCluster(Construct):
                 maintenance=maintenance,
                 deletion_protection=deletion_protection,
                 labels=dict(labels or {}),
+                gateway_api=gateway_api,
             ),
             depends_on=list(depends_on) or None,
         )

@@ -33,6 +33,7 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterBinaryAuthorization,
     ContainerClusterControlPlaneEndpointsConfig,
     ContainerClusterControlPlaneEndpointsConfigDnsEndpointConfig,
+    ContainerClusterGatewayApiConfig,
     ContainerClusterLoggingConfig,
     ContainerClusterMaintenancePolicy,
     ContainerClusterMaintenancePolicyMaintenanceExclusion,
@@ -170,8 +171,14 @@ def shared_kwargs(
     maintenance: Maintenance | None,
     deletion_protection: bool,
     labels: Mapping[str, str],
+    gateway_api: bool = False,
 ) -> dict[str, Any]:
-    """The ContainerCluster options both modes set the same way."""
+    """The ContainerCluster options both modes set the same way.
+
+    gateway_api: install GKE's Gateway API (CHANNEL_STANDARD: Gateway, HTTPRoute v1), which
+      the Gateway edge needs (https://cloud.google.com/kubernetes-engine/docs/how-to/
+      deploying-gateways#enable-gateway). Default: False (the cluster's default).
+    """
     return {
         **control_plane.cluster_kwargs(),
         "deletion_protection": deletion_protection,
@@ -205,4 +212,7 @@ def shared_kwargs(
         ),
         "maintenance_policy": maintenance.policy() if maintenance else None,
         "resource_labels": dict(labels) or None,
+        "gateway_api_config": ContainerClusterGatewayApiConfig(channel="CHANNEL_STANDARD")
+        if gateway_api
+        else None,
     }

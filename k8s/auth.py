@@ -13,7 +13,8 @@ charts never ask which mode they are in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from k8s.meta import HTTP_PORT_NAME
@@ -65,6 +66,8 @@ class IapIdentities:
     limits: RequestLimits
     project_id: str  # the cluster's: the Ingress's load balancer is built there
     service: str  # NAMESPACE/NAME of the Service the Ingress routes to
+    # What else the lookup needs to find the edge's backend service (KubeEdge.iap_lookup).
+    edge_lookup: Mapping[str, str] = field(default_factory=dict)
 
     def config(self) -> dict[str, str]:
         data = {
@@ -101,12 +104,13 @@ class IapIdentities:
             data[IAP_SERVICE_ENV] = self.service
             # The Ingress names the port by name (k8s/edges/ingress_chart.py).
             data[IAP_SERVICE_PORT_ENV] = HTTP_PORT_NAME
+            data.update(self.edge_lookup)
         if self.auth.in_cluster_user is not None:
             data[IAP_IN_CLUSTER_USER_ENV] = self.auth.in_cluster_user
         return data
 
 
-def auth_mode(settings: Settings) -> AuthMode:
+def auth_mode(settings: Settings, edge_lookup: Mapping[str, str] | None = None) -> AuthMode:
     if not settings.auth.enabled:
         return Anonymous()
     target, number = settings.target, settings.iap_project_number
@@ -123,4 +127,5 @@ def auth_mode(settings: Settings) -> AuthMode:
         limits=request_limits(settings.server),
         project_id=target.project,
         service=f"{settings.names.namespace}/{settings.names.service}",
+        edge_lookup=dict(edge_lookup or {}),
     )

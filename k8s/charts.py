@@ -75,7 +75,7 @@ def build(app: App, settings: Settings) -> list[Chart]:
         ),
         **login.config(),
         # Who is who inside MLflow (k8s/auth.py): nothing when IAP's admission is all there is.
-        **auth_mode(settings).config(),
+        **auth_mode(settings, edge.iap_lookup()).config(),
         # The team's own variables; the settings model refuses the names above (server_options).
         **server.extra_env,
     }

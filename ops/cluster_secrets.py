@@ -13,7 +13,9 @@ prints nothing unless every value was read, so a failed read never leaves an emp
   also `artifact-registry-pull`, an image pull secret for Artifact Registry, which accepts a key
   as the password of the user `_json_key`;
 * `ingress.oauth_client` set: `mlflow-server-iap-oauth` with `client_id` (from the config) and
-  `client_secret` (from the Secret Manager secret it names), which the BackendConfig names.
+  `client_secret` (from the Secret Manager secret it names), which the BackendConfig names; on
+  the Gateway edge the same Secret with the client secret under `key`, which the
+  GCPBackendPolicy's iap.oauth2ClientSecret names (the client ID is in the policy itself).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import base64
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import yaml
 
@@ -82,18 +84,30 @@ def secrets(settings: Settings, *, terraform: str = "terraform") -> list[dict[st
     target = settings.target
     if isinstance(target, ExternalCluster):
         objects += _local_secrets(settings, target, terraform=terraform)
-    # The Ingress's BackendConfig names the custom OAuth client's Secret.
-    client = settings.ingress.oauth_client if settings.modes.edge is Edge.INGRESS else None
-    if client is not None:
+    # The Ingress's BackendConfig or the Gateway's GCPBackendPolicy names the custom OAuth
+    # client's Secret, each with its own keys.
+    layout = OAUTH_SECRET_LAYOUT.get(settings.modes.edge)
+    client = settings.ingress.oauth_client if layout else None
+    if layout and client is not None:
         client_secret = _secret_manager(settings, client.secret, "the OAuth client secret")
         objects.append(
             _secret(
                 settings.names.iap_oauth_secret,
                 settings.names.namespace,
-                {"client_id": client.client_id, "client_secret": client_secret},
+                layout(client.client_id, client_secret),
             )
         )
     return objects
+
+
+# The Secret's keys, by the edge whose object names it. BackendConfig: client_id and
+# client_secret (https://cloud.google.com/iap/docs/enabling-gke-howto); GCPBackendPolicy: the
+# secret alone under `key`, the ID is the policy's clientID (https://cloud.google.com/
+# kubernetes-engine/docs/how-to/configure-gateway-resources#configure_iap).
+OAUTH_SECRET_LAYOUT: dict[Edge, Callable[[str, str], dict[str, str]]] = {
+    Edge.INGRESS: lambda client_id, secret: {"client_id": client_id, "client_secret": secret},
+    Edge.GATEWAY: lambda client_id, secret: {"key": secret},
+}
 
 
 def _local_secrets(

@@ -53,6 +53,50 @@ def ingress_kinds(settings: Settings) -> list[Kind]:
     return found
 
 
+def _fitted(budget: int, *fields: str) -> list[str]:
+    """Each field as a pattern: itself when all fit in `budget` characters, else any non-empty
+    prefix of it (GKE's Gateway controller shortens long names its own, undocumented way).
+    The fields are DNS labels (letters, digits, hyphens): nothing to escape."""
+    if sum(len(f) for f in fields) <= budget:
+        return list(fields)
+    out = []
+    for field in fields:
+        pattern = ""
+        for c in reversed(field[1:]):
+            pattern = f"(?:{c}{pattern})?"
+        out.append(field[0] + pattern)
+    return out
+
+
+def gateway_kinds(settings: Settings) -> list[Kind]:
+    """GKE's Gateway controller's resources: `gkegw1-<hash4>-<namespace>-<gateway>-<hash12>` for
+    the frontend (forwarding rules, target proxies, URL maps) and
+    `gkegw1-<hash4>-<namespace>-<service>-<port>-<hash12>` for backend services and health
+    checks (63 characters at most); the NEGs are the NEG controller's, named as for the Ingress
+    (`k8s1-...`). The certificate map, certificate and DNS authorization are Terraform's and go
+    with `terraform destroy`. On a VPC this project created, the controller's firewall rule
+    (`gkegw1-<hash4>-l7-<network>-global`) goes too."""
+    names, port = settings.names, settings.server.port
+    ns, gateway, service = names.namespace, names.service, names.service
+    ns_gw = _fitted(63 - 25, ns, gateway)
+    frontend = f"^gkegw1-[a-z0-9]{{4}}-{ns_gw[0]}-{ns_gw[1]}-[a-z0-9]{{12}}$"
+    ns_svc = _fitted(63 - 26 - len(str(port)), ns, service)
+    backend = f"^gkegw1-[a-z0-9]{{4}}-{ns_svc[0]}-{ns_svc[1]}-{port}-[a-z0-9]{{12}}$"
+    neg = f"^k8s1-[a-z0-9]{{8}}-{ns}-{service}-{port}-"
+    found = [
+        Kind("forwarding-rules", frontend, "global"),
+        Kind("target-https-proxies", frontend, "global"),
+        Kind("target-http-proxies", frontend, "global"),
+        Kind("url-maps", frontend, "global"),
+        Kind("backend-services", backend, "global"),
+        Kind("health-checks", backend, "global"),
+        Kind("network-endpoint-groups", neg, "zone"),
+    ]
+    if settings.target.owns_network:
+        found.append(Kind("firewall-rules", f"^gkegw1-[a-z0-9]{{4}}-l7-{names.network}-", "global"))
+    return found
+
+
 def no_kinds(settings: Settings) -> list[Kind]:
     """A LoadBalancer Service outside Google Cloud: no Google load balancer at all."""
     return []
@@ -60,6 +104,7 @@ def no_kinds(settings: Settings) -> list[Kind]:
 
 LEFTOVERS: dict[Edge, Callable[[Settings], list[Kind]]] = {
     Edge.INGRESS: ingress_kinds,
+    Edge.GATEWAY: gateway_kinds,
     Edge.LOAD_BALANCER: no_kinds,
 }
 

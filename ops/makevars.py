@@ -51,8 +51,13 @@ def values() -> dict[str, object]:
         "OIDC_ISSUER": (local.oidc_issuer or "") if local else "",
         "SERVICE_PORT": local.service_port if local else s.server.port,
         "PROTECTED": "yes" if protected else "no",
-        "HAS_INGRESS": "yes" if s.modes.edge is Edge.INGRESS else "no",
+        # The chart whose objects hold the load balancer (and so the static IP): `make destroy`
+        # deletes it first and waits for its controller. None on the LoadBalancer Service edge.
+        "EDGE_CHART": EDGE_CHARTS.get(s.modes.edge, ""),
     }
+
+
+EDGE_CHARTS = {Edge.INGRESS: "30-ingress", Edge.GATEWAY: "30-gateway"}
 
 
 def main() -> int:

@@ -48,7 +48,8 @@ MODEL_RULES = {
     "architecture or zone only); each section is refused on the other platforms; "
     "`cluster.location` must be the region or one of its zones; `auth.enabled` needs a GKE "
     "platform and the number of the cluster's project (`auth.project_number`, or "
-    "`project_number` when the cluster is in `project_id`); every derived name (below) "
+    "`project_number` when the cluster is in `project_id`); `ingress.api: gateway` needs a "
+    "GKE platform; every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the ranges must not overlap (`master_cidr` only with "
     "`control_plane: peering`, where it must be a /28); `private_services_cidr` must be /24 or "
@@ -93,6 +94,8 @@ MODEL_RULES = {
     "LocalSettings._federation_inputs": "`workload_identity_federation` needs `oidc_issuer`; "
     "`jwks_file`, when set, must be a JWKS of public keys only; both are refused with "
     "`service_account_key`.",
+    "IngressSettings._gateway_has_a_client": "`api: gateway` needs `oauth_client`: IAP on the "
+    "Gateway API takes only a custom OAuth client (GoogleCloudPlatform/gke-gateway-api#57).",
     "AuthSettings._complete": "when `enabled`: `admins` names at least one principal, and "
     "`port_forward_user` differs from `in_cluster_user`.",
 }

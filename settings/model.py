@@ -22,7 +22,7 @@ from settings.cluster import ClusterSettings
 from settings.database import DatabaseSettings
 from settings.existing_cluster import ExistingCluster
 from settings.garbage_collection import GarbageCollectionSettings
-from settings.ingress import IngressSettings
+from settings.ingress import IngressApi, IngressSettings
 from settings.local import LocalSettings
 from settings.modes import Modes, modes_of
 from settings.monitoring import MonitoringSettings
@@ -96,6 +96,11 @@ class Settings(Section):
         target = target_of(self)  # the platform's section present, the others absent
         if self.auth.enabled:
             self._check_auth(target)
+        if self.ingress.api is IngressApi.GATEWAY and not target.is_gke:
+            raise ValueError(
+                "ingress.api: gateway needs a GKE platform (GKE's Gateway controller builds the "
+                "load balancer); the local profile's edge is a LoadBalancer Service"
+            )
         loc = self.cluster.location
         if loc and loc != self.region and not re.fullmatch(re.escape(self.region) + r"-[a-z]", loc):
             raise ValueError(

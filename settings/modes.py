@@ -5,7 +5,9 @@ A mode is a way of doing one thing that varies between deployments. The cluster 
 axes are derived from the settings in `modes_of`, the one place each is chosen:
 
 * edge: how users reach the server: the GKE Ingress (an external Application Load Balancer with
-  a managed certificate and IAP) or, outside Google Cloud, a LoadBalancer Service;
+  a managed certificate and IAP), the Gateway API (`ingress.api: gateway`: the global external
+  Application Load Balancer, a Certificate Manager certificate, IAP) or, outside Google Cloud, a
+  LoadBalancer Service;
 * database connectivity: how the Auth Proxy reaches Cloud SQL: its private IP through private
   services access (VPC peering), or its public IP (no authorized networks, IAM only);
 * database authentication: how MLflow logs in: a password Terraform generates and Secret
@@ -33,6 +35,7 @@ class Edge(StrEnum):
     """How users reach the server."""
 
     INGRESS = "ingress"  # GKE Ingress: external Application Load Balancer, IAP, managed cert
+    GATEWAY = "gateway"  # Gateway API: global external Application Load Balancer, IAP, Cert Manager
     LOAD_BALANCER = "load-balancer"  # a LoadBalancer Service (docker-desktop: localhost)
 
 
@@ -67,8 +70,9 @@ def modes_of(settings: Settings) -> Modes:
     """Each axis' mode for `settings`: the one place a mode is chosen."""
     on_gke = settings.target.is_gke
     return Modes(
-        # Outside Google Cloud there is no Google load balancer: the Service is the edge.
-        edge=Edge.INGRESS if on_gke else Edge.LOAD_BALANCER,
+        # Outside Google Cloud there is no Google load balancer: the Service is the edge. On
+        # GKE, ingress.api says which API builds it (the settings refuse gateway elsewhere).
+        edge=(Edge(settings.ingress.api.value) if on_gke else Edge.LOAD_BALANCER),
         # A cluster outside the VPC reaches the instance only on its public IP.
         database_connectivity=(
             DatabaseConnectivity.PRIVATE_SERVICES_ACCESS

@@ -55,6 +55,9 @@ class Names:
     image: str
     static_ip: str
     ssl_policy: str
+    certificate: str
+    certificate_map: str
+    dns_authorization: str
     namespace: str
     ksa: str
     service: str
@@ -127,6 +130,11 @@ class Names:
             image=image,
             static_ip=f"{base}-ingress-ip",
             ssl_policy=f"{base}-tls",
+            # Certificate Manager (the Gateway edge): the host's certificate, its map and the
+            # DNS authorization that proves the host is ours.
+            certificate=f"{base}-cert",
+            certificate_map=f"{base}-certs",
+            dns_authorization=f"{base}-dns-auth",
             namespace=namespace,
             ksa=ksa,
             service="mlflow-server",

@@ -70,6 +70,12 @@ def gkeautopilot_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def gateway_settings() -> Settings:
+    """platform gke, reached through the Gateway API (tests/configs/gateway.yaml)."""
+    return fixture_settings("gateway")
+
+
+@pytest.fixture(scope="session")
 def e2e_settings() -> Settings:
     """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
     return fixture_settings("e2e")

@@ -1,12 +1,13 @@
 """How users reach the server, the Google Cloud side: one object per edge, chosen once from
 `settings.modes.edge` (settings/modes.py). k8s/edges/ is the same edge's Kubernetes side.
 
-A new edge (the Gateway API) is one module here and one entry in EDGES.
+A new edge is one module here and one entry in EDGES.
 """
 
 from __future__ import annotations
 
 from infra.edges.base import InfraEdge
+from infra.edges.gateway import GatewayEdge
 from infra.edges.ingress import IngressEdge
 from infra.edges.load_balancer import ServiceLoadBalancer
 from settings import Settings
@@ -14,6 +15,7 @@ from settings.modes import Edge
 
 EDGES: dict[Edge, type[InfraEdge]] = {
     Edge.INGRESS: IngressEdge,
+    Edge.GATEWAY: GatewayEdge,
     Edge.LOAD_BALANCER: ServiceLoadBalancer,
 }
 

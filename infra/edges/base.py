@@ -17,6 +17,8 @@ class InfraEdge(ABC):
 
     #: APIs this edge needs beyond infra.apis.CORE_APIS.
     apis: tuple[str, ...] = ()
+    #: Whether a cluster the project creates needs the Gateway API (gateway_api_config).
+    gateway_api: bool = False
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -10,6 +10,7 @@ from infra.cluster import GkeCluster
 from infra.cluster_autopilot import AutopilotCluster
 from infra.cluster_common import ControlPlane, Exclusion, Maintenance
 from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
+from infra.edges import EDGES
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.network import Network
 from infra.platforms.base import PodReader, Vpc
@@ -93,6 +94,7 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
             "release_channel": cluster.release_channel.value,
             "deletion_protection": cluster.deletion_protection,
             "labels": s.common_labels,
+            "gateway_api": EDGES[s.modes.edge].gateway_api,  # the Gateway edge needs it
             "depends_on": [apis["container"], apis["binaryauthorization"], nodes.node_role],
         }
         self.cluster: GkeCluster | AutopilotCluster

@@ -34,6 +34,12 @@ class KubeEdge(ABC):
         """Browser origins users come from through the edge (CORS). Default: none."""
         return []
 
+    def iap_lookup(self) -> dict[str, str]:
+        """What the IAP plugin needs, beyond the Service, to find the backend service this edge's
+        controller builds (mlflow_iap_auth.backend_services). Default: nothing (the GKE Ingress
+        names the Service and its port in the backend service's description)."""
+        return {}
+
     def charts(self, app: App) -> list[Chart]:
         """The edge's own charts, after 20-server. Default: none."""
         return []

@@ -30,6 +30,7 @@ from imports.managedcertificate.io.gke.networking import (
     ManagedCertificate,
     ManagedCertificateSpec,
 )
+from k8s.edges import health
 from k8s.meta import HTTP_PORT_NAME, LB_DRAINING_SECONDS, Workload
 from settings.contract import HEALTH_PATH
 
@@ -91,10 +92,10 @@ class IngressChart(Chart):
                     type=BackendConfigSpecHealthCheckType.HTTP,
                     request_path=HEALTH_PATH,
                     port=port,
-                    check_interval_sec=15,
-                    timeout_sec=5,
-                    healthy_threshold=1,
-                    unhealthy_threshold=2,
+                    check_interval_sec=health.CHECK_INTERVAL_SECONDS,
+                    timeout_sec=health.CHECK_TIMEOUT_SECONDS,
+                    healthy_threshold=health.HEALTHY_THRESHOLD,
+                    unhealthy_threshold=health.UNHEALTHY_THRESHOLD,
                 ),
                 # Google's managed OAuth client by default (no oauthclientCredentials); a
                 # custom one from a Secret that `make secrets` fills from Secret Manager, never

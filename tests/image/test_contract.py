@@ -70,6 +70,7 @@ def test_each_variable_constant_is_named_after_its_variable() -> None:
         "IAP_PROJECT_ID",
         "IAP_SERVICE",
         "IAP_SERVICE_PORT",
+        "IAP_SERVICE_PORT_NUMBER",
         "IAP_COMPUTE_URL",
         "IAP_DEFAULT_PERMISSION",
         "IAP_ADMINS",

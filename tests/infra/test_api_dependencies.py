@@ -25,6 +25,7 @@ Doc = dict[str, Any]
 SERVICES = {
     "google_artifact_registry_": "artifactregistry.googleapis.com",
     "google_compute_": "compute.googleapis.com",
+    "google_certificate_manager_": "certificatemanager.googleapis.com",
     "google_container_": "container.googleapis.com",
     "google_dns_": "dns.googleapis.com",
     "google_iap_": "iap.googleapis.com",

@@ -113,6 +113,11 @@ def test_every_custom_resource_matches_its_crd_schema(manifest_sets: Path) -> No
         "BackendConfig",
         "FrontendConfig",
         "ManagedCertificate",
+        "Gateway",
+        "HTTPRoute",
+        "GCPBackendPolicy",
+        "HealthCheckPolicy",
+        "GCPGatewayPolicy",
     }
     for obj in custom:
         jsonschema.validate(obj, schemas[(obj["apiVersion"], obj["kind"])])

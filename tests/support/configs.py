@@ -16,7 +16,9 @@ from settings.contract import (
 from settings.limits import request_limits
 
 FIXTURES = REPO_ROOT / "tests" / "configs"
-FIXTURE_ENVS = ("gke", "local", "keyed", "knobs", "shared", "autopilot", "gkeautopilot", "e2e")
+FIXTURE_ENVS = (
+    "gke", "local", "keyed", "knobs", "shared", "autopilot", "gkeautopilot", "e2e", "gateway"
+)
 
 
 def fixture_settings(env: str) -> Settings:

@@ -283,27 +283,48 @@ def the_sides_name_the_same_resources(out: Output) -> None:
         _require(subject in provider["attribute_condition"], "provider condition")
 
 
+def _ingress_edge(out: Output, address: dict[str, Any], tls: str) -> str:
+    """The Ingress names the IP, its FrontendConfig the TLS policy; IAP on the BackendConfig."""
+    (ingress,), (frontend,) = out.kind("Ingress"), out.kind("FrontendConfig")
+    annotations, host = ingress["metadata"]["annotations"], ingress["spec"]["rules"][0]["host"]
+    _require(annotations["kubernetes.io/ingress.global-static-ip-name"] == address["name"], "IP")
+    _require(frontend["spec"]["sslPolicy"] == tls, "TLS")
+    (cert,), (backend,) = out.kind("ManagedCertificate"), out.kind("BackendConfig")
+    _require(cert["spec"]["domains"] == [host], "certificate domains")
+    _require(backend["spec"]["iap"]["enabled"] is True, "IAP on the backend")
+    return str(host)
+
+
+def _gateway_edge(out: Output, address: dict[str, Any], tls: str) -> str:
+    """The Gateway names the IP and the map, its GCPGatewayPolicy the TLS; IAP on its policy."""
+    (gateway,) = out.kind("Gateway")
+    ip = [{"type": "NamedAddress", "value": address["name"]}]
+    _require(gateway["spec"]["addresses"] == ip, "IP")
+    cert_map = out.one("google_certificate_manager_certificate_map")["name"]
+    _require(gateway["metadata"]["annotations"]["networking.gke.io/certmap"] == cert_map, "map")
+    (policy,), (backend,) = out.kind("GCPGatewayPolicy"), out.kind("GCPBackendPolicy")
+    _require(policy["spec"]["default"]["sslPolicy"] == tls, "TLS")
+    (host,) = {listener["hostname"] for listener in gateway["spec"]["listeners"]}
+    entry = out.one("google_certificate_manager_certificate_map_entry")
+    _require(entry["hostname"] == host, "certificate map entry host")
+    _require(backend["spec"]["default"]["iap"]["enabled"] is True, "IAP on the backend")
+    return str(host)
+
+
 @invariant
 def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
     if not out.settings.target.is_gke:
         return
-    (ingress,) = out.kind("Ingress")
-    annotations = ingress["metadata"]["annotations"]
     (address,) = [
         a
         for a in out.resources("google_compute_global_address").values()
         if a.get("address_type") == "EXTERNAL"
     ]
-    _require(annotations["kubernetes.io/ingress.global-static-ip-name"] == address["name"], "IP")
-    (frontend,) = out.kind("FrontendConfig")
-    _require(frontend["spec"]["sslPolicy"] == out.one("google_compute_ssl_policy")["name"], "TLS")
-    host = ingress["spec"]["rules"][0]["host"]
-    (cert,) = out.kind("ManagedCertificate")
-    _require(cert["spec"]["domains"] == [host], "certificate domains")
+    tls = out.one("google_compute_ssl_policy")["name"]
+    edge = _gateway_edge if out.kind("Gateway") else _ingress_edge
+    host = edge(out, address, tls)
     for r in out.resources("google_iap_web_iam_member").values():
         _require(r["condition"]["expression"] == f'request.host == "{host}"', "IAP grant host")
-    (backend,) = out.kind("BackendConfig")
-    _require(backend["spec"]["iap"]["enabled"] is True, "IAP on the backend")
     hosts = out.server_config()["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
     _require(host in hosts, "the ingress host is an allowed Host header")
     for policy in out.kind("NetworkPolicy"):

@@ -92,6 +92,9 @@ IAP_PROJECT_ID_ENV = "IAP_PROJECT_ID"
 IAP_SERVICE_ENV = "IAP_SERVICE"
 # ... and the Service port's name, as the Ingress names it.
 IAP_SERVICE_PORT_ENV = "IAP_SERVICE_PORT"
+# Optional: the Service port's number, set by the Gateway API edge, whose controller names the
+# backend service gkegw1-<hash>-NAMESPACE-NAME-NUMBER-<hash> (no description to read).
+IAP_SERVICE_PORT_NUMBER_ENV = "IAP_SERVICE_PORT_NUMBER"
 # Optional: the Compute Engine API's root (default https://compute.googleapis.com/compute/v1).
 # The deployment leaves it unset (the pod's token goes there); the e2e tests point it at their
 # stand-in.

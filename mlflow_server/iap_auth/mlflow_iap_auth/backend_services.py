@@ -20,6 +20,14 @@ A backend service is this server's when all of these hold:
   ("&ServiceBackendPort{Name:http,Number:0,}"): both are accepted, nothing else;
 * IAP is on (`iap.enabled`): an assertion can only come from a backend service IAP fronts.
 
+On the Gateway API edge (the ConfigMap sets the port's number, IAP_SERVICE_PORT_NUMBER), GKE's
+Gateway controller names the backend service instead: `gkegw1-<4-character hash>-NAMESPACE-NAME-
+PORT-<12-character hash>`, 63 characters at most, NAMESPACE and NAME cut to prefixes when they
+do not fit (e.g. `gkegw1-yi3w-mcp-agent-prod-agent-webapp-80-4fdj4jjm3trk` for Service
+mcp-agent-prod/agent-webapp port 80, as `gcloud compute backend-services list` shows; the
+controller is not open source and documents no description). Such a name, with IAP on, is
+this server's too.
+
 Exactly one match pins the audience. None (the Ingress is not built yet) or several (two
 clusters of the project serve the same NAMESPACE/NAME) pin nothing, and the log says what was
 found and that auth.backend_service_id settles it. What only a live project shows (the
@@ -55,6 +63,7 @@ class Target:
     project: str  # the cluster's project id (where the Ingress builds the load balancer)
     service: str  # NAMESPACE/NAME of the Service the Ingress routes to
     port: str  # the Service port's name, as the Ingress names it
+    port_number: str | None = None  # the Service port's number, as the Gateway names it
 
     @property
     def url_path(self) -> str:
@@ -77,19 +86,58 @@ def port_matches(value: Any, port: str) -> bool:
     return go is not None and go.group(1) == port
 
 
+GATEWAY_NAME_MAX = 63
+_GATEWAY_NAME = re.compile(r"gkegw1-[a-z0-9]{4}-(?P<middle>[-a-z0-9]+)-[a-z0-9]{12}")
+
+
+def _prefixes_join(text: str, first: str, second: str) -> bool:
+    """text is `a-b` with a a non-empty prefix of first and b one of second."""
+    for i, char in enumerate(text):
+        if char == "-" and i > 0 and first.startswith(text[:i]):
+            rest = text[i + 1 :]
+            if rest and second.startswith(rest):
+                return True
+    return False
+
+
+def gateway_names_service(name: str, target: Target) -> bool:
+    """`name` is what GKE's Gateway controller calls the backend service of target's Service
+    and port number: the full NAMESPACE-NAME when the name is short, prefixes when it is cut."""
+    if target.port_number is None or len(name) > GATEWAY_NAME_MAX:
+        return False
+    match = _GATEWAY_NAME.fullmatch(name)
+    suffix = f"-{target.port_number}"
+    if match is None or not match["middle"].endswith(suffix):
+        return False
+    middle = match["middle"][: -len(suffix)]
+    namespace, _, service = target.service.partition("/")
+    if middle == f"{namespace}-{service}":
+        return True
+    return len(name) == GATEWAY_NAME_MAX and _prefixes_join(middle, namespace, service)
+
+
+def _describes_service(item: Mapping[str, Any], target: Target) -> bool:
+    """The GKE Ingress controller's description names target's Service and port."""
+    try:
+        description = json.loads(item.get("description") or "")
+    except (TypeError, ValueError):
+        return False
+    if not isinstance(description, dict):
+        return False
+    if description.get(SERVICE_NAME_KEY) != target.service:
+        return False
+    return port_matches(description.get(SERVICE_PORT_KEY), target.port)
+
+
 def naming_this_service(items: Iterable[Mapping[str, Any]], target: Target) -> list[Found]:
-    """The backend services whose description names target's Service and port."""
+    """The backend services whose description (Ingress) or name (Gateway) names target's
+    Service and port."""
     found = []
     for item in items:
-        try:
-            description = json.loads(item.get("description") or "")
-        except (TypeError, ValueError):
-            continue
-        if not isinstance(description, dict):
-            continue
-        if description.get(SERVICE_NAME_KEY) != target.service:
-            continue
-        if not port_matches(description.get(SERVICE_PORT_KEY), target.port):
+        if not (
+            _describes_service(item, target)
+            or gateway_names_service(str(item.get("name", "")), target)
+        ):
             continue
         service_id = str(item.get("id", ""))
         if not _ID.fullmatch(service_id):

@@ -29,6 +29,7 @@ from mlflow_entrypoint.contract import (
     IAP_PROJECT_NUMBER_ENV,
     IAP_SERVICE_ENV,
     IAP_SERVICE_PORT_ENV,
+    IAP_SERVICE_PORT_NUMBER_ENV,
     IAP_UNVERIFIED_PATHS_ENV,
 )
 
@@ -175,8 +176,19 @@ def _lookup_target(env: Mapping[str, str]) -> Target:
         if not rule.fullmatch(value):
             raise ConfigError(f"{name}={value!r} must be {what} ({rule.pattern})")
         values[name] = value
+    number = env.get(IAP_SERVICE_PORT_NUMBER_ENV) or None
+    if number is not None and not _PORT_NUMBER.fullmatch(number):
+        raise ConfigError(
+            f"{IAP_SERVICE_PORT_NUMBER_ENV}={number!r} must be the Service port's number (1-65535)"
+        )
     return Target(
         project=values[IAP_PROJECT_ID_ENV],
         service=values[IAP_SERVICE_ENV],
         port=values[IAP_SERVICE_PORT_ENV],
+        port_number=number,
     )
+
+
+_PORT_NUMBER = re.compile(
+    r"[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]"
+)
