@@ -70,6 +70,8 @@ class GatewayEdge(InfraEdge):
         monitoring.watch_ingress(
             host=self.settings.ingress.host,
             forwarding_rule_regex=gateway_forwarding_rule_regex(names.namespace, names.service),
+            first_checks="`kubectl describe gateway` in the server's namespace and `gcloud "
+            "certificate-manager certificates list`",
         )
 
     def add_outputs(self, stack: TerraformStack) -> None:

@@ -169,9 +169,12 @@ class Monitoring(Construct):
         """Cloud SQL's disk and CPU, on every platform (database.py)."""
         watch_database(self, database_id=database_id)
 
-    def watch_ingress(self, *, host: str, forwarding_rule_regex: str) -> IngressUptimeCheck:
+    def watch_ingress(
+        self, *, host: str, forwarding_rule_regex: str, first_checks: str | None = None
+    ) -> IngressUptimeCheck:
         """The uptime check on `host` and the load balancer's 5xx share (ingress.py)."""
-        return watch_ingress(self, host=host, forwarding_rule_regex=forwarding_rule_regex)
+        extra = {"first_checks": first_checks} if first_checks else {}
+        return watch_ingress(self, host=host, forwarding_rule_regex=forwarding_rule_regex, **extra)
 
     def watch_pods(self, *, cluster: str, location: str, namespace: str, scrape_job: str) -> None:
         """Managed Prometheus' scrape of the server and container restarts (pods.py)."""

@@ -38,10 +38,21 @@ def ingress_forwarding_rule_regex(namespace: str, ingress: str) -> str:
     return f"k8s2-fs-[a-z0-9]{{8}}-{ns}-{name}-[a-z0-9]{{8}}"
 
 
+INGRESS_FIRST_CHECKS = (
+    "`kubectl describe ingress` in the server's namespace and `gcloud compute ssl-certificates "
+    "list`"
+)
+
+
 def watch_ingress(
-    monitoring: Monitoring, *, host: str, forwarding_rule_regex: str
+    monitoring: Monitoring,
+    *,
+    host: str,
+    forwarding_rule_regex: str,
+    first_checks: str = INGRESS_FIRST_CHECKS,
 ) -> IngressUptimeCheck:
-    """The uptime check on `host` (IAP's 302) and the load balancer's 5xx share."""
+    """The uptime check on `host` (IAP's 302) and the load balancer's 5xx share; `first_checks`
+    says in the alert what to look at first (the edge's objects and certificate)."""
     t = monitoring.thresholds
     check = IngressUptimeCheck(
         monitoring,
@@ -106,8 +117,7 @@ def watch_ingress(
             f"https://{host}/. Either DNS no longer points at the static IP, the load "
             "balancer or its managed certificate is down or invalid, or the host answers "
             "something else: a 200 means IAP no longer guards MLflow. Check "
-            f"`kubectl describe ingress` in the server's namespace and `gcloud compute "
-            "ssl-certificates list`."
+            f"{first_checks}."
         ),
     )
     monitoring.alert(

@@ -17,7 +17,15 @@ from settings.limits import request_limits
 
 FIXTURES = REPO_ROOT / "tests" / "configs"
 FIXTURE_ENVS = (
-    "gke", "local", "keyed", "knobs", "shared", "autopilot", "gkeautopilot", "e2e", "gateway"
+    "gke",
+    "local",
+    "keyed",
+    "knobs",
+    "shared",
+    "autopilot",
+    "gkeautopilot",
+    "e2e",
+    "gateway",
 )
 
 
