@@ -174,11 +174,10 @@ def test_network_policy_change_is_called_out(variant: Any) -> None:
     assert "[network policy]" in line
     # The rule that lets the allowed namespaces in gains one; the others are untouched.
     allows = _line(dev, "allows now:")
-    assert (
-        "ingress from namespaces[kubernetes.io/metadata.name in (gmp-system, notebooks, " in allows
-    )
+    namespaces = "namespaces[kubernetes.io/metadata.name in (gke-gmp-system, notebooks, "
+    assert f"ingress from {namespaces}" in allows
     gone = _line(dev, "no longer:")
-    assert "namespaces[kubernetes.io/metadata.name in (gmp-system, pipelines)]" in gone
+    assert "namespaces[kubernetes.io/metadata.name in (gke-gmp-system, pipelines)]" in gone
 
 
 def test_new_environment(repo: Path) -> None:

@@ -331,42 +331,6 @@ def the_load_balancer_is_the_one_terraform_made(out: Output) -> None:
         _require(set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}, "default deny")
 
 
-@invariant
-def garbage_collection_ends_and_never_overlaps(out: Output) -> None:
-    """One gc CronJob, with the server's identity and no more: never two runs at once, a
-    deadline, kept history, and a native sidecar proxy that ends with the gc container (a
-    regular sidecar container would keep every Job running)."""
-    (cron,) = out.kind("CronJob")
-    spec = cron["spec"]
-    _require(spec["concurrencyPolicy"] == "Forbid", "gc runs may overlap")
-    _require(spec["jobTemplate"]["spec"].get("activeDeadlineSeconds", 0) > 0, "no deadline")
-    for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
-        _require(key in spec, f"no {key}")
-    pod = spec["jobTemplate"]["spec"]["template"]["spec"]
-    _require(pod["restartPolicy"] in ("Never", "OnFailure"), "gc pod restarts forever")
-    (sidecar,) = pod.get("initContainers", [])
-    _require(sidecar["name"] == "cloud-sql-proxy", "the proxy is the gc pod's init container")
-    _require(sidecar.get("restartPolicy") == "Always", "the proxy is no native sidecar")
-    _require([c["name"] for c in pod["containers"]] == ["gc"], "one gc container")
-    (gc,) = pod["containers"]
-    _require(gc["args"][0] == "gc" and gc["command"] == ["mlflow-entrypoint"], "gc command")
-    _require(not [a for a in gc["args"] if "://" in a or "backend-store" in a], "URI in argv")
-    _require(pod["serviceAccountName"] == out.pod()["serviceAccountName"], "gc identity")
-    for env in gc.get("env", []):
-        _require("value" not in env or "://" not in str(env["value"]), f"gc env {env['name']}")
-    policies = {p["metadata"]["name"]: p["spec"] for p in out.kind("NetworkPolicy")}
-    labels = spec["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
-    guarded = [
-        p
-        for p in policies.values()
-        if all(labels.get(k) == v for k, v in p["podSelector"]["matchLabels"].items())
-    ]
-    _require(len(guarded) == 1 and not guarded[0].get("ingress"), "gc pods admit traffic")
-    for service in out.kind("Service"):
-        selector = service["spec"].get("selector", {})
-        _require(not all(labels.get(k) == v for k, v in selector.items()), "a Service selects gc")
-
-
 # --- Across environments ------------------------------------------------------------------------
 
 
@@ -398,5 +362,5 @@ def check_together(outputs: list[Output]) -> None:
         seen_namespaces[key] = env
 
 
-# The NetworkPolicy invariants live in their own module; importing it registers them.
-from tests.support import network_invariants  # noqa: E402,F401
+# The pods' and NetworkPolicies' invariants live in their own module; importing it registers them.
+from tests.support import pod_invariants  # noqa: E402,F401
