@@ -21,6 +21,11 @@ def test_gke_cluster_hardening(gke: Doc, gke_settings: Settings) -> None:
     assert c["enable_shielded_nodes"] is True
     assert c["release_channel"] == {"channel": gke_settings.cluster.release_channel.value}
     assert c["datapath_provider"] == "ADVANCED_DATAPATH"  # Dataplane V2 enforces NetworkPolicy
+    # What checkov's CKV_GCP_12, 61 and 69 read, held here for Standard clusters: .checkov.yaml
+    # skips them because an Autopilot cluster's configuration cannot state them.
+    assert c["network_policy"] == {"enabled": False}
+    assert c["enable_intranode_visibility"] is True
+    assert c["node_config"]["workload_metadata_config"] == {"mode": "GKE_METADATA"}
     assert c["secret_manager_config"] == {"enabled": True}
     assert c["monitoring_config"]["managed_prometheus"] == {"enabled": True}  # PodMonitoring
     assert c["enable_legacy_abac"] is False
