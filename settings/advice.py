@@ -53,14 +53,27 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
         zone = target.location
         if zone != settings.region:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
-        note = locations.machine_type_note(target.cluster.machine_type, settings.region)
-        notes += [note] if note else []
+        machine_type = target.cluster.machine_type
+        notes += [
+            n
+            for n in (
+                locations.machine_type_note(machine_type),  # only with GCP_LISTS=warn
+                locations.family_note(machine_type, settings.region),
+            )
+            if n
+        ]
     notes += transfers.storage_notes(
         settings.server.resources.server.requests.get("ephemeral-storage"),
         settings.server.artifact_transfers,
         # The node disk: the created pool's (the team's cluster's is unknown: the default).
         settings.cluster.disk_size_gb if target.is_gke else None,
     )
+    if target.is_gke and not settings.ingress.iap_members:
+        notes.append(
+            "ingress.iap_members is empty: IAP admits nobody, so nobody can sign in to MLflow "
+            "through https://" + settings.ingress.host + "; add the groups or users who should "
+            "(group:ml-team@example.com)"
+        )
     if settings.monitoring.enabled and not settings.monitoring.notification_emails:
         notes.append(
             "monitoring.notification_emails is empty: alerts open incidents in Cloud "

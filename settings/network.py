@@ -60,6 +60,7 @@ class NetworkSettings(Section):
                 f"private_services_cidr {self.private_services_cidr} must be /24 or larger "
                 "(Google's minimum for private services access)"
             )
+        seen: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, str] = {}
         for cidr in self.master_authorized_cidrs:
             if "/" not in cidr:
                 raise ValueError(
@@ -73,4 +74,12 @@ class NetworkSettings(Section):
                     f"master_authorized_cidrs entry {cidr!r} is not a CIDR block with its host "
                     f"bits zero ({exc})"
                 ) from None
+            net = ipaddress.ip_network(cidr)
+            if net in seen:
+                raise ValueError(
+                    f"master_authorized_cidrs lists {cidr!r} twice"
+                    + (f" (as {seen[net]!r})" if seen[net] != cidr else "")
+                    + ": list each range once"
+                )
+            seen[net] = cidr
         return self
