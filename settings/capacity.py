@@ -80,16 +80,25 @@ def allocatable(machine: Shape) -> Shape:
     """What GKE's kubelet offers pods on such a node (before GKE's own pods)."""
     cpu = _tiers(
         machine.vcpus,
-        [(Decimal(1), Decimal("0.06")), (Decimal(1), Decimal("0.01")),
-         (Decimal(2), Decimal("0.005")), (machine.vcpus, Decimal("0.0025"))],
+        [
+            (Decimal(1), Decimal("0.06")),
+            (Decimal(1), Decimal("0.01")),
+            (Decimal(2), Decimal("0.005")),
+            (machine.vcpus, Decimal("0.0025")),
+        ],
     )
     if machine.memory < GIB:
         memory = 255 * MIB
     else:
         memory = _tiers(
             machine.memory,
-            [(4 * GIB, Decimal("0.25")), (4 * GIB, Decimal("0.2")), (8 * GIB, Decimal("0.1")),
-             (112 * GIB, Decimal("0.06")), (machine.memory, Decimal("0.02"))],
+            [
+                (4 * GIB, Decimal("0.25")),
+                (4 * GIB, Decimal("0.2")),
+                (8 * GIB, Decimal("0.1")),
+                (112 * GIB, Decimal("0.06")),
+                (machine.memory, Decimal("0.02")),
+            ],
         )
     return Shape(machine.vcpus - cpu, machine.memory - memory - 100 * MIB)
 

@@ -44,9 +44,7 @@ def check_created_gke(s: Settings, target: Target) -> None:
             )
 
 
-def _selector_problem(
-    key: str, value: str, *, pool: str, cluster: ClusterSettings
-) -> str | None:
+def _selector_problem(key: str, value: str, *, pool: str, cluster: ClusterSettings) -> str | None:
     if key == POOL_LABEL and value != pool:
         return f"names a node pool the stack does not create (it creates {pool!r})"
     if key in INSTANCE_TYPE_LABELS and value != cluster.machine_type:

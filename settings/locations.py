@@ -88,9 +88,8 @@ def zone_note(zone: str, region: str) -> str | None:
     if zones is None or zone in zones:
         return None
     nearest = closest_letter(zone, zones)
-    return (
-        f"zone {zone!r} is not one of {region}'s zones ({', '.join(zones)}) in {_stale()}"
-        + (f"; the closest real zone is {nearest!r}" if nearest else "")
+    return f"zone {zone!r} is not one of {region}'s zones ({', '.join(zones)}) in {_stale()}" + (
+        f"; the closest real zone is {nearest!r}" if nearest else ""
     )
 
 
@@ -98,8 +97,11 @@ def _sizes(machine_type: str, known: list[str]) -> str:
     """The sizes a series comes in, when the name is a series' with an unlisted size."""
     series, _, size = machine_type.rpartition("-")
     sizes = sorted(
-        (int(k.rpartition("-")[2]) for k in known if k.rpartition("-")[0] == series and
-         k.rpartition("-")[2].isdigit()),
+        (
+            int(k.rpartition("-")[2])
+            for k in known
+            if k.rpartition("-")[0] == series and k.rpartition("-")[2].isdigit()
+        ),
     )
     if not sizes or not size.isdigit():
         return ""

@@ -17,18 +17,26 @@ import re
 DOCS = "https://cloud.google.com/iam/docs/principal-identifiers"
 _DOMAIN = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@" + _DOMAIN)
-_KSA = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog\[[a-z0-9-]{1,63}/[a-z0-9.-]{1,253}\]")
+_KSA = re.compile(
+    r"[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog\[[a-z0-9-]{1,63}/[a-z0-9.-]{1,253}\]"
+)
 # Workforce pool ids: "6 to 63 lowercase letters, digits, or hyphens. It must start with a
 # letter, and cannot have a trailing hyphen" (iam/docs/reference/rest/v1/locations.workforcePools/
 # create); workload identity pool ids: 4 to 32 of the same (projects.locations.
 # workloadIdentityPools/create).
 _WORKFORCE_POOL = r"locations/global/workforcePools/(?P<pool>[^/]+)"
-_WORKLOAD_POOL = r"projects/(?P<number>[^/]+)/locations/global/workloadIdentityPools/(?P<pool>[^/]+)"
+_WORKLOAD_POOL = (
+    r"projects/(?P<number>[^/]+)/locations/global/workloadIdentityPools/(?P<pool>[^/]+)"
+)
 _POOL_RULES = {
-    "workforce": (re.compile(r"[a-z][a-z0-9-]{4,61}[a-z0-9]"), "6-63 lowercase letters, "
-                  "digits, hyphens; starts with a letter, does not end with a hyphen"),
-    "workload": (re.compile(r"[a-z0-9][a-z0-9-]{2,30}[a-z0-9]"), "4-32 lowercase letters, "
-                 "digits, hyphens; does not start or end with a hyphen"),
+    "workforce": (
+        re.compile(r"[a-z][a-z0-9-]{4,61}[a-z0-9]"),
+        "6-63 lowercase letters, digits, hyphens; starts with a letter, does not end with a hyphen",
+    ),
+    "workload": (
+        re.compile(r"[a-z0-9][a-z0-9-]{2,30}[a-z0-9]"),
+        "4-32 lowercase letters, digits, hyphens; does not start or end with a hyphen",
+    ),
 }
 # What follows the pool: one identity (principal://) or a set of them (principalSet://).
 _ONE = r"/subject/(?P<rest>.+)"
@@ -69,22 +77,23 @@ def check_member(value: str) -> str:
     if not sep or kind not in (*_EMAIL_KINDS, "domain"):
         close = difflib.get_close_matches(f"{kind}:", KINDS, n=1, cutoff=0.7) if sep else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(
-            f"{value!r} must start with one of {', '.join(KINDS)}{hint} ({DOCS})"
-        )
+        raise ValueError(f"{value!r} must start with one of {', '.join(KINDS)}{hint} ({DOCS})")
     if kind == "domain":
         if not re.fullmatch(_DOMAIN, rest):
-            raise ValueError(f"{value!r}: a domain: member needs a domain name (domain:example.com)")
+            raise ValueError(
+                f"{value!r}: a domain: member needs a domain name (domain:example.com)"
+            )
         return value
     if kind == "serviceAccount" and _KSA.fullmatch(rest):
         return value
     if not _EMAIL.fullmatch(rest):
-        example = "ci@my-project.iam.gserviceaccount.com" if kind == "serviceAccount" else (
-            f"{rest.split('@')[0] or 'jane'}@example.com"
+        example = (
+            "ci@my-project.iam.gserviceaccount.com"
+            if kind == "serviceAccount"
+            else (f"{rest.split('@')[0] or 'jane'}@example.com")
         )
         raise ValueError(
-            f"{value!r}: a {kind}: member needs an email address with a domain "
-            f"({kind}:{example})"
+            f"{value!r}: a {kind}: member needs an email address with a domain ({kind}:{example})"
         )
     return value
 
@@ -104,7 +113,9 @@ def _federated(value: str, prefix: str) -> str:
                 f"(digits), not {number!r}"
             )
         return value
-    raise ValueError(f"{value!r} is not a {prefix} identifier IAM accepts: use {_FORMS[prefix]} ({DOCS})")
+    raise ValueError(
+        f"{value!r} is not a {prefix} identifier IAM accepts: use {_FORMS[prefix]} ({DOCS})"
+    )
 
 
 def _key(member: str) -> str:

@@ -150,7 +150,8 @@ def test_a_warning_never_stops_synth(tmp_path: Path) -> None:
     data = {**GKE, "region": "europe-west11", "cluster": {}}
     data.pop("network")
     (tmp_path / "dev.yaml").write_text(yaml.safe_dump(data))
-    environ = {**os.environ, "DEPLOY_CONFIG_DIR": str(tmp_path), "CDKTF_OUTDIR": str(tmp_path / "o")}
+    environ = {**os.environ, "DEPLOY_CONFIG_DIR": str(tmp_path)}
+    environ["CDKTF_OUTDIR"] = str(tmp_path / "o")
     proc = subprocess.run(
         [sys.executable, "-m", "infra.main"],
         cwd=REPO_ROOT,

@@ -98,7 +98,10 @@ def test_a_yml_file_is_refused_with_the_rename(tmp_path: Path) -> None:
             "'https://mlflow.acme.example/ui' must be a host name, not a URL: drop https:// "
             "and the path",
         ),
-        ("mlflow.acme.example:443", "'mlflow.acme.example:443' must be a host name alone: no port or path"),
+        (
+            "mlflow.acme.example:443",
+            "'mlflow.acme.example:443' must be a host name alone: no port or path",
+        ),
         (
             "mlflow",
             "'mlflow' must be a fully qualified name with a dot (mlflow.example.com): Google's "
@@ -141,7 +144,8 @@ DOCS = "https://cloud.google.com/iam/docs/principal-identifiers"
             "'principal://iam.googleapis.com/oops' is not a principal:// identifier IAM accepts: "
             "use principal://iam.googleapis.com/locations/global/workforcePools/POOL_ID/subject/"
             "SUBJECT (a workforce identity) or principal://iam.googleapis.com/projects/"
-            f"PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/subject/SUBJECT ({DOCS})",
+            "PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/subject/SUBJECT "
+            f"({DOCS})",
         ),
         (
             f"principalSet://{WORKFORCE}/groups/x",
@@ -162,7 +166,10 @@ DOCS = "https://cloud.google.com/iam/docs/principal-identifiers"
             "'usr:jane@acme.example' must start with one of user:, group:, serviceAccount:, "
             f"domain:, principal://, principalSet:// (did you mean 'user:'?) ({DOCS})",
         ),
-        ("allAuthenticatedUsers", "'allAuthenticatedUsers' would make MLflow public: name groups, users or principals"),
+        (
+            "allAuthenticatedUsers",
+            "'allAuthenticatedUsers' would make MLflow public: name groups, users or principals",
+        ),
     ],
 )
 def test_members_are_checked_by_type(member: str, message: str) -> None:
@@ -243,8 +250,11 @@ def test_a_pod_no_node_can_hold_is_refused() -> None:
 def test_memory_counts_too_and_what_fits_passes() -> None:
     heavy = {"resources": {"server": {"requests": {"memory": "6Gi"}, "limits": {"memory": "6Gi"}}}}
     assert "requests 0.3 vCPU and 6.03 GiB" in _error(_on_e2_standard_2(heavy))
-    fits = {"resources": {"server": {"requests": {"cpu": "1400m", "memory": "4Gi"},
-                                     "limits": {"memory": "4Gi"}}}}
+    fits = {
+        "resources": {
+            "server": {"requests": {"cpu": "1400m", "memory": "4Gi"}, "limits": {"memory": "4Gi"}}
+        }
+    }
     data = _on_e2_standard_2(fits)
     assert parse_settings(yaml.safe_dump(data), env="dev", source="t").cluster.machine_type
 
@@ -269,9 +279,7 @@ def test_memory_counts_too_and_what_fits_passes() -> None:
         ),
     ],
 )
-def test_a_node_selector_no_node_matches_is_refused(
-    selector: dict[str, str], message: str
-) -> None:
+def test_a_node_selector_no_node_matches_is_refused(selector: dict[str, str], message: str) -> None:
     assert _error(_with("server.node_selector", selector)) == (
         f"config/dev.yaml: {message}: no node would match and the pods would stay Pending"
     )
