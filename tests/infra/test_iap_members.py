@@ -1,6 +1,7 @@
 """IAP grants keyed by a short hash of each member: near-duplicate principals synthesize as two
 grants (they once collided into one construct id and crashed synth), and no member's text, a
-workforce group's object id included, reaches a Terraform resource name or construct path."""
+workforce group's object id included, reaches a Terraform resource name or construct path,
+and the hash itself keeps detect-secrets quiet."""
 
 from __future__ import annotations
 
@@ -58,4 +59,21 @@ def test_detect_secrets_finds_nothing_in_the_grants(doc: dict[str, Any], tmp_pat
 def test_the_id_is_a_short_stable_hash() -> None:
     assert member_id("group:ml-team@example.com") == member_id("group:ml-team@example.com")
     assert member_id("user:jane.doe@x.example") != member_id("user:jane-doe@x.example")
-    assert len(member_id(MEMBERS[2])) == 12
+    assert len(member_id(MEMBERS[2])) == 14
+    assert set(member_id(MEMBERS[2])) <= set("iap-accessor")
+
+
+def test_the_dev_configs_grant_passes_detect_secrets(tmp_path: Any) -> None:
+    """The committed environment's own line: with a 12-hex-digit id, its path line measured
+    4.54 and detect-secrets flagged it."""
+    out = tmp_path / "ids.json"
+    ids = [
+        f"mlflow-{env}/edge/iap-accessor-{member_id(m)}"
+        for env in ("dev", "prod", "staging")
+        for m in ("group:ml-team@example.com", *MEMBERS)
+    ]
+    out.write_text(json.dumps({"path": ids}, indent=2))
+    secrets = SecretsCollection()
+    with default_settings():
+        secrets.scan_file(str(out))
+    assert not secrets.json(), secrets.json()
