@@ -54,7 +54,8 @@ _FEDERATED = {
 _FORMS = {
     "principal://": "principal://iam.googleapis.com/locations/global/workforcePools/POOL_ID/"
     "subject/SUBJECT (a workforce identity) or principal://iam.googleapis.com/projects/"
-    "PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/subject/SUBJECT",
+    "PROJECT_NUMBER/locations/global/"
+    "workloadIdentityPools/POOL_ID/subject/SUBJECT",  # pragma: allowlist secret
     "principalSet://": "principalSet://iam.googleapis.com/locations/global/workforcePools/"
     "POOL_ID/group/GROUP_ID, .../attribute.NAME/VALUE or .../* (workforce; workload identity "
     "pools: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/...)",

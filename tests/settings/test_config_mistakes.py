@@ -152,7 +152,8 @@ DOCS = "https://cloud.google.com/iam/docs/principal-identifiers"
             f"'principalSet://{WORKFORCE}/groups/x' is not a principalSet:// identifier IAM "
             "accepts: use principalSet://iam.googleapis.com/locations/global/workforcePools/"
             "POOL_ID/group/GROUP_ID, .../attribute.NAME/VALUE or .../* (workforce; workload "
-            "identity pools: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/"
+            "identity pools: projects/PROJECT_NUMBER/locations/global/"  # pragma: allowlist secret
+            "workloadIdentityPools/"
             f"POOL_ID/...) ({DOCS})",
         ),
         (
