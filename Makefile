@@ -113,7 +113,10 @@ synth: install ## Synthesize Terraform JSON (cdktf.out/) and manifests (dist/) f
 	@echo "synthesized $(DEPLOY_ENV): $(TF_STACK_DIR)/cdk.tf.json and $(OUTDIR)/"
 
 synth-all: install ## Synthesize every environment in config/ (committed output), drop removed ones.
-	@for env in $$($(PY) -m ops.environments); do $(MAKE) synth DEPLOY_ENV=$$env; done
+	@# First every config and the conflicts between them (the same host, the same names in
+	@# one project): a bad one stops here, before anything is rewritten. An assignment, not
+	@# `for env in $$(...)`, whose failure the shell would ignore.
+	@envs=$$($(PY) -m ops.environments) && for env in $$envs; do $(MAKE) synth DEPLOY_ENV=$$env; done
 	$(PY) -m ops.environments --prune
 
 test: install-test test-fast ## Run every test: the fast tier, then checkov, validators, the commands, end-to-end.
@@ -190,9 +193,11 @@ format: install-test ## Format the project's Python code.
 
 # The values the targets below use (ops/makevars.py), read in one Python start on first
 # use, then kept: `_settings` turns into a simple variable. DEPLOY_ENV is passed explicitly
-# because make 4.3 does not export variables to $(shell). A bad config stops make with its
-# message, `make -n` included, so no target renders a command with an empty name.
-_settings = $(eval _settings := $(if $(wildcard $(PY)),$(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -m ops.makevars 2>&1),$(error the toolchain is not installed: run make install)))$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(_settings)))$(_settings)
+# because make 4.3 does not export variables to $(shell). A bad config stops make, `make -n`
+# included, so no target renders a command with an empty name. The config's message goes to
+# stderr untouched: $(shell) output is re-expanded by eval (a rule's `$)` would vanish) and
+# joined into one line, so only the values pass through it, their `$` doubled.
+_settings = $(eval _settings := $(subst $$,$$$$,$(if $(wildcard $(PY)),$(shell DEPLOY_ENV=$(DEPLOY_ENV) $(PY) -m ops.makevars),$(error the toolchain is not installed: run make install))))$(if $(filter 0,$(.SHELLSTATUS)),,$(error DEPLOY_ENV=$(DEPLOY_ENV): the config is not valid; the message above says why))$(_settings)
 setting = $(patsubst $(1)=%,%,$(filter $(1)=%,$(_settings)))
 
 # Fail early, with the fix, when a command-line tool is missing. No commas in the hint.

@@ -3,6 +3,11 @@
     python -m ops.environments           # the environment names, one per line
     python -m ops.environments --prune   # delete outputs whose config file is gone
 
+Listing them checks them first: every config valid, none spelled .yml, and no two sharing an
+ingress host, a namespace of one cluster or a resource name in one project (settings/
+conflicts.py). `make synth-all` lists them before synthesizing any, so it stops on the first
+problem with every message, exit status 2.
+
 Each config/<env>.yaml has committed output: its manifests (dist/ for the default environment,
 dist/<env>/ for the others) and its Terraform JSON (cdktf.out/stacks/<stack>/cdk.tf.json).
 `make synth-all` rewrites them all, then prunes those of removed environments.
@@ -15,7 +20,9 @@ import shutil
 from pathlib import Path
 
 from ops.cli import run
-from settings.load import config_dir, load_settings, manifests_dir
+from settings.conflicts import conflicts
+from settings.errors import ConfigError
+from settings.load import config_dir, load_settings, manifests_dir, misnamed_configs
 from settings.paths import DIST, REPO_ROOT
 
 STACKS = REPO_ROOT / "cdktf.out" / "stacks"
@@ -23,6 +30,21 @@ STACKS = REPO_ROOT / "cdktf.out" / "stacks"
 
 def environments(folder: Path | None = None) -> list[str]:
     return sorted(p.stem for p in (folder or config_dir()).glob("*.yaml"))
+
+
+def checked_environments(folder: Path | None = None) -> list[str]:
+    """The environment names, once every config is valid and none conflicts with another."""
+    problems = misnamed_configs(folder)
+    loaded = []
+    for env in environments(folder):
+        try:
+            loaded.append(load_settings(env, folder))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    problems += conflicts(loaded)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return [s.environment for s in loaded]
 
 
 def orphans(folder: Path | None = None) -> list[Path]:
@@ -45,7 +67,7 @@ def main() -> None:
     parser.add_argument("--prune", action="store_true", help="delete orphaned outputs")
     args = parser.parse_args()
     if not args.prune:
-        print("\n".join(environments()))
+        print("\n".join(checked_environments()))
         return
     for path in orphans():
         print(f"removing {path.relative_to(REPO_ROOT)} (no config file produces it)")

@@ -2,14 +2,16 @@
 
     DEPLOY_ENV=dev .venv/bin/python -m ops.makevars
 
-The Makefile reads them once (`_settings`). On bad input it prints the config error instead and
-exits 2, and the Makefile stops with that message, `make -n` included: a target never renders a
-command with an empty name.
+The Makefile reads them once (`_settings`). On bad input it prints the config error on stderr,
+which make passes through untouched (no `$` or `)` of a rule's pattern eaten, every line kept),
+and exits 2; the Makefile then stops, `make -n` included: a target never renders a command with
+an empty name.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from settings.errors import ConfigError
 from settings.load import load_settings, manifests_dir
@@ -64,8 +66,8 @@ def main() -> int:
     try:
         print(" ".join(f"{k}={v}" for k, v in values().items()))
     except ConfigError as exc:
-        # One line: make joins $(shell) output; the message names file, field, value and rule.
-        print(f"config error: {' / '.join(str(exc).splitlines())}")
+        # On stderr: $(shell) captures only stdout, which make would re-expand ($) and join.
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 

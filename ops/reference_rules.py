@@ -31,6 +31,19 @@ FUNCTION_RULES = {
     "_extra_env": "environment variable names; not one the project sets (the message names "
     "the setting that does), nor one that looks like a credential",
     "_network": "a network name, or projects/<host project>/global/networks/<name>",
+    "_hostname": "a fully qualified DNS name (a dot, lowercase DNS-1123 labels); no scheme, "
+    "port or path",
+    "check_member": "an IAM principal by its type: `user:`, `group:` or `serviceAccount:` with "
+    "an email address (a domain after the @), `domain:` with a domain, or a workforce / "
+    "workload identity `principal://iam.googleapis.com/...` (subject) or `principalSet://` "
+    "(group, attribute, `*`) address with a valid pool id; never allUsers or "
+    "allAuthenticatedUsers",
+    "check_region": "a region in settings/data/gcp_locations.json (`make refresh-gcp-lists`; "
+    "GCP_LISTS=warn accepts an unlisted one with a warning)",
+    "check_machine_type": "a predefined machine type in settings/data/gcp_locations.json, or a "
+    "custom shape (`make refresh-gcp-lists`; GCP_LISTS=warn accepts an unlisted one with a "
+    "warning)",
+    "distinct_members": "each principal once (emails compared without case)",
     "_extra_args": "each --name or --name=value; not an option the project sets (the message "
     "names the setting that does)",
 }
@@ -46,7 +59,12 @@ MODEL_RULES = {
     "for the server's and the garbage collector's pods; node_selector by compute class, spot, "
     "machine family, "
     "architecture or zone only); each section is refused on the other platforms; "
-    "`cluster.location` must be the region or one of its zones; `auth.enabled` needs a GKE "
+    "`cluster.location` must be the region or one of its zones, listed in settings/data/"
+    "gcp_locations.json; on a created Standard cluster one node of `cluster.machine_type` "
+    "must hold the server's pod (allocatable after GKE's reservations, minus 400m CPU and "
+    "600 MiB for GKE's system pods: settings/capacity.py) and `server.node_selector` may name "
+    "only the stack's node pool, its machine type, and Spot only with `cluster.spot`; "
+    "`auth.enabled` needs a GKE "
     "platform and the number of the cluster's project (`auth.project_number`, or "
     "`project_number` when the cluster is in `project_id`); `ingress.api: gateway` needs a "
     "GKE platform; every derived name (below) "

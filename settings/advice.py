@@ -56,8 +56,15 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
         if zone != settings.region:
             notes += [n for n in [locations.zone_note(zone, settings.region)] if n]
         if not target.autopilot:
-            note = locations.machine_type_note(target.cluster.machine_type, settings.region)
-            notes += [note] if note else []
+            machine_type = target.cluster.machine_type
+            notes += [
+                n
+                for n in (
+                    locations.machine_type_note(machine_type),  # only with GCP_LISTS=warn
+                    locations.family_note(machine_type, settings.region),
+                )
+                if n
+            ]
     notes += transfers.storage_notes(
         settings.server.resources.server.requests.get("ephemeral-storage"),
         settings.server.artifact_transfers,
@@ -67,6 +74,12 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
         if isinstance(target, CreatedGke | ExistingGke) and not target.autopilot
         else None,
     )
+    if target.is_gke and not settings.ingress.iap_members:
+        notes.append(
+            "ingress.iap_members is empty: IAP admits nobody, so nobody can sign in to MLflow "
+            "through https://" + settings.ingress.host + "; add the groups or users who should "
+            "(group:ml-team@example.com)"
+        )
     if settings.monitoring.enabled and not settings.monitoring.notification_emails:
         notes.append(
             "monitoring.notification_emails is empty: alerts open incidents in Cloud "

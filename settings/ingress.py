@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from settings.types import Hostname, IamMember, OAuthClientId, SecretId, Section
+from settings.types import Hostname, IamMembers, OAuthClientId, SecretId, Section
 
 
 class OAuthClient(Section):
@@ -49,7 +49,7 @@ class IngressSettings(Section):
     host: Hostname = Field(
         "mlflow.example.com", description="DNS name users open; point its A record at the IP."
     )
-    iap_members: tuple[IamMember, ...] = Field(
+    iap_members: IamMembers = Field(
         (),
         description="Principals granted roles/iap.httpsResourceAccessor: groups, users, or "
         "workforce identity federation principalSets (Active Directory / Entra ID users).",

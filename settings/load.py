@@ -44,12 +44,28 @@ def config_path(env: str, folder: Path | None = None) -> Path:
         raise ConfigError(f"DEPLOY_ENV: {exc}") from None
     path = folder / f"{env}.yaml"
     if not path.is_file():
+        if (folder / f"{env}.yml").is_file():
+            raise ConfigError(_rename(folder / f"{env}.yml"))
         known = sorted(p.stem for p in folder.glob("*.yaml"))
         raise ConfigError(
             f"DEPLOY_ENV={env!r}: no config file {_shown(path)} "
             f"(known environments: {', '.join(known) or 'none'})"
         )
     return path
+
+
+def _rename(path: Path) -> str:
+    # One spelling: every command, message and CI filter names config/<env>.yaml, and two
+    # spellings would let dev.yml and dev.yaml both claim the environment dev.
+    return (
+        f"{_shown(path)}: config files end in .yaml: rename it to {path.stem}.yaml "
+        f"(git mv {_shown(path)} {_shown(path.with_suffix('.yaml'))})"
+    )
+
+
+def misnamed_configs(folder: Path | None = None) -> list[str]:
+    """A message per config file spelled .yml, which no command would read."""
+    return [_rename(p) for p in sorted((folder or config_dir()).glob("*.yml"))]
 
 
 def config_source(env: str | None = None, folder: Path | None = None) -> str:
@@ -64,9 +80,48 @@ def load_settings(env: str | None = None, folder: Path | None = None) -> Setting
     return parse_settings(path.read_text(encoding="utf-8"), env=env, source=_shown(path))
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _refuse_duplicate_keys(
+    node: yaml.Node | None, path: str = "", done: set[int] | None = None
+) -> None:
+    """YAML lets a later key replace an earlier one silently (a second `ingress:` appended to
+    the file would drop every IAP grant of the first): refuse it, at any depth."""
+    done = set() if done is None else done
+    if id(node) in done:  # an alias: its anchor's node, checked once (and no endless recursion)
+        return
+    done.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _refuse_duplicate_keys(item, f"{path}[{i}]", done)
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[object, int] = {}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            name = f"{path}.{key.value}" if path else key.value
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                raise _DuplicateKey(
+                    f"line {line} column {key.start_mark.column + 1}: key {name!r} is already "
+                    f"set on line {seen[key.value]}; "
+                    "YAML would keep only the last one: merge the two into one"
+                )
+            seen[key.value] = line
+            _refuse_duplicate_keys(value, name, done)
+        else:
+            _refuse_duplicate_keys(value, path, done)
+
+
 def parse_settings(text: str, *, env: str, source: str) -> Settings:
     try:
+        _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader))
         data: Any = yaml.safe_load(text)
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{source}: {exc.message}") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" line {where.line + 1} column {where.column + 1}" if where else ""

@@ -1,18 +1,23 @@
 """Google Cloud's regions, zones, Cloud Storage locations and machine types, as the project
 knows them (settings/data/gcp_locations.json, refreshed by `make refresh-gcp-lists`).
 
-A well-formed name that is not in the lists earns a warning (settings/advice.py), not an error:
-Google adds regions and machine types every few months, and the lists would otherwise refuse a
-real new one until refreshed. Terraform's plan still fails on a name that does not exist.
+A region, zone or machine type that is not in the lists is refused, with a suggestion when a
+listed name is close (settings/similar.py). Google adds regions and machine types every few
+months, so the lists can lag: `make refresh-gcp-lists` rewrites them from gcloud, and where that
+cannot run, GCP_LISTS=warn in the environment turns these refusals into warnings (Terraform's
+plan still fails on a name that really does not exist). A machine family not offered in the
+region stays a warning: that list is the least complete.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from settings.similar import closest, closest_letter
 
 DATA = Path(__file__).with_name("data") / "gcp_locations.json"
 
@@ -26,20 +31,48 @@ def as_of() -> str:
     return str(_data()["as_of"])
 
 
+def machine_types() -> list[str]:
+    return list(_data()["machine_types"])
+
+
 def regions() -> dict[str, list[str]]:
     return dict(_data()["regions"])
 
 
+LENIENT_ENV = "GCP_LISTS"
+
+
+def lenient() -> bool:
+    """GCP_LISTS=warn: names missing from the lists are warnings, not errors (stale lists)."""
+    return os.environ.get(LENIENT_ENV, "").strip().lower() == "warn"
+
+
 def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(name, known)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def _stale() -> str:
     return (
         f"settings/data/gcp_locations.json (as of {as_of()}; if Google added it since, run "
-        "`make refresh-gcp-lists`)"
+        f"`make refresh-gcp-lists`, or set {LENIENT_ENV}=warn to accept it)"
     )
+
+
+def refuse(note: str | None) -> None:
+    """Raise a note about an unlisted name as an error, unless the lists may be stale."""
+    if note and not lenient():
+        raise ValueError(note)
+
+
+def check_region(region: str) -> str:
+    refuse(region_note(region))
+    return region
+
+
+def check_machine_type(machine_type: str) -> str:
+    refuse(machine_type_note(machine_type))
+    return machine_type
 
 
 def region_note(region: str) -> str | None:
@@ -54,17 +87,42 @@ def zone_note(zone: str, region: str) -> str | None:
     zones = regions().get(region)
     if zones is None or zone in zones:
         return None
-    return f"zone {zone!r} is not one of {region}'s zones ({', '.join(zones)}) in {_stale()}"
+    nearest = closest_letter(zone, zones)
+    return f"zone {zone!r} is not one of {region}'s zones ({', '.join(zones)}) in {_stale()}" + (
+        f"; the closest real zone is {nearest!r}" if nearest else ""
+    )
 
 
-def machine_type_note(machine_type: str, region: str) -> str | None:
+def _sizes(machine_type: str, known: list[str]) -> str:
+    """The sizes a series comes in, when the name is a series' with an unlisted size."""
+    series, _, size = machine_type.rpartition("-")
+    sizes = sorted(
+        (
+            int(k.rpartition("-")[2])
+            for k in known
+            if k.rpartition("-")[0] == series and k.rpartition("-")[2].isdigit()
+        ),
+    )
+    if not sizes or not size.isdigit():
+        return ""
+    return f"; {series} comes in {', '.join(map(str, sizes))} vCPUs"
+
+
+def machine_type_note(machine_type: str) -> str | None:
+    """A note when the machine type is not a predefined one (custom shapes are not listed)."""
+    known = _data()["machine_types"]
+    if "-custom-" in machine_type or machine_type in known:
+        return None
+    if machine_type in _data()["shared_core_machine_types"]:
+        return None  # it exists: the machine type rule says why it cannot serve
+    return (
+        f"machine type {machine_type!r} is not a predefined Compute Engine type in {_stale()}"
+        + (_suggest(machine_type, known) or _sizes(machine_type, known))
+    )
+
+
+def family_note(machine_type: str, region: str) -> str | None:
     data = _data()
-    if "-custom-" in machine_type:
-        return None  # custom shapes are not listed
-    if machine_type not in data["machine_types"]:
-        return f"machine type {machine_type!r} is not a predefined type in {_stale()}" + _suggest(
-            machine_type, data["machine_types"]
-        )
     family = machine_type.split("-", 1)[0]
     offered = data["machine_family_regions"].get(family)
     if offered is not None and region in regions() and region not in offered:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from settings import autopilot
+from settings import checks
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
@@ -108,6 +109,7 @@ class Settings(Section):
                 f"zones ({self.region}-a, -b, ...)"
             )
         Names.derive(self, target).check()
+        checks.check_created_gke(self, target)  # zone, node capacity, node_selector
         return self
 
     def _check_auth(self, target: Target) -> None:

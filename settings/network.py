@@ -89,6 +89,7 @@ class NetworkSettings(Section):
                 "(Google's minimum for private services access)"
             )
         self._peering_only()
+        seen: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, str] = {}
         for cidr in self.master_authorized_cidrs:
             if "/" not in cidr:
                 raise ValueError(
@@ -102,6 +103,14 @@ class NetworkSettings(Section):
                     f"master_authorized_cidrs entry {cidr!r} is not a CIDR block with its host "
                     f"bits zero ({exc})"
                 ) from None
+            net = ipaddress.ip_network(cidr)
+            if net in seen:
+                raise ValueError(
+                    f"master_authorized_cidrs lists {cidr!r} twice"
+                    + (f" (as {seen[net]!r})" if seen[net] != cidr else "")
+                    + ": list each range once"
+                )
+            seen[net] = cidr
         return self
 
     @property

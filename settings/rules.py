@@ -129,12 +129,7 @@ MACHINE_TYPE = Rule(
     "a Compute Engine machine type such as e2-standard-2 (shared-core e2-micro/small/"
     "medium cannot hold MLflow, the proxy and GKE's system pods)",
 )
-# IAM principals that may be granted IAP access. allUsers/allAuthenticatedUsers are refused.
-IAM_MEMBER = Rule(
-    r"(user|group|serviceAccount|domain):[^\s]+|principal(Set)?://iam\.googleapis\.com/[^\s]+",
-    "user:|group:|serviceAccount:|domain:<id>, or a principal:// / principalSet:// "
-    "workforce or workload identity; never allUsers or allAuthenticatedUsers",
-)
+# IAM principals (user:, group:, principal://, ...): settings/members.py checks them by type.
 # https://cloud.google.com/iap/docs/custom-oauth-configuration
 OAUTH_CLIENT_ID = Rule(
     r"[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com",

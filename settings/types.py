@@ -4,11 +4,12 @@ types and the CIDR type."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from settings import rules
+from settings import locations, members, rules
 
 
 class Section(BaseModel):
@@ -23,15 +24,21 @@ def _rule(rule: rules.Rule) -> AfterValidator:
 
 ProjectId = Annotated[str, _rule(rules.PROJECT_ID)]
 ProjectNumber = Annotated[str, _rule(rules.PROJECT_NUMBER)]
-Region = Annotated[str, _rule(rules.REGION)]
+# Well-formed, then listed (settings/locations.py; GCP_LISTS=warn accepts an unlisted one).
+Region = Annotated[str, _rule(rules.REGION), AfterValidator(locations.check_region)]
 BucketName = Annotated[str, _rule(rules.BUCKET)]
 GcsLocation = Annotated[str, _rule(rules.GCS_LOCATION)]
 Dns1123Label = Annotated[str, _rule(rules.DNS1123_LABEL)]
-Hostname = Annotated[str, _rule(rules.DNS1123_SUBDOMAIN)]
 ImageRef = Annotated[str, _rule(rules.IMAGE_REF)]
 ImageTag = Annotated[str, _rule(rules.IMAGE_TAG)]
-IamMember = Annotated[str, _rule(rules.IAM_MEMBER)]
-MachineType = Annotated[str, _rule(rules.MACHINE_TYPE)]
+IamMember = Annotated[str, AfterValidator(members.check_member)]
+# A list of principals, each once (settings/members.py).
+IamMembers = Annotated[tuple[IamMember, ...], AfterValidator(members.distinct_members)]
+# Listed first: a typo then earns its suggestion; the rule then refuses the shapes that are
+# listed but cannot serve (shared-core, GPU).
+MachineType = Annotated[
+    str, AfterValidator(locations.check_machine_type), _rule(rules.MACHINE_TYPE)
+]
 SqlTier = Annotated[str, _rule(rules.SQL_TIER)]
 HhMm = Annotated[str, _rule(rules.HH_MM)]
 HttpsUrl = Annotated[str, _rule(rules.HTTPS_URL)]
@@ -55,6 +62,28 @@ def _cidr(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_cidr)]
+
+
+def _hostname(value: str) -> str:
+    """A fully qualified DNS name: what the certificate and IAP's host condition name."""
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value)
+    if scheme:
+        raise ValueError(
+            f"{value!r} must be a host name, not a URL: drop {scheme[0]}"
+            + (" and the path" if "/" in value[scheme.end() :] else "")
+        )
+    if "/" in value or ":" in value:
+        raise ValueError(f"{value!r} must be a host name alone: no port or path")
+    rules.DNS1123_SUBDOMAIN.check(value)
+    if "." not in value:
+        raise ValueError(
+            f"{value!r} must be a fully qualified name with a dot (mlflow.example.com): "
+            "Google's managed certificate is issued for a public DNS name only"
+        )
+    return value
+
+
+Hostname = Annotated[str, AfterValidator(_hostname)]
 
 
 def _labels(value: dict[str, str]) -> dict[str, str]:

@@ -66,7 +66,8 @@ def test_reference_shows_rules_bounds_and_enums() -> None:
     assert rows["database.disk_size_gb"].rule == ">= 10; <= 65536"
     assert rows["server.replicas"].rule == "> 0"
     assert "`POSTGRES_17`" in rows["database.version"].rule
-    assert rows["ingress.iap_members"].rule.startswith("each item: ")
+    assert rows["ingress.iap_members"].rule.startswith("each principal once")
+    assert "each item: an IAM principal by its type" in rows["ingress.iap_members"].rule
     assert rows["project_id"].default == "required"
     assert rows["server.namespace"].type == "string or null"
     assert "RFC 1918" in rows["network.pods_cidr"].rule

@@ -122,7 +122,7 @@ BAD_VALUES = [
     ("server.image", "mlflow:latest", "with a registry host"),
     ("server.namespace", "Bad_NS", "DNS-1123 label"),
     ("ingress.host", "MLflow.Example.com", "DNS-1123 subdomain"),
-    ("ingress.iap_members", ["allUsers"], "never allUsers"),
+    ("ingress.iap_members", ["allUsers"], "would make MLflow public"),
     ("ingress.iap_members", ["alice@example.com"], "user:"),
     ("network.pods_cidr", "10.40.0.0/20", "overlaps"),
     ("network.subnet_cidr", "8.8.8.0/24", "private (RFC 1918)"),

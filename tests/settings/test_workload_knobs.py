@@ -153,7 +153,7 @@ def test_autoscaling_rules() -> None:
 
 def test_scheduling_reaches_the_pod(knobs: Objects, knobs_settings: Settings) -> None:
     pod = _one(knobs, "Deployment")["spec"]["template"]["spec"]
-    assert pod["nodeSelector"] == {"cloud.google.com/gke-nodepool": "mlflow"}
+    assert pod["nodeSelector"] == {"cloud.google.com/gke-nodepool": "mlk-knobs-pool"}
     assert pod["tolerations"] == [
         {"effect": "NoSchedule", "key": "dedicated", "operator": "Equal", "value": "mlflow"},
         {
