@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from settings import capacity, locations
-from settings.autopilot import pod_requests
+from settings.autopilot import pod_requests, server_pod
 from settings.cluster import ClusterSettings
 from settings.names import Names
 from settings.targets import CreatedGke, Target
@@ -30,7 +30,7 @@ def check_created_gke(s: Settings, target: Target) -> None:
     cluster = target.cluster
     if target.location != s.region:
         locations.refuse(locations.zone_note(target.location, s.region))
-    pod = pod_requests(s.server.resources)
+    pod = pod_requests(server_pod(s.server.resources))
     problem = capacity.pod_fit_problem(cluster.machine_type, pod["cpu"], pod["memory"])
     if problem:
         raise ValueError(problem)

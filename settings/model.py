@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from settings import autopilot
-from settings import checks
+from settings import autopilot, checks
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
