@@ -23,6 +23,8 @@ from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustom
 from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from constructs import Construct
 
+from infra.grant_moves import moved_from_slug
+
 IAP_ACCESSOR = "roles/iap.httpsResourceAccessor"
 TLS_PROFILES = ("MODERN", "RESTRICTED")
 # What the MLflow server needs to find its own backend service, hence its IAP audience
@@ -115,19 +117,24 @@ class Edge(Construct):
         # generated name: the grant is on the project's IAP web resource (IAP-protected apps
         # only, not project IAM), limited by a condition to this host.
         self.iap_accessors = [
-            IapWebIamMember(
+            moved_from_slug(
                 self,
-                # Keyed by member, not position: reordering the list changes nothing.
-                f"iap-accessor-{member_id(member)}",
-                project=project,
-                role=IAP_ACCESSOR,
-                member=member,
-                condition=IapWebIamMemberCondition(
-                    title=f"only {host}",
-                    description=f"IAP access to https://{host} only",
-                    expression=f'request.host == "{host}"',
+                member,
+                iap_members,
+                IapWebIamMember(
+                    self,
+                    # Keyed by member, not position: reordering the list changes nothing.
+                    f"iap-accessor-{member_id(member)}",
+                    project=project,
+                    role=IAP_ACCESSOR,
+                    member=member,
+                    condition=IapWebIamMemberCondition(
+                        title=f"only {host}",
+                        description=f"IAP access to https://{host} only",
+                        expression=f'request.host == "{host}"',
+                    ),
+                    depends_on=deps,
                 ),
-                depends_on=deps,
             )
             for member in iap_members
         ]

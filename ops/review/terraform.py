@@ -108,9 +108,23 @@ def _resources(doc: dict[str, Any] | None) -> dict[tuple[str, str], dict[str, An
     return found
 
 
+def _moved(
+    before: dict[tuple[str, str], dict[str, Any]], new: dict[str, Any] | None
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """`before` with the addresses the new configuration's `moved` blocks rename: Terraform
+    moves those in state, so they compare as one resource, never a removal plus an addition."""
+    renamed = dict(before)
+    for move in (new or {}).get("moved") or []:
+        source = tuple(str(move.get("from", "")).split(".", 1))
+        target = tuple(str(move.get("to", "")).split(".", 1))
+        if len(source) == 2 and len(target) == 2 and source in renamed and target not in renamed:
+            renamed[target] = renamed.pop(source)  # type: ignore[index]
+    return renamed
+
+
 def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Resource]:
     """Every resource that is added, removed, changed or replaced, in address order."""
-    before, after = _resources(old), _resources(new)
+    before, after = _moved(_resources(old), new), _resources(new)
     changes: dict[tuple[str, str], Resource] = {}
     for key in sorted(before.keys() | after.keys()):
         rtype, name = key

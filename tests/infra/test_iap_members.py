@@ -13,7 +13,8 @@ from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings
 
 from infra.edge import member_id
-from settings import Settings
+from infra.grant_moves import logical_id
+from settings import REPO_ROOT, Settings
 from tests.support.terraform import Synth
 
 # README "Sign in with Entra ID": a workforce group by its object id, and a user by subject.
@@ -77,3 +78,26 @@ def test_the_dev_configs_grant_passes_detect_secrets(tmp_path: Any) -> None:
     with default_settings():
         secrets.scan_file(str(out))
     assert not secrets.json(), secrets.json()
+
+
+def test_an_upgrade_moves_each_earlier_grant_instead_of_replacing_it() -> None:
+    """The dev environment's grant, at the address the release before the hashed ids committed
+    (git show a20ecdf:cdktf.out/stacks/mlflow-dev/cdk.tf.json), is moved, not destroyed."""
+    stack = json.loads((REPO_ROOT / "cdktf.out/stacks/mlflow-dev/cdk.tf.json").read_text())
+    (grant,) = stack["resource"]["google_iap_web_iam_member"]
+    earlier = "edge_iap-accessor-group-ml-team-example-com_FAE5FA08"
+    assert stack["moved"] == [
+        {
+            "from": f"google_iap_web_iam_member.{earlier}",
+            "to": f"google_iap_web_iam_member.{grant}",
+        }
+    ]
+
+
+def test_no_move_names_a_principal_or_a_member_two_grants_shared(doc: dict[str, Any]) -> None:
+    """Workforce principals' old ids held their object ids (and are re-granted instead); the
+    two jane-doe members slugged to one id, which earlier versions could not synthesize."""
+    assert doc.get("moved", []) == []
+    assert logical_id(["edge", "iap-accessor-group-ml-team-example-com"]) == (
+        "edge_iap-accessor-group-ml-team-example-com_FAE5FA08"
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ops.review import terraform
 from ops.review.__main__ import main, review
 from ops.review.acknowledge import ACK_FILE
 from ops.review.render import render
@@ -268,3 +269,19 @@ def test_default_base_is_the_merge_base_with_main(repo: Path) -> None:
     finally:
         rr.git(repo, "checkout", "-q", "main")
         rr.git(repo, "branch", "-q", "-D", "feature")
+
+
+def test_a_moved_block_is_a_rename_not_a_replacement() -> None:
+    """Terraform's `moved` blocks (infra/grant_moves.py writes them for the IAP grants) keep a
+    resource in state: the review compares it at its new address."""
+    grant = {"member": "group:ml-team@example.com", "role": "roles/iap.httpsResourceAccessor"}
+    old = {"resource": {"google_iap_web_iam_member": {"old_1": grant}}}
+    new = {
+        "resource": {"google_iap_web_iam_member": {"new_2": grant}},
+        "moved": [
+            {"from": "google_iap_web_iam_member.old_1", "to": "google_iap_web_iam_member.new_2"}
+        ],
+    }
+    assert terraform.diff(old, new) == []
+    without = terraform.diff(old, {"resource": new["resource"]})
+    assert sorted(r.action for r in without) == ["create", "delete"]
