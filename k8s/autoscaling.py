@@ -8,7 +8,7 @@ always leaves a pod serving, and a single pod never blocks one.
 from __future__ import annotations
 
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s.meta import Workload
 from settings.workload import Autoscaling

@@ -14,7 +14,7 @@ garbage-collection CronJob.
 from __future__ import annotations
 
 from cdk8s import App, Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s import proxy
 from k8s.auth import auth_mode

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import cdk8s_plus_25 as kplus
+import cdk8s_plus_33 as kplus
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
 from k8s.edges import KubeEdge

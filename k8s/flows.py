@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 NAMESPACE_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
 HTTPS_PORT = 443

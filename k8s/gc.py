@@ -13,11 +13,10 @@ does not prevent the Job from completing after the main container has finished"
 
 from __future__ import annotations
 
-from cdk8s import Chart, JsonPatch
-from cdk8s_plus_25 import k8s
+from cdk8s import Chart
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
-from k8s.patched import PatchedKubeCronJob
 from k8s.pod import WorkloadPod
 from settings import contract
 from settings.garbage_collection import GarbageCollectionSettings
@@ -57,12 +56,14 @@ class GcChart(Chart):
     ) -> None:
         w = pod.workload
         super().__init__(scope, id, namespace=w.namespace, labels=w.gc_labels)
-        cron = PatchedKubeCronJob(
+        k8s.KubeCronJob(
             self,
             "cronjob",
             metadata=k8s.ObjectMeta(name=w.gc_name),
             spec=k8s.CronJobSpec(
                 schedule=gc.schedule,
+                # An IANA zone name (stable in Kubernetes 1.27); the schedule is read in it.
+                time_zone=gc.time_zone,
                 # Never two at once: a long run is not joined by the next one.
                 concurrency_policy="Forbid",
                 starting_deadline_seconds=STARTING_DEADLINE_SECONDS,
@@ -82,12 +83,4 @@ class GcChart(Chart):
                     ),
                 ),
             ),
-        )
-        # Neither the native sidecar's `restartPolicy: Always` nor `timeZone` (stable in 1.27)
-        # survives the 1.25 schema (k8s/patched.py).
-        cron.add_json_patch(
-            JsonPatch.add(
-                "/spec/jobTemplate/spec/template/spec/initContainers/0/restartPolicy", "Always"
-            ),
-            JsonPatch.add("/spec/timeZone", gc.time_zone),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from settings import MLFLOW_VERSION, Settings
 from settings.contract import IMAGE_GID, IMAGE_PULL_SECRET, IMAGE_UID
@@ -25,6 +25,12 @@ TERMINATION_GRACE_SECONDS = 60
 LB_DRAINING_SECONDS = 30
 
 HTTP_PORT_NAME = "http"
+
+# The Kubernetes API types every chart builds with: the `k8s` module of cdk8s-plus-33 (the L1
+# classes generated from Kubernetes 1.33's OpenAPI schema), pinned in requirements.txt. At
+# least the oldest minor a GKE release channel offers (settings.cluster.OLDEST_CHANNEL_MINOR;
+# tests/k8s/test_api_types.py): every field a supported cluster knows is typed.
+API_TYPES_VERSION = "1.33"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The pod the server and the garbage collector share, built in one place.
 
 Both run the server image's entry point with the ConfigMap's environment, under the image's
-non-root user, with the Cloud SQL Auth Proxy as a native sidecar (initContainers[0]; the charts
-add `restartPolicy: Always`, which the 1.25 schema lacks: k8s/patched.py), a size-capped /tmp,
+non-root user, with the Cloud SQL Auth Proxy as a native sidecar (initContainers[0] with
+`restartPolicy: Always`, k8s/proxy.py), a size-capped /tmp,
 the secret files (the platform delivers them) and, for the containers that call Google, the
 platform's credentials. The server adds its probes, ports and scheduling; gc its restart policy.
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s.meta import (
     TERMINATION_GRACE_SECONDS,

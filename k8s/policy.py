@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
 from k8s.flows import Flow, egress_rules, ingress_rules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s.meta import PROXY_MAX_SIGTERM_DELAY_SECONDS, resources, restricted_security_context
 from settings.contract import PROXY_ADDRESS, PROXY_HEALTH_PORT, PROXY_PORT, PROXY_UID
@@ -103,4 +103,7 @@ def proxy_container(
         resources=resources(sizes or Resources.model_validate({}).proxy),
         security_context=restricted_security_context(uid=PROXY_UID, gid=PROXY_UID),
         volume_mounts=mounts,
+        # A native sidecar (Kubernetes 1.29+, stable in 1.33): restarted on its own, started
+        # before the later init containers, stopped after the main containers.
+        restart_policy="Always",
     )

@@ -2,10 +2,10 @@
 
 The pod runs, in order: the Cloud SQL Auth Proxy as a native sidecar (initContainers[0],
 `restartPolicy: Always`), the `db-migrate` init container (`mlflow db upgrade` through that
-proxy), then the `mlflow` server (k8s/pod.py builds it, as gc's). The bundled L1 classes (k8s
-1.25 schema) are used rather than cdk8s-plus-25's Deployment: plus-25 predates native sidecars
-and would override security and resource settings with its own defaults; the one field 1.25
-lacks is added by a JSON patch.
+proxy), then the `mlflow` server (k8s/pod.py builds it, as gc's). The L1 classes of
+cdk8s-plus-33's `k8s` module (Kubernetes 1.33 types, k8s/meta.py API_TYPES_VERSION) are used
+rather than its Deployment construct, which would override security and resource settings with
+its own defaults.
 """
 
 from __future__ import annotations
@@ -15,20 +15,41 @@ import json
 from typing import Any
 
 from cdk8s import Chart, JsonPatch
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
 from k8s.autoscaling import add_autoscaler
 from k8s.edges import KubeEdge
-from k8s.meta import HTTP_PORT_NAME, Workload
-from k8s.patched import PatchedKubeDeployment
+from k8s.meta import API_TYPES_VERSION, HTTP_PORT_NAME, Workload
 from k8s.platforms import KubePlatform
 from k8s.pod import WorkloadPod
-from settings import contract
+from settings import ConfigError, contract
 from settings.server import ServerSettings
 
 SERVER_CONTAINER = "mlflow"
 MIGRATE_CONTAINER = "db-migrate"
+
+
+def first_lost_field(written: Any, kept: Any, path: str) -> str | None:
+    """The first field of `written` (a config's JSON) that `kept` (the synthesized JSON) lacks."""
+    if isinstance(written, dict):
+        if not isinstance(kept, dict):
+            return path
+        for key, value in written.items():
+            if key not in kept:
+                return f"{path}.{key}"
+            lost = first_lost_field(value, kept[key], f"{path}.{key}")
+            if lost:
+                return lost
+        return None
+    if isinstance(written, list):
+        if not isinstance(kept, list) or len(kept) != len(written):
+            return path
+        for i, (w, k) in enumerate(zip(written, kept, strict=True)):
+            lost = first_lost_field(w, k, f"{path}[{i}]")
+            if lost:
+                return lost
+    return None
 
 
 def _http_probe(*, period: int, failures: int, timeout: int = 5) -> k8s.Probe:
@@ -138,7 +159,7 @@ class ServerChart(Chart):
     ) -> None:
         w = pod.workload
         super().__init__(scope, id, namespace=w.namespace, labels=w.labels)
-        deployment = PatchedKubeDeployment(
+        deployment = k8s.KubeDeployment(
             self,
             "deployment",
             metadata=k8s.ObjectMeta(name=w.name),
@@ -168,17 +189,20 @@ class ServerChart(Chart):
                 ),
             ),
         )
-        # Native sidecar: `restartPolicy: Always` on an init container (stable in k8s 1.33) is
-        # not in the 1.25 schema of the L1 classes.
-        deployment.add_json_patch(
-            JsonPatch.add("/spec/template/spec/initContainers/0/restartPolicy", "Always")
-        )
         if server.affinity:
-            # As written in the config (camelCase, a pod spec's shape): no second schema to keep
-            # in step; kubernetes-validate checks the result in `make test`.
+            # As written in the config (camelCase, a pod spec's shape), mapped through the typed
+            # pod spec like every other field: a field the types lack would vanish, so it fails.
             deployment.add_json_patch(
                 JsonPatch.add("/spec/template/spec/affinity", dict(server.affinity))
             )
+            kept = deployment.to_json()["spec"]["template"]["spec"].get("affinity")
+            lost = first_lost_field(dict(server.affinity), kept, "affinity")
+            if lost:
+                raise ConfigError(
+                    f"server.affinity: {lost} is not a field of the Kubernetes pod spec's "
+                    f"affinity (Kubernetes {API_TYPES_VERSION} types): check its spelling "
+                    "(camelCase, as in a pod spec)"
+                )
         self._service(w, edge)
         k8s.KubePodDisruptionBudget(
             self,

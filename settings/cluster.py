@@ -18,6 +18,14 @@ class ReleaseChannel(StrEnum):
     EXTENDED = "EXTENDED"
 
 
+# The oldest Kubernetes minor any GKE release channel offers (the Extended channel's, 1.31 to
+# 1.36; Rapid 1.34-1.37, Regular 1.34-1.36, Stable 1.34-1.35): the "Current versions" table of
+# https://docs.cloud.google.com/kubernetes-engine/docs/release-notes (late 2026). The charts'
+# API types (k8s/meta.py API_TYPES_VERSION) must be at least this; bump it as versions retire
+# (https://docs.cloud.google.com/kubernetes-engine/docs/release-schedule).
+OLDEST_CHANNEL_MINOR = "1.31"
+
+
 class ClusterMode(StrEnum):
     """GKE's two modes of operation. Autopilot is Google's default for new clusters
     (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-overview): nodes are

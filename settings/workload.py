@@ -293,8 +293,9 @@ class WorkloadKnobs(Section):
     affinity: Annotated[dict[str, Any], AfterValidator(_affinity)] | None = Field(
         None,
         description="The pod's Kubernetes `affinity` (nodeAffinity, podAffinity, "
-        "podAntiAffinity), camelCase as in a pod spec; passed through as written and validated "
-        "against the Kubernetes schema by `make test`.",
+        "podAntiAffinity), camelCase as in a pod spec; mapped through the charts' Kubernetes "
+        "API types (a field they lack fails the synth) and validated against the Kubernetes "
+        "schema by `make test`.",
     )
     topology_spread: tuple[TopologySpread, ...] = Field(
         DEFAULT_SPREAD,

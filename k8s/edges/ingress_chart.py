@@ -8,7 +8,7 @@ policy), and the BackendConfig that the Service names (health check, timeout, IA
 from __future__ import annotations
 
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
 from imports.backendconfig.com.google.cloud import (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s.flows import Flow
 from k8s.meta import Workload

@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 
 from cdk8s import Chart
-from cdk8s_plus_25 import k8s
+from cdk8s_plus_33 import k8s
 
 from k8s import flows
 from k8s.flows import Flow

@@ -46,7 +46,7 @@ def test_every_direct_requirement_is_pinned_and_locked() -> None:
         "cdktf",
         "cdktf-cdktf-provider-google",
         "cdk8s",
-        "cdk8s-plus-25",
+        "cdk8s-plus-33",
         "pydantic",
         "checkov",
         "mlflow",
