@@ -118,7 +118,7 @@ def _moved(
         source = tuple(str(move.get("from", "")).split(".", 1))
         target = tuple(str(move.get("to", "")).split(".", 1))
         if len(source) == 2 and len(target) == 2 and source in renamed and target not in renamed:
-            renamed[target] = renamed.pop(source)  # type: ignore[index]
+            renamed[target] = renamed.pop(source)
     return renamed
 
 
