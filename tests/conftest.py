@@ -198,6 +198,7 @@ def stack_sets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every environment's Terraform JSON under one folder, `<label>/cdk.tf.json`: the fixtures'
     synthesized here (`fixture-<env>`) and each config/<env>.yaml's as committed (`<env>`)."""
     from infra.app import synth
+    from ops.checkov_input import scannable
     from ops.environments import STACKS, environments
 
     scratch = tmp_path_factory.mktemp("cdktf")
@@ -207,9 +208,11 @@ def stack_sets(tmp_path_factory: pytest.TempPathFactory) -> Path:
         synth(settings, outdir=scratch / env)
         made = scratch / env / "stacks" / settings.names.terraform_stack / "cdk.tf.json"
         (root / f"fixture-{env}").mkdir()
-        (root / f"fixture-{env}" / "cdk.tf.json").write_text(made.read_text())
+        doc = scannable(json.loads(made.read_text()))
+        (root / f"fixture-{env}" / "cdk.tf.json").write_text(json.dumps(doc))
     for env in environments():
         stack = load_settings(env).names.terraform_stack
         (root / env).mkdir()
-        (root / env / "cdk.tf.json").write_text((STACKS / stack / "cdk.tf.json").read_text())
+        doc = scannable(json.loads((STACKS / stack / "cdk.tf.json").read_text()))
+        (root / env / "cdk.tf.json").write_text(json.dumps(doc))
     return root

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ops.checkov_input import scannable
+
 TIMEOUT_S = 600
 
 
@@ -44,7 +46,9 @@ def compare(
                 if doc is not None:
                     folder = root / side / env
                     folder.mkdir(parents=True)
-                    (folder / "cdk.tf.json").write_text(json.dumps(doc), encoding="utf-8")
+                    (folder / "cdk.tf.json").write_text(
+                        json.dumps(scannable(doc)), encoding="utf-8"
+                    )
         failed = _failed(checkov, config, root) if any(root.iterdir()) else {}
     types = {
         name: rtype
