@@ -16,6 +16,9 @@ TEST_STAMP := $(VENV)/.test-installed
 CLI_STAMP := node_modules/.cli-installed
 NODE_ALL_STAMP := node_modules/.all-installed
 EXAMPLES_STAMP := $(VENV)/.examples-installed
+# CDK Terrain (cdktn) in a venv of its own, for the tests that prove the way to it (docs/cdk-terrain.md).
+CDKTN_VENV := .venv-cdktn
+CDKTN_STAMP := $(CDKTN_VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
 DEPLOY_ENV ?= dev
@@ -49,7 +52,7 @@ install: $(SYNTH_STAMP) ## Install what synthesis needs into .venv (requirements
 
 install-cli: $(CLI_STAMP) ## Install the pinned cdktf and cdk8s CLIs (deploy, plan, destroy do it first).
 
-install-test: $(TEST_STAMP) $(NODE_ALL_STAMP) system-packages ## Install the test, lint and benchmark tools.
+install-test: $(TEST_STAMP) $(CDKTN_STAMP) $(NODE_ALL_STAMP) system-packages ## Install the test, lint and benchmark tools.
 
 # uv installs (fast, and no bytecode for the 1,470 provider modules of which synth imports a few):
 # bootstrapped with the venv's pip at the lock's version.
@@ -89,6 +92,15 @@ $(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt ml
 	  tmp=$$(mktemp -d) && cp -r "$$plugin" "$$tmp/" && \
 	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $$plugin)"; rm -rf "$$tmp"; \
 	done
+	touch $@
+
+# The same settings and infra/ code run there (tests/support/cdk_synth.py maps the imports); the
+# jsii runtime uses .venv's Node.js. Exactly the pins of requirements-cdktn.txt, nothing else.
+$(CDKTN_STAMP): requirements-cdktn.txt $(ENTRYPOINT_DIST)/pyproject.toml | $(UV)
+	test -x $(CDKTN_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(CDKTN_VENV)
+	$(UV) pip sync --quiet --python $(CDKTN_VENV)/bin/python requirements-cdktn.txt
+	$(UV) pip install --quiet --python $(CDKTN_VENV)/bin/python --no-deps -e $(ENTRYPOINT_DIST)
+	$(UV) pip check --quiet --python $(CDKTN_VENV)/bin/python
 	touch $@
 
 # node-pty (cdktf-cli) compiles against the headers of the Node.js that runs it.
