@@ -20,6 +20,8 @@ EXAMPLES_STAMP := $(VENV)/.examples-installed
 CDKTN_VENV := .venv-cdktn
 CDKTN_STAMP := $(CDKTN_VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
+# Requirements uv's resolver replaces (mlflow 3.18.0's pin of an unpublished mlflow-tracing).
+OVERRIDES := requirements-overrides.txt
 
 DEPLOY_ENV ?= dev
 # Extra pytest arguments for both tiers, e.g. `make test PYTEST_ARGS="-x"`.
@@ -75,17 +77,23 @@ $(SYNTH_STAMP): requirements.txt requirements.lock $(ENTRYPOINT_DIST)/pyproject.
 
 # The client plugin that attaches an IAP credential (examples/train.py through the ingress).
 IAP_CLIENT := examples/iap_client
-$(EXAMPLES_STAMP): $(SYNTH_STAMP) requirements-examples.txt $(wildcard $(IAP_CLIENT)/* $(IAP_CLIENT)/*/*)
-	$(UV) pip install --quiet --python $(PY) -r requirements-examples.txt -c requirements.lock
+$(EXAMPLES_STAMP): $(SYNTH_STAMP) requirements-examples.txt $(OVERRIDES) $(wildcard $(IAP_CLIENT)/* $(IAP_CLIENT)/*/*)
+	$(UV) pip uninstall --quiet --python $(PY) mlflow-tracing 2>/dev/null || true
+	$(UV) pip install --quiet --python $(PY) -r requirements-examples.txt -c requirements.lock \
+	  --override $(OVERRIDES) --reinstall-package mlflow-skinny
 	tmp=$$(mktemp -d) && cp -r $(IAP_CLIENT) "$$tmp/" && \
 	  $(UV) pip install --quiet --python $(PY) --no-deps "$$tmp/$$(basename $(IAP_CLIENT))"; rm -rf "$$tmp"
 	touch $@
 
 # The image's MLflow plugins, and the client plugin for scripts through IAP.
 PLUGINS := mlflow_server/gcs_not_found mlflow_server/iap_auth $(IAP_CLIENT)
-$(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt mlflow_server/requirements.txt \
+$(TEST_STAMP): $(SYNTH_STAMP) requirements-test.txt requirements-examples.txt mlflow_server/requirements.txt $(OVERRIDES) \
   $(foreach p,$(PLUGINS),$(wildcard $(p)/* $(p)/*/*))
-	$(UV) pip install --quiet --python $(PY) -r requirements-test.txt -c requirements.lock
+	@# An mlflow-tracing from before the override shares its files with mlflow-skinny: removing
+	@# it deletes some of skinny's, which the reinstall puts back.
+	$(UV) pip uninstall --quiet --python $(PY) mlflow-tracing 2>/dev/null || true
+	$(UV) pip install --quiet --python $(PY) -r requirements-test.txt -c requirements.lock \
+	  --override $(OVERRIDES) --reinstall-package mlflow-skinny
 	@# The plugins too, so the e2e tests run the server the image ships and the client users
 	@# install; built from a copy, so that no build/ or egg-info folder lands in the source tree.
 	for plugin in $(PLUGINS); do \
@@ -171,12 +179,12 @@ LOCK_HEADER := \
 
 lock: $(UV) ## Re-pin requirements.lock, keeping every pin (lock-upgrade: resolve everything anew).
 	{ printf '%s\n' $(LOCK_HEADER); $(UV) pip compile --python $(PY) --quiet --no-annotate \
-	  --no-header requirements-test.txt -c requirements.lock; } > requirements.lock.new
+	  --no-header requirements-test.txt -c requirements.lock --override $(OVERRIDES); } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions the requirements allow.
 	{ printf '%s\n' $(LOCK_HEADER); $(UV) pip compile --python $(PY) --quiet --no-annotate \
-	  --no-header requirements-test.txt; } > requirements.lock.new
+	  --no-header requirements-test.txt --override $(OVERRIDES); } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts, attack peaks.
@@ -200,7 +208,7 @@ format: install-test ## Format the project's Python code.
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
-.PHONY: docs refresh-gcp-lists cost refresh-prices names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply \
+.PHONY: docs refresh-gcp-lists cost refresh-prices names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply upgrade \
 	port-forward train destroy destroy-infra local-oidc edge-ready
 
 # The values the targets below use (ops/makevars.py), read in one Python start on first
@@ -321,6 +329,23 @@ apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	$(PY) -m k8s.main
 	$(KUBECTL) apply -f $(OUTDIR)
+
+# The steps ops/upgrade.py takes (docs/upgrade.md), printed by `make -n upgrade` for this config.
+upgrade: settings-ok ## Roll out a new image: with a schema change, backup, writers stopped, one migration Job, then the new version.
+	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
+	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@# 1. schema heads: the image's (alembic heads of .venv's mlflow $(call setting,MLFLOW_VERSION))
+	@#    against the database's: $(KUBECTL) -n $(NAMESPACE) exec deployment/$(SERVICE) -c mlflow -- python -P -c <read-only query>
+	@# 2. equal: $(KUBECTL) apply -f $(OUTDIR); $(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(SERVICE)
+	@# 3. different: gcloud sql backups create --instance=$(call setting,SQL_INSTANCE) --async --project=$(PROJECT),
+	@#    gcloud sql operations wait <operation> --project=$(PROJECT) (the backup's id is kept for a rollback),
+	@#    $(KUBECTL) -n $(NAMESPACE) patch cronjob/$(SERVICE)-gc (suspend), delete its Jobs,
+	@#    $(KUBECTL) -n $(NAMESPACE) scale deployment/$(SERVICE) --replicas=0 and wait until no server pod is left,
+	@#    $(KUBECTL) apply -f $(OUTDIR)/10-config.k8s.yaml -f $(OUTDIR)/upgrade-job/db-migrate.k8s.yaml (Job $(SERVICE)-db-migrate),
+	@#    wait for it (failed: stop with the backup's id and the rollback steps),
+	@#    $(KUBECTL) apply -f $(OUTDIR), scale back to the previous count, rollout status.
+	$(PY) -m k8s.main
+	$(PY) -m ops.upgrade --kubectl="$(KUBECTL)"
 
 edge-ready: settings-ok ## Once DNS points at the static IP: wait until https://<host>/ answers IAP's redirect, then arm the uptime alert (WAIT=60 minutes).
 	@$(call only,gke gke-existing,; a local cluster has no edge and no uptime check)

@@ -8,7 +8,8 @@ never ask which mode they are in.
 
 `kubectl apply -f dist/` reads the files sorted by name: the Namespace comes first, then the
 objects that the Deployment refers to, the workload, its edge and its policy, then the
-garbage-collection CronJob.
+garbage-collection CronJob. The schema migration Job goes to a subfolder (upgrade-job/), which
+that command does not read: `make upgrade` applies it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from k8s.database_auth import database_auth_for
 from k8s.edges import edge_for
 from k8s.gc import GcChart
 from k8s.meta import Workload
+from k8s.migrate_job import MigrateJobChart
 from k8s.platforms import platform_for
 from k8s.pod import WorkloadPod
 from k8s.pod_secrets import SecretFile
@@ -31,6 +33,10 @@ from k8s.policy import PolicyChart
 from k8s.secrets import secret_location_for
 from k8s.server import ServerChart
 from settings import Settings, contract
+
+# The charts that `make upgrade` alone applies: k8s/app.py writes them to UPGRADE_SUBDIR.
+MIGRATE_CHART = "db-migrate"
+UPGRADE_CHARTS = (MIGRATE_CHART,)
 
 
 def build(app: App, settings: Settings) -> list[Chart]:
@@ -104,5 +110,7 @@ def build(app: App, settings: Settings) -> list[Chart]:
             ],
         ),
         GcChart(app, "50-gc", pod=pod, gc=settings.garbage_collection),
+        # Published to <manifests>/upgrade-job/ (UPGRADE_CHARTS): `make upgrade` applies it.
+        MigrateJobChart(app, MIGRATE_CHART, pod=pod, server=server, config=config),
     ]
     return charts

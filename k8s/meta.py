@@ -46,6 +46,16 @@ class Workload:
     selector: dict[str, str]
     labels: dict[str, str]
     gc_name: str  # the garbage-collection CronJob and its NetworkPolicy
+    migrate_name: str  # `make upgrade`'s schema migration Job and its NetworkPolicy
+
+    @property
+    def migrate_selector(self) -> dict[str, str]:
+        """The migration Job's pod: the workload's labels, as another component."""
+        return {**self.selector, "app.kubernetes.io/component": "schema-migration"}
+
+    @property
+    def migrate_labels(self) -> dict[str, str]:
+        return {**self.labels, **self.migrate_selector}
 
     @property
     def gc_selector(self) -> dict[str, str]:
@@ -80,6 +90,7 @@ class Workload:
             selector=selector,
             labels=labels,
             gc_name=f"{names.service}-gc",
+            migrate_name=f"{names.service}-db-migrate",
         )
 
 

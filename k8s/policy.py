@@ -1,5 +1,6 @@
 """Chart `40-policy`: the server pods' NetworkPolicy, default deny both ways, and the
-garbage-collection pods', which admit nothing in and reach what the server reaches.
+garbage-collection and schema-migration pods', which admit nothing in and reach what the
+server reaches.
 
 Each rule comes from the mode that needs it (k8s/flows.py): who may come in is the edge's (the
 load balancer's ranges on GKE) and the platform's (the namespaces allowed in-cluster); what the
@@ -48,6 +49,15 @@ class PolicyChart(Chart):
         # gc serves nothing: nothing comes in.
         self._policy(
             "gc-network-policy", name=w.gc_name, selector=w.gc_selector, ingress=(), out=out
+        )
+        # `make upgrade`'s migration Job (k8s/migrate_job.py): its proxy reaches what the
+        # server's does; nothing comes in.
+        self._policy(
+            "migrate-network-policy",
+            name=w.migrate_name,
+            selector=w.migrate_selector,
+            ingress=(),
+            out=out,
         )
 
     def _policy(

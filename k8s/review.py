@@ -33,7 +33,7 @@ def mark_known_false_positives(text: str) -> str:
 
 
 def mark_files(folder: Path) -> None:
-    for path in sorted(folder.glob("*.k8s.yaml")):
+    for path in sorted([*folder.glob("*.k8s.yaml"), *folder.glob("*/*.k8s.yaml")]):
         path.write_text(
             mark_known_false_positives(path.read_text(encoding="utf-8")), encoding="utf-8"
         )

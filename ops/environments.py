@@ -23,7 +23,7 @@ from ops.cli import run
 from settings.conflicts import conflicts
 from settings.errors import ConfigError
 from settings.load import config_dir, load_settings, manifests_dir, misnamed_configs
-from settings.paths import DIST, REPO_ROOT
+from settings.paths import DIST, REPO_ROOT, UPGRADE_SUBDIR
 
 STACKS = REPO_ROOT / "cdktf.out" / "stacks"
 
@@ -52,7 +52,8 @@ def orphans(folder: Path | None = None) -> list[Path]:
     settings = [load_settings(env, folder) for env in environments(folder)]
     manifest_dirs = {manifests_dir(s) for s in settings}
     stacks = {s.names.terraform_stack for s in settings}
-    found = [d for d in sorted(DIST.iterdir()) if d.is_dir() and d not in manifest_dirs]
+    owned = manifest_dirs | {d / UPGRADE_SUBDIR for d in manifest_dirs}
+    found = [d for d in sorted(DIST.iterdir()) if d.is_dir() and d not in owned]
     if STACKS.is_dir():
         found += [
             d / "cdk.tf.json"

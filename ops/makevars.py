@@ -17,6 +17,7 @@ from settings.errors import ConfigError
 from settings.load import load_settings, manifests_dir
 from settings.modes import Edge
 from settings.targets import CreatedGke, ExistingGke, ExternalCluster
+from settings.versions import MLFLOW_VERSION
 
 
 def values() -> dict[str, object]:
@@ -43,6 +44,8 @@ def values() -> dict[str, object]:
         # (network.control_plane dns): get-credentials --dns-endpoint.
         "DNS_ENDPOINT": "yes" if gke and gke.dns_endpoint else "no",
         "IMAGE_TAG": s.server.image_tag,
+        "MLFLOW_VERSION": MLFLOW_VERSION,
+        "SQL_INSTANCE": n.sql_instance,
         "CUSTOM_IMAGE": s.server.image or "",
         "REPOSITORY": n.registry_repository,
         "BUILD_SA": n.build_sa_email,

@@ -19,6 +19,7 @@ import yaml
 from mlflow_entrypoint import contract
 
 from settings import REPO_ROOT, Settings
+from settings.versions import MLFLOW_VERSION
 from tests.image.dockerfile import DOCKERFILE, SERVER_DIR, instructions
 
 
@@ -55,8 +56,9 @@ def test_dockerfile_installs_exactly_the_requirements_file() -> None:
     install = runs[0].split("pip install", 1)[1].split("&&", 1)[0].split()
     options = [a for a in install if a.startswith("-")]
     operands = [a for a in install if not a.startswith("-")]
-    # Nothing but the requirements file and its constraints: no extra package on the command.
-    assert options == ["--no-cache-dir", "--no-compile", "-r", "-c"], install
+    # Nothing but the requirements file and its full pin list, unresolved (--no-deps: mlflow
+    # 3.18.0's pin of an unpublished mlflow-tracing), and no extra package on the command.
+    assert options == ["--no-cache-dir", "--no-compile", "--no-deps", "-r", "-r"], install
     assert operands == ["/tmp/requirements.txt", "/tmp/constraints.txt"], install
     # ... then the project's own plugins, without dependencies (no package can slip in with them).
     steps = runs[0].split("&&")
@@ -87,7 +89,8 @@ def test_constraints_agree_with_requirements_and_lock() -> None:
         assert constraints.get(name) == version, f"{name}: constraints.txt differs"
     for name, version in constraints.items():
         assert lock.get(name) == version, f"{name}=={version} is not what requirements.lock pins"
-    assert requirements["mlflow"] == "3.17.2"
+    assert requirements["mlflow"] == MLFLOW_VERSION == "3.18.0"
+    assert "mlflow-tracing" not in constraints  # requirements-overrides.txt
     # psycopg2-binary: libpq inside the wheel; psycopg 3 breaks the dataset APIs
     # (mlflow_entrypoint/backend.py)
     assert "psycopg2-binary" in constraints

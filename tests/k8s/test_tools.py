@@ -169,7 +169,7 @@ spec:
     spec:
       containers:
         - name: mlflow
-          image: europe-west1-docker.pkg.dev/p/r/mlflow-server:3.17.2-2
+          image: europe-west1-docker.pkg.dev/p/r/mlflow-server:3.18.0-3
           args: [server, --host, 0.0.0.0]
           ports: [{containerPort: 5000}]
           volumeMounts: [{name: keys, mountPath: /secrets, readOnly: true}]
