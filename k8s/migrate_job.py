@@ -17,10 +17,8 @@ starts a migration while the old pods write.
 
 from __future__ import annotations
 
-from typing import Any
-
-from cdk8s import Chart, JsonPatch
-from cdk8s_plus_25 import k8s
+from cdk8s import Chart
+from cdk8s_plus_33 import k8s
 from constructs import Construct
 
 from k8s.pod import WorkloadPod
@@ -37,21 +35,6 @@ BACKOFF_LIMIT = 2
 DEADLINE_SECONDS = 3600
 # MLflow's own temporary files only: no artifact passes through.
 MIGRATE_TMP_SIZE = "256Mi"
-
-
-class _LateJob(k8s.KubeJob):
-    """KubeJob with JSON patches applied after the 1.25 schema mapping, which would drop the
-    native sidecar's `restartPolicy` (as k8s/patched.py does for the Deployment and CronJob)."""
-
-    def __init__(self, scope: Construct, id: str, **props: Any) -> None:
-        super().__init__(scope, id, **props)
-        self._late_patches: list[JsonPatch] = []
-
-    def add_json_patch(self, *ops: JsonPatch) -> None:
-        self._late_patches.extend(ops)
-
-    def to_json(self) -> Any:
-        return JsonPatch.apply(super().to_json(), *self._late_patches)
 
 
 class MigrateJobChart(Chart):
@@ -80,7 +63,7 @@ class MigrateJobChart(Chart):
             sizes=server.resources.migrate,
             google_access=False,  # it reads and writes the database only
         )
-        job = _LateJob(
+        k8s.KubeJob(
             self,
             "job",
             metadata=k8s.ObjectMeta(name=w.migrate_name),
@@ -97,7 +80,4 @@ class MigrateJobChart(Chart):
                     ),
                 ),
             ),
-        )
-        job.add_json_patch(
-            JsonPatch.add("/spec/template/spec/initContainers/0/restartPolicy", "Always")
         )

@@ -22,6 +22,7 @@ import yaml
 from ops.environments import STACKS, environments, orphans
 from settings import REPO_ROOT, Settings, load_settings
 from settings.load import DEFAULT_ENV, DIST, manifests_dir
+from settings.paths import UPGRADE_SUBDIR
 from tests.support import invariants
 from tests.support.configs import FIXTURE_ENVS, fixture_settings
 
@@ -33,8 +34,12 @@ K8sSynth = Callable[[Settings], dict[str, list[dict[str, Any]]]]
 def _tree(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
+    # The environment's files and its upgrade-job/ subfolder (another environment's dist/<env>/
+    # folder is not this one's: the default environment's dist/ holds them).
+    files = [*folder.glob("*.yaml"), *folder.glob(f"{UPGRADE_SUBDIR}/*.yaml")]
     return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.yaml"))
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(files)
     }
 
 
