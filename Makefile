@@ -208,6 +208,8 @@ format: install-test ## Format the project's Python code.
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
+
+.PHONY: terraform-ready destroy-allowed
 .PHONY: docs refresh-gcp-lists cost refresh-prices names settings-ok deploy plan diff tf-plan tf-apply image credentials secrets apply upgrade \
 	port-forward train destroy destroy-infra local-oidc edge-ready
 
@@ -268,32 +270,37 @@ names: settings-ok ## Print every name the environment's config derives (DEPLOY_
 settings-ok: install
 	@$(PY) -c 'from ops.cli import run; from settings import load_settings; run(load_settings)'
 
-deploy: settings-ok $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
-	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-apply TF=tofu))
+# What Terraform needs (the tool, the registry or a plugin cache, credentials), checked before the
+# CLIs are installed: prerequisites run left to right, so an offline machine hears it first.
+terraform-ready: settings-ok
+	@$(call require,terraform,install Terraform >= 1.5 (or use the tf-plan and tf-apply targets with TF=tofu))
 	@$(PY) -m ops.preflight $(TF_STACK_DIR)
+
+deploy: settings-ok terraform-ready $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
-plan: settings-ok $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
-	@$(call require,terraform,install Terraform >= 1.5 (or use make tf-plan TF=tofu))
-	@$(PY) -m ops.preflight $(TF_STACK_DIR)
+plan: settings-ok terraform-ready $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
 	cdktf diff $(TF_STACK)
 
 diff: plan ## Same as plan.
 
 tf-plan: settings-ok ## Plain Terraform/OpenTofu without cdktf: init and plan in cdktf.out/stacks/<stack>.
 	@$(call require,$(TF),install Terraform or OpenTofu (TF=tofu))
+	@$(PY) -m ops.preflight $(TF_STACK_DIR)
 	$(PY) -m infra.main
 	$(TF) -chdir=$(TF_STACK_DIR) init -input=false
 	$(TF) -chdir=$(TF_STACK_DIR) plan -input=false
 
 tf-apply: settings-ok ## Plain Terraform/OpenTofu without cdktf: init and apply in cdktf.out/stacks/<stack>.
 	@$(call require,$(TF),install Terraform or OpenTofu (TF=tofu))
+	@$(PY) -m ops.preflight $(TF_STACK_DIR)
 	$(PY) -m infra.main
 	$(TF) -chdir=$(TF_STACK_DIR) init -input=false
 	$(TF) -chdir=$(TF_STACK_DIR) apply -input=false
 
 image: settings-ok ## Build the server image with Cloud Build and push it to Artifact Registry.
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@$(PY) -m ops.preflight --gcloud
 	@$(if $(call setting,CUSTOM_IMAGE),{ echo "error: server.image is set in config/$(DEPLOY_ENV).yaml: the deployment runs that image and this build would not be used" >&2; exit 2; },true)
 	@# As the project's own build account (a secure-by-default organization gives the default
 	@# one no roles), with the source staged in that account's bucket.
@@ -307,6 +314,7 @@ credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud cont
 	@$(call only,gke gke-existing,; use your own cluster's context (docker-desktop or kind-<name>))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(call require,gke-gcloud-auth-plugin,gcloud components install gke-gcloud-auth-plugin)
+	@$(PY) -m ops.preflight --gcloud
 	gcloud container clusters get-credentials $(call setting,CLUSTER) \
 	  --location=$(call setting,CLUSTER_LOCATION) --project=$(call setting,CLUSTER_PROJECT)$(if $(filter yes,$(call setting,DNS_ENDPOINT)), --dns-endpoint)
 
@@ -314,6 +322,8 @@ secrets: settings-ok ## Put the Secrets the manifests name (local: DB password, 
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@$(if $(filter yes,$(call setting,LOCAL_KEYED)),$(call require,$(TF),install Terraform or OpenTofu (TF=tofu)),true)
+	@$(PY) -m ops.preflight --gcloud
+	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	@# The values go from Secret Manager (and Terraform state) through a pipe into the cluster.
 	$(KUBECTL) apply -f $(OUTDIR)/00-namespace.k8s.yaml
 	$(PY) -m ops.cluster_secrets --terraform=$(TF) | $(KUBECTL) apply -f -
@@ -327,6 +337,7 @@ local-oidc: settings-ok ## Local profile: read the cluster's token issuer and wr
 
 apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or dist/local/).
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
+	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	$(PY) -m k8s.main
 	$(KUBECTL) apply -f $(OUTDIR)
 
@@ -334,6 +345,8 @@ apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or
 upgrade: settings-ok ## Roll out a new image: with a schema change, backup, writers stopped, one migration Job, then the new version.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@$(PY) -m ops.preflight --gcloud
+	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	@# 1. schema heads: the image's (alembic heads of .venv's mlflow $(call setting,MLFLOW_VERSION))
 	@#    against the database's: $(KUBECTL) -n $(NAMESPACE) exec deployment/$(SERVICE) -c mlflow -- python -P -c <read-only query>
 	@# 2. equal: $(KUBECTL) apply -f $(OUTDIR); $(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(SERVICE)
@@ -350,21 +363,26 @@ upgrade: settings-ok ## Roll out a new image: with a schema change, backup, writ
 edge-ready: settings-ok ## Once DNS points at the static IP: wait until https://<host>/ answers IAP's redirect, then arm the uptime alert (WAIT=60 minutes).
 	@$(call only,gke gke-existing,; a local cluster has no edge and no uptime check)
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@$(PY) -m ops.preflight --gcloud
 	$(PY) -m ops.edge_ready --stack-json=$(TF_STACK_DIR)/cdk.tf.json --wait-minutes=$(WAIT)
 
 port-forward: settings-ok ## Reach the server on http://localhost:5000 (local: 8080) without the ingress.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
+	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	$(KUBECTL) -n $(NAMESPACE) port-forward svc/$(SERVICE) $(PORT):$(SERVICE_PORT)
 
 train: $(EXAMPLES_STAMP) ## Log a training run to MLFLOW_TRACKING_URI (default: the port-forward's URL).
 	MLFLOW_TRACKING_URI=$(MLFLOW_TRACKING_URI) $(PY) examples/train.py
 
-destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, the load balancer's leftovers, then every Google Cloud resource.
-	@# Terraform would refuse too, but only after the manifests are gone: refuse before anything.
+# Terraform would refuse too, but only after the manifests are gone: refuse before anything.
+destroy-allowed: settings-ok
 	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
+
+destroy: settings-ok destroy-allowed terraform-ready $(CLI_STAMP) ## Delete the manifests, the load balancer's leftovers, then every Google Cloud resource.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
-	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
+	@$(PY) -m ops.preflight --gcloud
+	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	@# 1. The Ingress or the Gateway first: its finalizer waits until the controller removed the
 	@#    load balancer, which holds the static IP. 2. The rest: deleting the namespace waits for
 	@#    the NEGs.
@@ -372,7 +390,7 @@ destroy: settings-ok $(CLI_STAMP) ## Delete the manifests, the load balancer's l
 	$(KUBECTL) delete -f $(OUTDIR) --ignore-not-found --wait --timeout=15m
 	$(MAKE) destroy-infra
 
-destroy-infra: settings-ok $(CLI_STAMP) ## The Google Cloud side of destroy alone (the cluster is gone already).
+destroy-infra: settings-ok terraform-ready $(CLI_STAMP) ## The Google Cloud side of destroy alone (the cluster is gone already).
 	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)

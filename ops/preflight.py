@@ -1,6 +1,9 @@
-"""`make deploy`, `plan` and `destroy` check first what cdktf would otherwise fail on noisily.
+"""What the lifecycle targets check first, before they install anything large or start a tool
+that would fail noisily: one line naming the cause and the command that fixes it, exit 2.
 
-    .venv/bin/python -m infra.preflight
+    .venv/bin/python -m ops.preflight STACK_DIR          # deploy, plan, destroy, tf-plan, tf-apply
+    .venv/bin/python -m ops.preflight --gcloud           # image, credentials, secrets, upgrade
+    .venv/bin/python -m ops.preflight --kube-context=CTX # apply, secrets, port-forward, upgrade
 
 Without network or credentials, `cdktf diff` prints a screenful of spinner frames before it says
 that the registry cannot be reached. This says it in one line, naming the cause and the fix, and
@@ -14,9 +17,11 @@ exits 2:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import socket
+import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
@@ -90,12 +95,57 @@ def check_credentials(*, timeout: float = 1) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    stack_dir = Path(args[0]) if args else Path(".")
+def _local(argv: list[str]) -> subprocess.CompletedProcess[str] | None:
+    """A local (no network) CLI call; None when the tool is missing."""
     try:
-        check_registry(stack_dir)
-        check_credentials()
+        return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=30)
+    except FileNotFoundError:
+        return None
+
+
+def check_gcloud_account() -> None:
+    """gcloud has a signed-in account (read from its configuration, no network)."""
+    proc = _local(["gcloud", "config", "get-value", "account"])
+    if proc is None:
+        raise PreflightError(
+            "gcloud is not on PATH: install the Google Cloud CLI "
+            "(https://cloud.google.com/sdk/docs/install), then run gcloud auth login"
+        )
+    if proc.returncode != 0 or not proc.stdout.strip() or "(unset)" in proc.stdout:
+        raise PreflightError("gcloud has no signed-in account: run gcloud auth login")
+
+
+def check_kube_context(context: str) -> None:
+    """kubectl knows `context` (empty: it has a current context); read from kubeconfig only."""
+    argv = ["kubectl", "config", "get-contexts", "-o", "name"]
+    proc = _local(argv if context else ["kubectl", "config", "current-context"])
+    if proc is None:
+        raise PreflightError("kubectl is not on PATH: gcloud components install kubectl")
+    if context and context not in proc.stdout.split():
+        raise PreflightError(
+            f"kubectl has no context {context}, the environment's cluster: run make credentials"
+        )
+    if not context and (proc.returncode != 0 or not proc.stdout.strip()):
+        raise PreflightError(
+            "kubectl has no current context: start the local cluster (docker-desktop, kind) "
+            "or pass KUBE_CONTEXT=<name>"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="What a lifecycle target needs, checked first.")
+    parser.add_argument("stack_dir", nargs="?", type=Path, help="Terraform: registry and ADC")
+    parser.add_argument("--gcloud", action="store_true", help="a signed-in gcloud account")
+    parser.add_argument("--kube-context", help="a kubectl context ('' for the current one)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.gcloud:
+            check_gcloud_account()
+        if args.kube_context is not None:
+            check_kube_context(args.kube_context)
+        if args.stack_dir is not None:
+            check_registry(args.stack_dir)
+            check_credentials()
     except PreflightError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

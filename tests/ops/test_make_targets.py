@@ -165,4 +165,4 @@ def test_destroy_refuses_while_deletion_protection_is_on(
     lifted = run_without_tools("destroy", "bye", tmp_path, example_config)
     assert lifted.returncode != 0
     assert "deletion protection" not in lifted.stderr
-    assert "error: 'kubectl' is not on PATH;" in lifted.stderr  # got past the guard
+    assert "error: 'terraform' is not on PATH;" in lifted.stderr  # got past the guard

@@ -117,3 +117,84 @@ def test_an_environment_without_a_state_bucket_is_warned_about(tmp_path: Path) -
         assert (f"warning: {tmp_path / 'prod.yaml'} has no state_bucket" in proc.stderr) is warned
         if warned:
             assert "terraform.mlf-prod.tfstate" in proc.stderr
+
+
+def _fake(bin_dir: Path, name: str, script: str) -> None:
+    tool = bin_dir / name
+    tool.write_text("#!/bin/sh\n" + script)
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+
+
+@pytest.mark.parametrize(
+    ("gcloud", "said"),
+    [
+        ("echo '(unset)'", "gcloud has no signed-in account: run gcloud auth login"),
+        ("echo ''", "gcloud has no signed-in account: run gcloud auth login"),
+    ],
+)
+def test_gcloud_without_an_account_names_the_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gcloud: str, said: str
+) -> None:
+    _fake(tmp_path, "gcloud", gcloud + "\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin:/bin")
+    with pytest.raises(preflight.PreflightError, match=said):
+        preflight.check_gcloud_account()
+    _fake(tmp_path, "gcloud", "echo me@example.com\n")
+    preflight.check_gcloud_account()
+
+
+def test_a_missing_kube_context_names_make_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake(tmp_path, "kubectl", "echo other-context\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin:/bin")
+    with pytest.raises(
+        preflight.PreflightError, match="no context gke_p_l_c.*run make credentials"
+    ):
+        preflight.check_kube_context("gke_p_l_c")
+    _fake(tmp_path, "kubectl", "echo gke_p_l_c\n")
+    preflight.check_kube_context("gke_p_l_c")
+    _fake(tmp_path, "kubectl", "exit 1\n")
+    with pytest.raises(preflight.PreflightError, match="no current context"):
+        preflight.check_kube_context("")
+
+
+@pytest.mark.integration
+def test_make_plan_offline_says_so_before_installing_the_clis(tmp_path: Path) -> None:
+    """package.json newer than the CLI stamp (make -W): the 500 MB npm install would run, but
+    the preflight comes first and stops make."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake(bin_dir, "terraform", "exit 0\n")
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "HTTPS_PROXY": f"http://127.0.0.1:{_closed_port()}",
+        "DEPLOY_CONFIG_DIR": str(FIXTURES),
+    }
+    env.pop("TF_PLUGIN_CACHE_DIR", None)
+    proc = subprocess.run(
+        ["make", "-s", "-o", ".venv/.synth-installed", "-W", "package.json", "plan",
+         "DEPLOY_ENV=gke"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert "where Terraform downloads the google provider" in proc.stderr
+    assert "npm" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.integration
+def test_make_apply_before_make_credentials_says_to_run_it(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake(bin_dir, "kubectl", "echo docker-desktop\n")
+    proc = subprocess.run(
+        ["make", "-s", "-o", ".venv/.synth-installed", "apply", "DEPLOY_ENV=gke"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+             "DEPLOY_CONFIG_DIR": str(FIXTURES)},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "run make credentials" in proc.stderr
+    assert "k8s.main" not in proc.stdout
