@@ -148,9 +148,8 @@ def test_a_missing_kube_context_names_make_credentials(
 ) -> None:
     _fake(tmp_path, "kubectl", "echo other-context\n")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin:/bin")
-    with pytest.raises(
-        preflight.PreflightError, match="no context gke_p_l_c.*run make credentials"
-    ):
+    wanted = r"no context gke_p_l_c, .*: run make credentials"
+    with pytest.raises(preflight.PreflightError, match=wanted):
         preflight.check_kube_context("gke_p_l_c")
     _fake(tmp_path, "kubectl", "echo gke_p_l_c\n")
     preflight.check_kube_context("gke_p_l_c")
