@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 
 from settings import Settings
-from tests.support.configs import fixture_settings
 from tests.support.terraform import Doc, Synth, one, res
 
 KEY = "projects/acme-security-kms/locations/europe-west4/keyRings/mlflow/cryptoKeys/mlflow"
 SQL_KEY = KEY.removesuffix("mlflow") + "sql"
-
-
-@pytest.fixture(scope="module")
-def cmek_settings() -> Settings:
-    return fixture_settings("cmek")
 
 
 @pytest.fixture(scope="module")
