@@ -35,8 +35,8 @@ def test_existing_deployments_keep_global_secrets() -> None:
 def test_the_fixture_is_regional_and_encrypted() -> None:
     s = _parse(CMEK)
     assert s.modes.secret_location is SecretLocation.REGIONAL
-    assert s.encryption.key_for(KeyUse.DATABASE).endswith("/cryptoKeys/sql")
-    assert s.encryption.key_for(KeyUse.DISKS).endswith("/cryptoKeys/mlflow")
+    assert str(s.encryption.key_for(KeyUse.DATABASE)).endswith("/cryptoKeys/sql")
+    assert str(s.encryption.key_for(KeyUse.DISKS)).endswith("/cryptoKeys/mlflow")
 
 
 def test_global_secrets_are_refused_where_global_is_not_allowed() -> None:
@@ -76,7 +76,7 @@ def test_a_london_key_is_outside_the_eu() -> None:
 
 def test_a_region_value_allows_its_zones_only() -> None:
     data = _with(CMEK, locations={"allowed": ["europe-west4"]})
-    assert _parse(data).target.location == "europe-west4-a"
+    assert _parse(data).cluster.location == "europe-west4-a"
     data["bucket"] = {"location": "eu"}
     data.pop("encryption")
     with pytest.raises(ConfigError, match=r"bucket.location puts the artifact bucket in 'eu'"):
