@@ -304,7 +304,9 @@ image: settings-ok ## Build the server image with Cloud Build and push it to Art
 	@$(if $(call setting,CUSTOM_IMAGE),{ echo "error: server.image is set in config/$(DEPLOY_ENV).yaml: the deployment runs that image and this build would not be used" >&2; exit 2; },true)
 	@# As the project's own build account (a secure-by-default organization gives the default
 	@# one no roles), with the source staged in that account's bucket.
-	gcloud builds submit mlflow_server --project=$(PROJECT) \
+	@# In the region (https://cloud.google.com/build/docs/locations: "To run regional builds,
+	@# specify the region when starting a build"), like the staging bucket (infra/build.py).
+	gcloud builds submit mlflow_server --project=$(PROJECT) --region=$(REGION) \
 	  --config=mlflow_server/cloudbuild.yaml \
 	  --service-account=projects/$(PROJECT)/serviceAccounts/$(call setting,BUILD_SA) \
 	  --gcs-source-staging-dir=gs://$(call setting,BUILD_BUCKET)/source \

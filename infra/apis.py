@@ -97,5 +97,13 @@ class RequiredApis(Construct):
         except KeyError:
             raise KeyError(f"API {full} is not enabled by this stack") from None
 
+    def __contains__(self, service: object) -> bool:
+        full = (
+            f"{service}"
+            if f"{service}".endswith(".googleapis.com")
+            else f"{service}.googleapis.com"
+        )
+        return full in self.services
+
     def all(self) -> list[ProjectService]:
         return list(self.services.values())

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.storage_bucket import (
     StorageBucket,
+    StorageBucketEncryption,
     StorageBucketLifecycleRule,
     StorageBucketLifecycleRuleAction,
     StorageBucketLifecycleRuleCondition,
@@ -30,6 +31,8 @@ class ArtifactBucket(Construct):
       soft_delete_days: soft-delete retention, 0 turns it off. Default: 7.
       force_destroy_with_objects: let `destroy` delete a bucket that still holds artifacts (the
         experiment history is lost). Default: False.
+      kms_key: the Cloud KMS key (CMEK) new objects are encrypted with by default, in the
+        bucket's location. Default: None (Google's encryption).
       depends_on: resources to create first (the storage API). Default: none.
     Uniform bucket-level access and public access prevention are always on: MLflow needs
     neither object ACLs nor public objects.
@@ -46,6 +49,7 @@ class ArtifactBucket(Construct):
         noncurrent_version_days: int = 30,
         soft_delete_days: int = 7,
         force_destroy_with_objects: bool = False,
+        kms_key: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -76,6 +80,8 @@ class ArtifactBucket(Construct):
                 )
             ],
             force_destroy=force_destroy_with_objects,
+            # https://cloud.google.com/storage/docs/encryption/using-customer-managed-keys
+            encryption=StorageBucketEncryption(default_kms_key_name=kms_key) if kms_key else None,
             depends_on=list(depends_on) or None,
         )
         self.name = self.bucket.name

@@ -20,6 +20,7 @@ from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from cdktf_cdktf_provider_google.storage_bucket import (
     StorageBucket,
+    StorageBucketEncryption,
     StorageBucketLifecycleRule,
     StorageBucketLifecycleRuleAction,
     StorageBucketLifecycleRuleCondition,
@@ -54,6 +55,7 @@ class ImageBuild(Construct):
         a project owner, already may).
       builder_role_id: the custom role (project-wide) the builders get. Required with builders.
       source_days: days a staged source archive is kept. Default: 7.
+      kms_key: the staging bucket's default Cloud KMS key (CMEK). Default: None.
       depends_on: resources to create first (IAM, Cloud Build, storage APIs). Default: none.
       iam_depends_on: what the project-level grants wait for (Cloud Resource Manager API).
     """
@@ -70,6 +72,7 @@ class ImageBuild(Construct):
         builders: Sequence[str] = (),
         builder_role_id: str | None = None,
         source_days: int = 7,
+        kms_key: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
         iam_depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
@@ -97,6 +100,7 @@ class ImageBuild(Construct):
             uniform_bucket_level_access=True,
             public_access_prevention="enforced",
             force_destroy=True,
+            encryption=StorageBucketEncryption(default_kms_key_name=kms_key) if kms_key else None,
             # Versioned like every bucket of the project (an overwritten archive can be
             # recovered), and every version goes after a week.
             versioning=StorageBucketVersioning(enabled=True),

@@ -58,6 +58,11 @@ class GkeCluster(Construct):
       gateway_api: install GKE's Gateway API (CHANNEL_STANDARD: Gateway, HTTPRoute v1), which
         the Gateway edge needs (https://cloud.google.com/kubernetes-engine/docs/how-to/
         deploying-gateways#enable-gateway). Default: False (the cluster's default: off).
+      boot_disk_kms_key: a Cloud KMS key (CMEK) for every node's boot disk; replaces the pool
+        when changed (https://cloud.google.com/kubernetes-engine/docs/how-to/using-cmek).
+        Default: None (Google's encryption).
+      secrets_kms_key: application-layer secrets encryption's key (infra/cluster_common.py).
+        Default: None.
       depends_on: resources to create first (the container API, the node role).
     Always on: private nodes, shielded nodes with secure boot, GKE metadata server, Secret
     Manager add-on, Binary Authorization (project policy), no legacy ABAC, no client
@@ -89,6 +94,8 @@ class GkeCluster(Construct):
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
         gateway_api: bool = False,
+        boot_disk_kms_key: str | None = None,
+        secrets_kms_key: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -111,6 +118,7 @@ class GkeCluster(Construct):
             deletion_protection=deletion_protection,
             labels=labels,
             gateway_api=gateway_api,
+            secrets_kms_key=secrets_kms_key,
         )
         shielded = {"enable_secure_boot": True, "enable_integrity_monitoring": True}
 
@@ -131,6 +139,7 @@ class GkeCluster(Construct):
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],
                 image_type=NODE_IMAGE,
                 metadata=NODE_METADATA,
+                boot_disk_kms_key=boot_disk_kms_key,
                 shielded_instance_config=ContainerClusterNodeConfigShieldedInstanceConfig(
                     **shielded
                 ),
@@ -185,6 +194,7 @@ class GkeCluster(Construct):
                 service_account=node_service_account,
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],
                 metadata=NODE_METADATA,
+                boot_disk_kms_key=boot_disk_kms_key,
                 shielded_instance_config=ContainerNodePoolNodeConfigShieldedInstanceConfig(
                     **shielded
                 ),

@@ -46,6 +46,9 @@ class AutopilotCluster(Construct):
       deletion_protection: refuse `destroy` of the cluster. Default: True.
       labels: GCP labels on the cluster. Default: none.
       gateway_api: install GKE's Gateway API (the Gateway edge). Default: False.
+      boot_disk_kms_key: a Cloud KMS key (CMEK) for the nodes' boot disks
+        (auto_provisioning_defaults). Default: None (Google's encryption).
+      secrets_kms_key: application-layer secrets encryption's key. Default: None.
       depends_on: resources to create first (the container API, the node role).
     """
 
@@ -68,6 +71,8 @@ class AutopilotCluster(Construct):
         deletion_protection: bool = True,
         labels: Mapping[str, str] | None = None,
         gateway_api: bool = False,
+        boot_disk_kms_key: str | None = None,
+        secrets_kms_key: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -91,6 +96,7 @@ class AutopilotCluster(Construct):
                     ContainerClusterClusterAutoscalingAutoProvisioningDefaults(
                         service_account=node_service_account,
                         oauth_scopes=[CLOUD_PLATFORM_SCOPE],
+                        boot_disk_kms_key=boot_disk_kms_key,
                     )
                 )
             ),
@@ -102,6 +108,7 @@ class AutopilotCluster(Construct):
                 deletion_protection=deletion_protection,
                 labels=dict(labels or {}),
                 gateway_api=gateway_api,
+                secrets_kms_key=secrets_kms_key,
             ),
             depends_on=list(depends_on) or None,
         )

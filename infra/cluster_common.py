@@ -33,6 +33,7 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterBinaryAuthorization,
     ContainerClusterControlPlaneEndpointsConfig,
     ContainerClusterControlPlaneEndpointsConfigDnsEndpointConfig,
+    ContainerClusterDatabaseEncryption,
     ContainerClusterGatewayApiConfig,
     ContainerClusterLoggingConfig,
     ContainerClusterMaintenancePolicy,
@@ -172,12 +173,16 @@ def shared_kwargs(
     deletion_protection: bool,
     labels: Mapping[str, str],
     gateway_api: bool = False,
+    secrets_kms_key: str | None = None,
 ) -> dict[str, Any]:
     """The ContainerCluster options both modes set the same way.
 
     gateway_api: install GKE's Gateway API (CHANNEL_STANDARD: Gateway, HTTPRoute v1), which
       the Gateway edge needs (https://cloud.google.com/kubernetes-engine/docs/how-to/
       deploying-gateways#enable-gateway). Default: False (the cluster's default).
+    secrets_kms_key: a Cloud KMS key in the cluster's region that encrypts Kubernetes Secrets
+      in etcd (application-layer secrets encryption, https://cloud.google.com/
+      kubernetes-engine/docs/how-to/encrypting-secrets). Default: None (off).
     """
     return {
         **control_plane.cluster_kwargs(),
@@ -214,5 +219,10 @@ def shared_kwargs(
         "resource_labels": dict(labels) or None,
         "gateway_api_config": ContainerClusterGatewayApiConfig(channel="CHANNEL_STANDARD")
         if gateway_api
+        else None,
+        "database_encryption": ContainerClusterDatabaseEncryption(
+            state="ENCRYPTED", key_name=secrets_kms_key
+        )
+        if secrets_kms_key
         else None,
     }

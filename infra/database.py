@@ -74,6 +74,8 @@ class Database(Construct):
         database exist. Required.
       database_name: Default: "mlflow".
       deletion_protection: refuse to delete the instance. Default: True.
+      encryption_key: a Cloud KMS key (CMEK) in the instance's region for its disks and
+        backups; fixed at creation (ForceNew). Default: None (Google's encryption).
       labels: GCP labels on the instance (user_labels). Default: none.
       depends_on: resources to create first (APIs, the private services connection).
       iam_depends_on: what the project-level IAM grants wait for (the Cloud Resource Manager
@@ -106,6 +108,7 @@ class Database(Construct):
         maintenance_hour: int = 4,
         database_name: str = "mlflow",
         deletion_protection: bool = True,
+        encryption_key: str | None = None,
         labels: Mapping[str, str] | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
         iam_depends_on: Sequence[ITerraformDependable] = (),
@@ -129,6 +132,8 @@ class Database(Construct):
             region=region,
             database_version=database_version,
             deletion_protection=deletion_protection,
+            # https://cloud.google.com/sql/docs/postgres/cmek: set at creation only.
+            encryption_key_name=encryption_key,
             settings=SqlDatabaseInstanceSettings(
                 tier=tier,
                 edition=edition,

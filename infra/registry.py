@@ -27,6 +27,8 @@ class ImageRepository(Construct):
         image, which the deployment pins). Default: True.
       keep_versions: most recent image versions always kept. Default: 10.
       delete_untagged_after_days: untagged images older than this are deleted. Default: 30.
+      kms_key: a Cloud KMS key (CMEK) in the repository's region; fixed at creation
+        (https://cloud.google.com/artifact-registry/docs/cmek). Default: None.
       depends_on: resources to create first (the Artifact Registry API). Default: none.
     """
 
@@ -41,6 +43,7 @@ class ImageRepository(Construct):
         immutable_tags: bool = True,
         keep_versions: int = 10,
         delete_untagged_after_days: int = 30,
+        kms_key: str | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -55,6 +58,7 @@ class ImageRepository(Construct):
             repository_id=repository_id,
             location=location,
             format="DOCKER",
+            kms_key_name=kms_key,
             description="MLflow tracking server images",
             docker_config=ArtifactRegistryRepositoryDockerConfig(immutable_tags=immutable_tags),
             cleanup_policy_dry_run=False,

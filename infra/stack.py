@@ -21,6 +21,7 @@ from infra.connectivity import connectivity_for
 from infra.database import Database
 from infra.database_auth import credentials_for
 from infra.edges import edge_for
+from infra.encryption import AGENT_APIS, Encryption
 from infra.identity import ServiceAccount
 from infra.kek import KekPassphrase
 from infra.monitoring import Monitoring
@@ -29,6 +30,7 @@ from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from infra.secrets import secret_store_for
 from settings import Settings
+from settings.encryption import KeyUse, uses_for
 
 
 class MlflowStack(TerraformStack):
@@ -71,7 +73,20 @@ class MlflowStack(TerraformStack):
             claims=settings.project_number_claims(settings.project_id),
             depends_on=[apis["cloudresourcemanager"]],
         )
-        self.platform = platform = platform_class(self, settings, target, apis, self.project)
+        enc = settings.encryption
+        self.encryption = encryption = Encryption(
+            self,
+            "encryption",
+            keys={u: k for u in uses_for(settings) if (k := enc.key_for(u)) is not None},
+            project_id=settings.project_id,
+            project_number=self.project.number,
+            grant_service_agents=enc.grant_service_agents,
+            depends_on={u: [apis[api]] for u, api in AGENT_APIS.items() if api in apis},
+        )
+        secrets.encrypt_with(encryption.key(KeyUse.SECRETS), encryption.ready(KeyUse.SECRETS))
+        self.platform = platform = platform_class(
+            self, settings, target, apis, self.project, encryption
+        )
 
         self.bucket = ArtifactBucket(
             self,
@@ -81,7 +96,8 @@ class MlflowStack(TerraformStack):
             noncurrent_version_days=settings.bucket.noncurrent_version_days,
             soft_delete_days=settings.bucket.soft_delete_days,
             force_destroy_with_objects=settings.bucket.force_destroy_with_objects,
-            depends_on=[apis["storage"]],
+            kms_key=encryption.key(KeyUse.BUCKET),
+            depends_on=[apis["storage"], *encryption.ready(KeyUse.BUCKET)],
         )
 
         self.workload = ServiceAccount(
@@ -99,7 +115,8 @@ class MlflowStack(TerraformStack):
             repository_id=names.registry_repository,
             location=settings.region,
             project_id=settings.project_id,
-            depends_on=[apis["artifactregistry"]],
+            kms_key=encryption.key(KeyUse.REGISTRY),
+            depends_on=[apis["artifactregistry"], *encryption.ready(KeyUse.REGISTRY)],
         )
         for i, writer in enumerate(settings.registry.writers):
             # A Google-managed account (Cloud Build's, Compute Engine's) exists only once its API
@@ -118,7 +135,13 @@ class MlflowStack(TerraformStack):
             repository=self.registry,
             builders=settings.registry.builders,
             builder_role_id=names.builder_role,
-            depends_on=[apis["iam"], apis["cloudbuild"], apis["storage"]],
+            kms_key=encryption.key(KeyUse.BUCKET),
+            depends_on=[
+                apis["iam"],
+                apis["cloudbuild"],
+                apis["storage"],
+                *encryption.ready(KeyUse.BUCKET),
+            ],
             iam_depends_on=[apis["cloudresourcemanager"]],
         )
 
@@ -147,8 +170,14 @@ class MlflowStack(TerraformStack):
             database_name=names.database,
             credentials=credentials,
             deletion_protection=db.deletion_protection,
+            encryption_key=encryption.key(KeyUse.DATABASE),
             labels=settings.common_labels,
-            depends_on=[apis["sqladmin"], apis["secretmanager"], *network.depends_on],
+            depends_on=[
+                apis["sqladmin"],
+                apis["secretmanager"],
+                *network.depends_on,
+                *encryption.ready(KeyUse.DATABASE),
+            ],
             iam_depends_on=[apis["cloudresourcemanager"]],
         )
 

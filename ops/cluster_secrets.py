@@ -70,6 +70,13 @@ SECRET_ADDRESS = {
         f"--project={settings.project_id}",
         f"--secret={secret}",
     ],
+    # A regional secret is addressed by its location too (gcloud secrets versions access
+    # --location: https://cloud.google.com/secret-manager/docs/access-secret-version).
+    SecretLocation.REGIONAL: lambda settings, secret: [
+        f"--project={settings.project_id}",
+        f"--secret={secret}",
+        f"--location={settings.region}",
+    ],
 }
 
 

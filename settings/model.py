@@ -20,6 +20,7 @@ from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
 from settings.database import DatabaseSettings
+from settings.encryption import EncryptionSettings, SecretsSettings, check_encryption
 from settings.existing_cluster import ExistingCluster
 from settings.garbage_collection import GarbageCollectionSettings
 from settings.ingress import IngressApi, IngressSettings
@@ -29,6 +30,7 @@ from settings.monitoring import MonitoringSettings
 from settings.names import Names
 from settings.network import NetworkSettings
 from settings.registry import RegistrySettings
+from settings.resource_locations import LocationsSettings, check_locations
 from settings.server import ServerSettings
 from settings.targets import Platform, Target, target_of
 from settings.types import (
@@ -80,6 +82,9 @@ class Settings(Section):
     )
     garbage_collection: GarbageCollectionSettings = Field(default_factory=GarbageCollectionSettings)
     monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
+    secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    locations: LocationsSettings = Field(default_factory=LocationsSettings)
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -109,6 +114,8 @@ class Settings(Section):
             )
         Names.derive(self, target).check()
         checks.check_created_gke(self, target)  # zone, node capacity, node_selector
+        check_encryption(self)  # settings/encryption.py
+        check_locations(self)  # settings/resource_locations.py
         return self
 
     def _check_auth(self, target: Target) -> None:

@@ -12,7 +12,8 @@ axes are derived from the settings in `modes_of`, the one place each is chosen:
   services access (VPC peering), or its public IP (no authorized networks, IAM only);
 * database authentication: how MLflow logs in: a password Terraform generates and Secret
   Manager holds;
-* secret location: where Secret Manager keeps the deployment's secrets: global secrets.
+* secret location: where Secret Manager keeps the deployment's secrets: global secrets
+  (automatic replication) or regional secrets in the deployment's region (`secrets.location`).
 
 Each app turns a mode into one object, from one registry per axis: infra/edges,
 infra/connectivity, infra/database_auth, infra/secrets; k8s/edges, k8s/connectivity,
@@ -56,6 +57,7 @@ class SecretLocation(StrEnum):
     """Where Secret Manager keeps the secrets (the password, the KEK passphrase)."""
 
     GLOBAL = "global"  # automatic replication
+    REGIONAL = "regional"  # regional secrets in settings.region
 
 
 @dataclass(frozen=True)
@@ -80,5 +82,6 @@ def modes_of(settings: Settings) -> Modes:
             else DatabaseConnectivity.PUBLIC_IP
         ),
         database_auth=DatabaseAuth.PASSWORD,
-        secret_location=SecretLocation.GLOBAL,
+        # Default global: the secrets of an existing deployment are never moved unasked.
+        secret_location=settings.secrets.location,
     )

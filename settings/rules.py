@@ -156,3 +156,12 @@ EMAIL = Rule(
     r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+",
     "an email address such as ml-oncall@example.com",
 )
+# https://cloud.google.com/kms/docs/resource-hierarchy#retrieve_resource_id: a key's resource
+# name. A key's location must be the location of what it encrypts (checked in
+# settings/encryption.py).
+KMS_KEY = Rule(
+    r"projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/[a-z0-9-]+/keyRings/[A-Za-z0-9_-]{1,63}"
+    r"/cryptoKeys/[A-Za-z0-9_-]{1,63}",
+    "a Cloud KMS key's resource name: projects/<project>/locations/<location>/keyRings/<ring>/"
+    "cryptoKeys/<key>",
+)

@@ -58,6 +58,12 @@ def shared_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def cmek_settings() -> Settings:
+    """Regional secrets, allowed locations and CMEK on every resource (docs/enterprise.md)."""
+    return fixture_settings("cmek")
+
+
+@pytest.fixture(scope="session")
 def autopilot_settings() -> Settings:
     """platform gke-existing: an Autopilot cluster (tests/configs/autopilot.yaml)."""
     return fixture_settings("autopilot")

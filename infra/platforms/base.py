@@ -11,6 +11,7 @@ from cdktf import ITerraformDependable, TerraformOutput, TerraformStack
 from constructs import Construct
 
 from infra.apis import RequiredApis
+from infra.encryption import Encryption
 from infra.identity import ServiceAccount
 from infra.monitoring import Monitoring
 from infra.project import ProjectFacts
@@ -63,8 +64,10 @@ class InfraPlatform(ABC, Generic[T]):
         target: T,
         apis: RequiredApis,
         project: ProjectFacts,
+        encryption: Encryption,
     ) -> None:
         self.stack = stack
+        self.encryption = encryption  # the CMEK keys, for the cluster this platform creates
         self.settings = settings
         self.target = target
         self.names = settings.names

@@ -18,6 +18,7 @@ from infra.platforms.gke import GkePlatform
 from infra.registry import ImageRepository
 from settings import CreatedGke
 from settings.contract import PRIVATE_GOOGLE_APIS_IPS
+from settings.encryption import KeyUse
 
 
 class CreatedGkePlatform(GkePlatform[CreatedGke]):
@@ -95,7 +96,16 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
             "deletion_protection": cluster.deletion_protection,
             "labels": s.common_labels,
             "gateway_api": EDGES[s.modes.edge].gateway_api,  # the Gateway edge needs it
-            "depends_on": [apis["container"], apis["binaryauthorization"], nodes.node_role],
+            # CMEK (settings/encryption.py): the nodes' disks and etcd's Secrets.
+            "boot_disk_kms_key": self.encryption.key(KeyUse.DISKS),
+            "secrets_kms_key": self.encryption.key(KeyUse.CLUSTER),
+            "depends_on": [
+                apis["container"],
+                apis["binaryauthorization"],
+                nodes.node_role,
+                *self.encryption.ready(KeyUse.DISKS),
+                *self.encryption.ready(KeyUse.CLUSTER),
+            ],
         }
         self.cluster: GkeCluster | AutopilotCluster
         if target.autopilot:

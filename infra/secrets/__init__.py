@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from infra.secrets.base import SecretStore, StoredSecret
 from infra.secrets.global_secrets import GlobalSecrets
+from infra.secrets.regional import RegionalSecrets
 from settings import Settings
 from settings.modes import SecretLocation
 
 SECRET_STORES: dict[SecretLocation, type[SecretStore]] = {
     SecretLocation.GLOBAL: GlobalSecrets,
+    SecretLocation.REGIONAL: RegionalSecrets,
 }
 
 

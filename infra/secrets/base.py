@@ -53,6 +53,20 @@ class SecretStore(ABC):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.kms_key: str | None = None
+        self.key_ready: list[ITerraformDependable] = []
+
+    def encrypt_with(self, kms_key: str | None, ready: Sequence[ITerraformDependable]) -> None:
+        """Encrypt the secrets created from now on with `kms_key` (CMEK), once `ready` (the
+        Secret Manager agent's grant on it) exists. None: Google's default encryption."""
+        if kms_key and not self.supports_cmek:
+            raise ValueError(
+                f"{type(self).__name__} cannot take a regional key (settings refuse it)"
+            )
+        self.kms_key, self.key_ready = kms_key, list(ready)
+
+    #: Whether a regional CMEK key can encrypt these secrets.
+    supports_cmek: bool = False
 
     @abstractmethod
     def create(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from k8s.secrets.base import KubeSecretLocation
 from k8s.secrets.global_secrets import GlobalSecrets
+from k8s.secrets.regional import RegionalSecrets
 from settings import Settings
 from settings.modes import SecretLocation
 
 SECRET_LOCATIONS: dict[SecretLocation, type[KubeSecretLocation]] = {
     SecretLocation.GLOBAL: GlobalSecrets,
+    SecretLocation.REGIONAL: RegionalSecrets,
 }
 
 

@@ -24,6 +24,9 @@ DATA_BEARING = {
     "google_storage_bucket": "the bucket's objects",
     "google_secret_manager_secret": "the secret and all its versions",  # pragma: allowlist secret
     "google_secret_manager_secret_version": "the secret value",  # pragma: allowlist secret
+    # pragma: allowlist nextline secret
+    "google_secret_manager_regional_secret": "the secret and all its versions",
+    "google_secret_manager_regional_secret_version": "the secret value",  # pragma: allowlist secret
     "google_artifact_registry_repository": "the repository's images",
 }
 # Not arguments of the resource: never force replacement, not shown.

@@ -41,7 +41,9 @@ SERVICES = {
     "google_storage_": "storage.googleapis.com",
 }
 # Resources that call no API of the project (or are the APIs themselves).
-NO_SERVICE = ("google_project_service", "random_", "terraform_data")
+# google_kms_: the CMEK key's grants call Cloud KMS in the key's project (often a security
+# project), whose API is its owner's.
+NO_SERVICE = ("google_project_service", "random_", "terraform_data", "google_kms_")
 REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)")
 
 

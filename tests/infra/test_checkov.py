@@ -85,3 +85,14 @@ def test_every_gcp_skip_has_a_reason_and_is_needed(
     reports, _ = _checkov("--check", ",".join(gcp_skips), "-d", stack_sets, cwd=stack_sets)
     failing = {c["check_id"] for r in reports for c in r["results"]["failed_checks"]}
     assert failing == set(gcp_skips)
+
+
+def test_cmek_checks_pass_when_encryption_is_on(stack_sets: Path) -> None:
+    """CKV_GCP_84 (the only CMEK check checkov 3.2 has for these resources; Cloud SQL, bucket,
+    secrets and GKE keys are asserted in tests/infra/test_cmek.py) passes on the CMEK fixture,
+    without the project's skips."""
+    (stack,) = [p for p in stack_sets.iterdir() if p.name.endswith("cmek")]
+    reports, _ = _checkov("--check", "CKV_GCP_84", "-d", stack, cwd=stack)
+    (tf,) = reports
+    assert tf["results"]["failed_checks"] == []
+    assert [c["check_id"] for c in tf["results"]["passed_checks"]] == ["CKV_GCP_84"]

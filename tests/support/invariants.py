@@ -159,7 +159,10 @@ def passwords_are_generated_never_written(out: Output) -> None:
 @invariant
 def stored_secrets_are_encrypted_with_a_generated_passphrase(out: Output) -> None:
     """MLflow's built-in KEK passphrase is never what protects the secrets users store."""
-    versions = out.resources("google_secret_manager_secret_version").values()
+    versions = [
+        *out.resources("google_secret_manager_secret_version").values(),
+        *out.resources("google_secret_manager_regional_secret_version").values(),
+    ]
     keks = [v for v in versions if "jsonencode(" in v["secret_data"]]
     _require(len(keks) == 1, f"{len(keks)} KEK passphrase secret versions, expected one")
     _require('"passphrase" = random_password.' in keks[0]["secret_data"], "KEK passphrase")
