@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from settings import autopilot
+from settings.audit_logs import AuditLogSettings
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
@@ -80,6 +81,7 @@ class Settings(Section):
     )
     garbage_collection: GarbageCollectionSettings = Field(default_factory=GarbageCollectionSettings)
     monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
+    audit_logs: AuditLogSettings = Field(default_factory=AuditLogSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -106,6 +108,12 @@ class Settings(Section):
             raise ValueError(
                 f"cluster.location {loc!r} must be the region {self.region!r} or one of its "
                 f"zones ({self.region}-a, -b, ...)"
+            )
+        pool_region = self.registry.build_pool_region
+        if pool_region is not None and pool_region != self.region:
+            raise ValueError(
+                f"registry.build_pool is in {pool_region}, not the region {self.region}: "
+                "`make image` builds in the deployment's region; name a pool there"
             )
         Names.derive(self, target).check()
         return self
