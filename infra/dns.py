@@ -77,8 +77,10 @@ DOMAINS = (
         "Google's key sets (IAP's signing keys) over Private Google Access",
     ),
 )
-# Inside a perimeter: the APIs and Artifact Registry on the restricted VIP (Artifact Registry's
-# VPC Service Controls page: *.pkg.dev to restricted.googleapis.com), the key sets on the private.
+# Inside a perimeter: the APIs and Artifact Registry on the restricted VIP (Artifact Registry,
+# "Configure restricted access for GKE private clusters": pkg.dev and *.pkg.dev to the restricted
+# VIP, https://cloud.google.com/artifact-registry/docs/gke-private-clusters), the key sets on the
+# private one.
 RESTRICTED_DOMAINS = (
     GoogleDomain(
         GOOGLEAPIS,
@@ -256,7 +258,7 @@ def add_google_api_zones(
         return add_restricted_google_zones(
             scope,
             zone_names=zone_names,
-            route_names=names.google_api_routes,
+            route_names=(names.restricted_route, names.private_route),
             network_id=network_id,
             project=project,
             depends_on=depends_on,

@@ -64,7 +64,8 @@ class ProjectIapSettings(Construct):
       workforce: the pool, the OAuth client and the secret holding its secret. Default: None,
         Google identities.
       programmatic_clients: OAuth client IDs allowed for programmatic access. Default: none.
-      depends_on: what to create first (the IAP API). Default: none.
+      depends_on: what to read and create after (the IAP, Secret Manager and Resource Manager
+        APIs). Default: none.
     """
 
     def __init__(
@@ -96,7 +97,11 @@ class ProjectIapSettings(Construct):
             # The value is read at plan time and kept in the Terraform state (the API takes it
             # as input only and returns a hash): keep the state in a bucket (state_bucket).
             secret = DataGoogleSecretManagerSecretVersion(
-                self, "client-secret", secret=workforce.client_secret, project=secret_project
+                self,
+                "client-secret",
+                secret=workforce.client_secret,
+                project=secret_project,
+                depends_on=deps,
             )
             access = IapSettingsAccessSettings(
                 identity_sources=["WORKFORCE_IDENTITY_FEDERATION"],

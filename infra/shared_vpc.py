@@ -5,8 +5,8 @@ The external Application Load Balancer's health checkers and Google Front Ends r
 backends from 130.211.0.0/22 and 35.191.0.0/16, and the VPC must allow them in
 (https://cloud.google.com/load-balancing/docs/firewall-rules). On a shared VPC the GKE Ingress
 and Gateway controllers of a service project usually may not create firewall rules in the host
-(https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#shared_vpc:
-without the permission they only raise an event naming the rule to create), so the NEG backends
+(kubernetes/ingress-gce#1462, "Handle case of not having firewall create/update/delete with
+XPN": without the permission the controller only raises an event), so the NEG backends
 stay unhealthy and the load balancer answers 502. With existing_cluster.manage_host_firewall
 the stack creates one rule, scoped to the pods' range and the server's port
 (destination_ranges: with container-native load balancing the checks go to the pod IPs);

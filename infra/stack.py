@@ -202,7 +202,7 @@ class MlflowStack(TerraformStack):
                 secret_project=s.project_id,
                 workforce=s.ingress.workforce_identity,
                 programmatic_clients=s.ingress.programmatic_clients,
-                depends_on=[apis["iap"], apis["secretmanager"]],
+                depends_on=[apis["iap"], apis["secretmanager"], apis["cloudresourcemanager"]],
             )
         if s.ingress.cloud_armor is not None:
             EdgeSecurityPolicy(

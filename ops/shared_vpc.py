@@ -86,20 +86,24 @@ def needed_permissions(settings: Settings) -> list[str]:
     return wanted
 
 
+def _ipv4(ranges: Sequence[str]) -> list[ipaddress.IPv4Network]:
+    """The IPv4 ranges of a rule (an IPv6 range never covers the load balancer's)."""
+    return [n for n in map(ipaddress.ip_network, ranges) if isinstance(n, ipaddress.IPv4Network)]
+
+
 def _admits(rule: dict[str, Any], network: str, port: int, pods_cidr: str) -> bool:
     """Whether an enabled INGRESS allow rule on `network` lets both ranges reach the port."""
     if rule.get("disabled") or rule.get("direction", "INGRESS") != "INGRESS":
         return False
     if not str(rule.get("network", "")).endswith(f"/networks/{network}"):
         return False
-    sources = [ipaddress.ip_network(r) for r in rule.get("sourceRanges", [])]
+    sources = _ipv4(rule.get("sourceRanges", []))
     covered = all(
-        any(ipaddress.ip_network(lb).subnet_of(s) for s in sources if s.version == 4)
-        for lb in LOAD_BALANCER_RANGES
+        any(ipaddress.IPv4Network(lb).subnet_of(s) for s in sources) for lb in LOAD_BALANCER_RANGES
     )
-    pods = ipaddress.ip_network(pods_cidr)
-    dests = [ipaddress.ip_network(r) for r in rule.get("destinationRanges", [])]
-    if not covered or (dests and not any(d.version == 4 and pods.subnet_of(d) for d in dests)):
+    pods = ipaddress.IPv4Network(pods_cidr)
+    dests = _ipv4(rule.get("destinationRanges", []))
+    if not covered or (rule.get("destinationRanges") and not any(pods.subnet_of(d) for d in dests)):
         return False
     for allowed in rule.get("allowed", []):
         if allowed.get("IPProtocol") not in ("tcp", "all"):

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from settings.rules import Rule
-from settings.types import Hostname, IamMember, OAuthClientId, PositiveInt, SecretId, Section
+from settings.types import Hostname, IamMember, OAuthClientId, SecretId, Section
 
 WORKFORCE_POOL = Rule(
     r"locations/global/workforcePools/[a-z][a-z0-9-]{4,61}[a-z0-9]",
@@ -72,8 +72,9 @@ class CloudArmor(Section):
         (),
         description="Only these source ranges get through (403 for the rest). Empty: any source.",
     )
-    throttle_per_minute: PositiveInt | None = Field(
+    throttle_per_minute: int | None = Field(
         None,
+        gt=0,
         description="Requests per minute one client IP may send; beyond them, 429. None: no limit.",
     )
     waf_rules: tuple[Annotated[str, AfterValidator(WAF_RULE.check)], ...] = Field(

@@ -50,7 +50,8 @@ class Names:
     private_dns_zone: str  # googleapis.com.
     gstatic_dns_zone: str  # gstatic.com.
     pkg_dev_dns_zone: str  # pkg.dev. (inside a VPC Service Controls perimeter)
-    google_api_routes: tuple[str, str]  # to restricted.googleapis.com, private.googleapis.com
+    restricted_route: str  # to restricted.googleapis.com (inside a perimeter)
+    private_route: str  # to private.googleapis.com (inside a perimeter: IAP's keys)
     host_firewall: str  # the load balancer's health checks to the pods (shared VPC host)
     security_policy: str  # Cloud Armor
     cluster: str
@@ -129,7 +130,8 @@ class Names:
             private_dns_zone=f"{base}-googleapis",
             gstatic_dns_zone=f"{base}-gstatic",
             pkg_dev_dns_zone=f"{base}-pkg-dev",
-            google_api_routes=(f"{base}-restricted-apis", f"{base}-private-apis"),
+            restricted_route=f"{base}-restricted-apis",
+            private_route=f"{base}-private-apis",
             host_firewall=f"{base}-lb-health-checks",
             security_policy=f"{base}-edge",
             cluster=existing.name if existing else f"{base}-gke",

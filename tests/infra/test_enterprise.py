@@ -131,7 +131,10 @@ def test_workforce_sign_in_is_set_on_the_cluster_projects_iap_settings(perimeter
     (secret_name, secret) = next(
         iter(perimeter["data"]["google_secret_manager_secret_version"].items())
     )
-    assert secret == {"secret": "mlflow-workforce-client-secret", "project": "acme-ml-svc"}
+    assert (secret["secret"], secret["project"]) == (
+        "mlflow-workforce-client-secret",
+        "acme-ml-svc",
+    )
     assert workforce["oauth2"]["client_secret"] == (
         f"${{data.google_secret_manager_secret_version.{secret_name}.secret_data}}"
     )

@@ -22,9 +22,10 @@ ALL_APIS = "\n".join(
         "dns.googleapis.com",
     ]
 )
-LB_RULE = {
+NETWORK = f"https://www.googleapis.com/compute/v1/projects/{HOST}/global/networks/shared-vpc"
+LB_RULE: dict[str, Any] = {
     "name": "allow-lb",
-    "network": f"https://www.googleapis.com/compute/v1/projects/{HOST}/global/networks/shared-vpc",
+    "network": NETWORK,
     "direction": "INGRESS",
     "sourceRanges": ["130.211.0.0/22", "35.191.0.0/16"],
     "allowed": [{"IPProtocol": "tcp", "ports": ["80", "443", "5000-5010"]}],
@@ -145,7 +146,7 @@ def test_the_health_check_firewall_is_checked_when_the_stack_does_not_manage_it(
         {**LB_RULE, "sourceRanges": ["130.211.0.0/22"]},  # one range short
         {**LB_RULE, "allowed": [{"IPProtocol": "tcp", "ports": ["80"]}]},  # not the port
         {**LB_RULE, "disabled": True},
-        {**LB_RULE, "network": LB_RULE["network"].replace("shared-vpc", "other")},
+        {**LB_RULE, "network": NETWORK.replace("shared-vpc", "other")},
         {**LB_RULE, "destinationRanges": ["10.0.0.0/24"]},  # not the pods
     ):
         (problem,) = shared_vpc.problems(unmanaged, gcloud=Gcloud(rules=[broken]), test=_all_held)

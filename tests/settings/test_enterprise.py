@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import REPO_ROOT, Settings
+from settings import REPO_ROOT, CreatedGke, Settings
 from settings.advice import advice
 from settings.errors import ConfigError
 from settings.existing_cluster import GoogleApisRoute
@@ -85,9 +85,12 @@ def test_each_google_apis_route(route: str, restricted: bool, creates: bool) -> 
 
 
 def test_a_created_vpc_inside_a_perimeter() -> None:
-    s = _parse(_edited(GKE, "network.google_apis", "restricted"))
-    assert s.target.google_apis is GoogleApisRoute.RESTRICTED_CREATE
-    assert _parse(GKE).target.google_apis is GoogleApisRoute.PRIVATE_CREATE
+    target = _parse(_edited(GKE, "network.google_apis", "restricted")).target
+    assert isinstance(target, CreatedGke)
+    assert target.google_apis is GoogleApisRoute.RESTRICTED_CREATE
+    default = _parse(GKE).target
+    assert isinstance(default, CreatedGke)
+    assert default.google_apis is GoogleApisRoute.PRIVATE_CREATE
     with pytest.raises(ConfigError, match=r"network\.google_apis"):
         _parse(_edited(GKE, "network.google_apis", "restricted-create"))
 
