@@ -20,7 +20,9 @@ Each of these fails a deploy late, or leaves it unhealthy (502) with nothing in 
 * the host's firewall must let 130.211.0.0/22 and 35.191.0.0/16 reach the pods' port
   (https://cloud.google.com/load-balancing/docs/firewall-rules), which the service project's
   Ingress controller usually may not create (kubernetes/ingress-gce#1462), unless
-  existing_cluster.manage_host_firewall lets the stack create it (infra/shared_vpc.py);
+  existing_cluster.manage_host_firewall lets the stack create it (infra/shared_vpc.py); a
+  warning, not an error: only VPC firewall rules are read, and a firewall policy may admit
+  the ranges instead;
 * a cluster in another project needs the compute, container and IAP APIs there: its load
   balancer, static IP, SSL policy and IAP grants live there.
 """
@@ -187,30 +189,45 @@ def problems(
                 for role in roles
             )
         )
-    if not target.existing.manage_host_firewall:
-        rules = json.loads(
-            gcloud(["compute", "firewall-rules", "list", f"--project={host}", "--format=json"])
-            or "[]"
-        )
-        net, port = target.existing.network_name, settings.server.port
-        if not any(_admits(r, net, port, target.existing.pods_cidr) for r in rules):
-            found.append(
-                f"no firewall rule in {host} lets the load balancer's health checks "
-                f"({', '.join(LOAD_BALANCER_RANGES)}) reach the pods on tcp:{port}, so the "
-                "backends stay unhealthy (502): set existing_cluster.manage_host_firewall: true, "
-                f"or have the host's network admin run {firewall_command(settings)}"
-            )
     return found
+
+
+def firewall_warning(settings: Settings, *, gcloud: Runner = _gcloud) -> str | None:
+    """The health-check firewall rule, when the stack does not manage it: a warning, not an
+    error, because only the network's VPC firewall rules are read; a rule in a hierarchical or
+    network firewall policy may admit the ranges too."""
+    target = settings.target
+    if not isinstance(target, ExistingGke) or target.existing.manage_host_firewall:
+        return None
+    host = target.network_project
+    if host == target.project:
+        return None  # the cluster's own VPC: its Ingress controller creates the rule itself
+    rules = json.loads(
+        gcloud(["compute", "firewall-rules", "list", f"--project={host}", "--format=json"]) or "[]"
+    )
+    net, port = target.existing.network_name, settings.server.port
+    if any(_admits(r, net, port, target.existing.pods_cidr) for r in rules):
+        return None
+    return (
+        f"no VPC firewall rule in {host} lets the load balancer's health checks "
+        f"({', '.join(LOAD_BALANCER_RANGES)}) reach the pods on tcp:{port}, so the backends "
+        "would stay unhealthy (502) unless a firewall policy admits them: set "
+        "existing_cluster.manage_host_firewall: true, or have the host's network admin run "
+        f"{firewall_command(settings)}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     settings = load_settings()
     try:
         found = problems(settings)
+        warning = firewall_warning(settings)
     except (subprocess.CalledProcessError, OSError) as exc:
         detail = getattr(exc, "stderr", None) or str(exc)
         print(f"error: the shared VPC checks could not run: {str(detail).strip()}", file=sys.stderr)
         raise SystemExit(2) from None
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     for problem in found:
         print(f"error: {problem}", file=sys.stderr)
     if found:

@@ -141,7 +141,8 @@ def test_the_health_check_firewall_is_checked_when_the_stack_does_not_manage_it(
     unmanaged = perimeter.model_copy(
         update={"existing_cluster": existing.model_copy(update={"manage_host_firewall": False})}
     )
-    assert shared_vpc.problems(unmanaged, gcloud=Gcloud(rules=[LB_RULE]), test=_all_held) == []
+    assert shared_vpc.firewall_warning(unmanaged, gcloud=Gcloud(rules=[LB_RULE])) is None
+    assert shared_vpc.firewall_warning(perimeter, gcloud=Gcloud()) is None  # managed: not read
     for broken in (
         {**LB_RULE, "sourceRanges": ["130.211.0.0/22"]},  # one range short
         {**LB_RULE, "allowed": [{"IPProtocol": "tcp", "ports": ["80"]}]},  # not the port
@@ -149,15 +150,16 @@ def test_the_health_check_firewall_is_checked_when_the_stack_does_not_manage_it(
         {**LB_RULE, "network": NETWORK.replace("shared-vpc", "other")},
         {**LB_RULE, "destinationRanges": ["10.0.0.0/24"]},  # not the pods
     ):
-        (problem,) = shared_vpc.problems(unmanaged, gcloud=Gcloud(rules=[broken]), test=_all_held)
-        assert "backends stay unhealthy (502)" in problem
+        problem = shared_vpc.firewall_warning(unmanaged, gcloud=Gcloud(rules=[broken]))
+        assert problem is not None
+        assert "backends would stay unhealthy (502)" in problem
         assert (
             f"gcloud compute firewall-rules create mlp-perimeter-lb-health-checks --project={HOST} "
             "--network=shared-vpc --direction=INGRESS --action=ALLOW --rules=tcp:5000 "
             "--source-ranges=130.211.0.0/22,35.191.0.0/16 --destination-ranges=10.128.0.0/14"
         ) in problem
     everything = {**LB_RULE, "allowed": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0"]}
-    assert shared_vpc.problems(unmanaged, gcloud=Gcloud(rules=[everything]), test=_all_held) == []
+    assert shared_vpc.firewall_warning(unmanaged, gcloud=Gcloud(rules=[everything])) is None
 
 
 # --- make destroy: the load balancer's leftovers in the cluster's project -----------------------
