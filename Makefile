@@ -277,9 +277,11 @@ terraform-ready: settings-ok
 	@$(PY) -m ops.preflight $(TF_STACK_DIR)
 
 deploy: settings-ok terraform-ready $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
+	@$(PY) -m ops.shared_vpc
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
 plan: settings-ok terraform-ready $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).
+	@$(PY) -m ops.shared_vpc
 	cdktf diff $(TF_STACK)
 
 diff: plan ## Same as plan.
@@ -310,7 +312,8 @@ image: settings-ok ## Build the server image with Cloud Build and push it to Art
 	  --config=mlflow_server/cloudbuild.yaml \
 	  --service-account=projects/$(PROJECT)/serviceAccounts/$(call setting,BUILD_SA) \
 	  --gcs-source-staging-dir=gs://$(call setting,BUILD_BUCKET)/source \
-	  --substitutions=TAG_NAME=$(call setting,IMAGE_TAG),_REGION=$(REGION),_REPOSITORY=$(call setting,REPOSITORY)
+	  --substitutions=TAG_NAME=$(call setting,IMAGE_TAG),_REGION=$(REGION),_REPOSITORY=$(call setting,REPOSITORY)$(if $(call setting,BUILD_POOL), \
+	  --worker-pool=$(call setting,BUILD_POOL))
 
 credentials: settings-ok ## Write the GKE cluster's kubectl context (gcloud container clusters get-credentials).
 	@$(call only,gke gke-existing,; use your own cluster's context (docker-desktop or kind-<name>))

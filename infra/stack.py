@@ -15,11 +15,13 @@ from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
 from infra.apis import CORE_APIS, MONITORING_APIS, RequiredApis, service_agent_apis
+from infra.audit_logs import DataAccessAuditLogs
 from infra.bucket import ArtifactBucket
 from infra.build import ImageBuild
 from infra.connectivity import connectivity_for
 from infra.database import Database
 from infra.database_auth import credentials_for
+from infra.edge_protection import EdgeSecurityPolicy, ProjectIapSettings
 from infra.edges import edge_for
 from infra.encryption import AGENT_APIS, Encryption
 from infra.identity import ServiceAccount
@@ -30,6 +32,7 @@ from infra.project import ProjectFacts
 from infra.registry import ImageRepository
 from infra.secrets import secret_store_for
 from settings import Settings
+from settings.audit_logs import AUDITED_SERVICES
 from settings.encryption import KeyUse, uses_for
 
 
@@ -209,9 +212,44 @@ class MlflowStack(TerraformStack):
         # The edge's load balancer is built in the cluster's project.
         edge.build(self, project=target.project, apis=apis)
         edge.admit_workload(self.workload)
+        if target.is_gke:
+            self._protection()
         if settings.monitoring.enabled:
             self._monitoring()
         self._outputs()
+
+    def _protection(self) -> None:
+        """The optional guards: IAP's project settings (workforce sign-in, programmatic
+        clients) and Cloud Armor at the edge (in the cluster's
+        project), Data Access audit logs (in project_id)."""
+        s, apis, project = self.settings, self.apis, self.settings.target.project
+        if s.ingress.workforce_identity is not None or s.ingress.programmatic_clients:
+            ProjectIapSettings(
+                self,
+                "iap-settings",
+                project=project,
+                secret_project=s.project_id,
+                workforce=s.ingress.workforce_identity,
+                programmatic_clients=s.ingress.programmatic_clients,
+                depends_on=[apis["iap"], apis["secretmanager"], apis["cloudresourcemanager"]],
+            )
+        if s.ingress.cloud_armor is not None:
+            EdgeSecurityPolicy(
+                self,
+                "edge-policy",
+                name=s.names.security_policy,
+                armor=s.ingress.cloud_armor,
+                project=project,
+                depends_on=[apis["compute"]],
+            )
+        if s.audit_logs.data_access:
+            DataAccessAuditLogs(
+                self,
+                "audit-logs",
+                project=s.project_id,
+                services=AUDITED_SERVICES,
+                depends_on=[apis["cloudresourcemanager"]],
+            )
 
     def _monitoring(self) -> None:
         s, names = self.settings, self.settings.names

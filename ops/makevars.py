@@ -50,6 +50,9 @@ def values() -> dict[str, object]:
         "REPOSITORY": n.registry_repository,
         "BUILD_SA": n.build_sa_email,
         "BUILD_BUCKET": n.build_bucket,
+        # A private pool (registry.build_pool), e.g. inside a VPC Service Controls perimeter.
+        "BUILD_POOL": s.registry.build_pool or "",
+        "BUILD_POOL_REGION": s.registry.build_pool_region or "",
         "DB_PASSWORD_SECRET": n.db_password_secret,
         "LOCAL_KEYED": "yes" if local and not local.federated else "no",
         "JWKS_FILE": (local.jwks_file or "") if local else "",

@@ -50,6 +50,12 @@ FUNCTION_RULES = {
 
 # Model validators (checks across fields), per section: what each one enforces.
 MODEL_RULES = {
+    "ExistingCluster._never_owns_the_peering": "`private_services.create: true` is refused: a "
+    "VPC has one private services access peering, shared by every producer of every project on "
+    "it, which the stack never creates or removes in a network it did not create (the error "
+    "names the network owner's two gcloud commands).",
+    "CloudArmor._has_a_rule": "at least one of `allowed_cidrs`, `throttle_per_minute`, "
+    "`waf_rules`: a policy whose only rule allows everything protects nothing.",
     "Settings._coherent": "platform `local` needs a `local` section and "
     "`database.allow_public_ip: true`, and `project_number` with workload identity "
     "federation; platform `gke-existing` needs an `existing_cluster` section in the region "
@@ -67,7 +73,7 @@ MODEL_RULES = {
     "`auth.enabled` needs a GKE "
     "platform and the number of the cluster's project (`auth.project_number`, or "
     "`project_number` when the cluster is in `project_id`); `ingress.api: gateway` needs a "
-    "GKE platform; every derived name (below) "
+    "GKE platform; `registry.build_pool` must be in the region; every derived name (below) "
     "must satisfy the naming rule of the service that receives it.",
     "NetworkSettings._disjoint": "the ranges must not overlap (`master_cidr` only with "
     "`control_plane: peering`, where it must be a /28); `private_services_cidr` must be /24 or "

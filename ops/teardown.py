@@ -8,7 +8,9 @@ The Ingress's finalizer makes `kubectl delete --wait` wait until the controller 
 load balancer, and deleting the namespace waits for the Service's network endpoint groups (NEGs).
 When that was cut short (a timeout, a cluster deleted first), the controller's resources stay.
 They are found by the controller's own naming (ops/leftovers.py, per edge) and deleted in
-dependency order.
+dependency order, in the project that holds them: the cluster's (existing_cluster.project, when
+the cluster is in another project than project_id), where the controller builds the load
+balancer and the NEGs.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ def _gcloud(args: Sequence[str]) -> str:
     ).stdout
 
 
+def leftover_project(settings: Settings) -> str:
+    """Where the edge's controller created the load balancer: the cluster's project."""
+    return settings.target.project
+
+
 def leftovers(settings: Settings, kind: Kind, gcloud: Runner = _gcloud) -> list[tuple[str, str]]:
     """(name, zone or "") of each resource of `kind` that is still there."""
     fmt = "value(name,zone.basename())" if kind.scope == "zone" else "value(name)"
@@ -42,7 +49,7 @@ def leftovers(settings: Settings, kind: Kind, gcloud: Runner = _gcloud) -> list[
             "compute",
             kind.group,
             "list",
-            f"--project={settings.project_id}",
+            f"--project={leftover_project(settings)}",
             f"--filter={' AND '.join(filters)}",
             f"--format={fmt}",
         ]
@@ -77,7 +84,7 @@ def clean_up(settings: Settings, *, dry_run: bool = False, gcloud: Runner = _gcl
                 "delete",
                 name,
                 *where,
-                f"--project={settings.project_id}",
+                f"--project={leftover_project(settings)}",
                 "--quiet",
             ]
             print(("would run: " if dry_run else "") + "gcloud " + " ".join(command))

@@ -32,14 +32,29 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
     existing = target.existing if isinstance(target, ExistingGke) else None
     if (
         existing is not None
-        and existing.google_apis is GoogleApisRoute.PRIVATE_EXISTS
+        and existing.google_apis
+        in (GoogleApisRoute.PRIVATE_EXISTS, GoogleApisRoute.RESTRICTED_EXISTS)
         and settings.auth.enabled
     ):
+        route = existing.google_apis.value
         notes.append(
-            "existing_cluster.google_apis private with auth on: the server fetches IAP's "
+            f"existing_cluster.google_apis {route} with auth on: the server fetches IAP's "
             "signing keys from www.gstatic.com, which the NetworkPolicy allows only on "
             "private.googleapis.com's addresses, so the VPC must resolve *.gstatic.com there "
-            "too, as it does *.googleapis.com (or use private-create, which makes both zones)"
+            + (
+                "too, as it does *.googleapis.com (or use private-create, which makes both zones)"
+                if route == "private"
+                else "(restricted.googleapis.com does not serve gstatic.com; or use "
+                "restricted-create, which makes the zones and the routes)"
+            )
+        )
+    principals = [a for a in settings.auth.admins if a.startswith("principal://")]
+    if settings.auth.enabled and settings.ingress.workforce_identity is not None and principals:
+        notes.append(
+            f"auth.admins lists {', '.join(principals)}: the server takes a workforce user's "
+            "email claim first (the google.email attribute mapping that IAP's workforce guide "
+            "asks for), and the principal only when the assertion has no email; list those "
+            "admins by the email their provider maps"
         )
     if isinstance(target, CreatedGke | ExistingGke) and target.autopilot:
         raised = autopilot.limit_notes(

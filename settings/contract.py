@@ -66,6 +66,12 @@ KEY_OUTPUT = "workload_sa_key"
 # this one range. https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain
 PRIVATE_GOOGLE_APIS_CIDR = "199.36.153.8/30"
 PRIVATE_GOOGLE_APIS_IPS = ("199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11")
+# restricted.googleapis.com: the VIP that serves only the APIs VPC Service Controls supports
+# (https://cloud.google.com/vpc-service-controls/docs/private-connectivity, "IP address ranges
+# for restricted.googleapis.com"). Inside a perimeter infra/ maps *.googleapis.com and *.pkg.dev
+# to it; gstatic.com (IAP's signing keys), which it does not serve, stays on the private VIP.
+RESTRICTED_GOOGLE_APIS_CIDR = "199.36.153.4/30"
+RESTRICTED_GOOGLE_APIS_IPS = ("199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7")
 # Google Front Ends and health checkers of the external Application Load Balancer.
 # https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
 LOAD_BALANCER_RANGES = ("130.211.0.0/22", "35.191.0.0/16")

@@ -38,8 +38,25 @@ class GoogleApisRoute(StrEnum):
     PRIVATE_EXISTS = "private"
     # The stack creates that private DNS zone for the VPC (like the gke platform does).
     PRIVATE_CREATE = "private-create"
+    # Inside a VPC Service Controls perimeter: the VPC already resolves *.googleapis.com to
+    # restricted.googleapis.com (199.36.153.4/30), which serves only the APIs a perimeter can
+    # protect (https://cloud.google.com/vpc-service-controls/docs/private-connectivity).
+    RESTRICTED_EXISTS = "restricted"
+    # The stack creates those zones (googleapis.com and pkg.dev to the restricted VIP,
+    # gstatic.com to the private one) and the routes to both VIPs.
+    RESTRICTED_CREATE = "restricted-create"
     # By their public addresses (Cloud NAT): the policy then allows HTTPS to any address.
     PUBLIC = "public"
+
+    @property
+    def restricted(self) -> bool:
+        """googleapis.com goes to restricted.googleapis.com (a VPC Service Controls perimeter)."""
+        return self in (GoogleApisRoute.RESTRICTED_EXISTS, GoogleApisRoute.RESTRICTED_CREATE)
+
+    @property
+    def creates_zones(self) -> bool:
+        """infra/ creates the private DNS zones (and, restricted, the routes) in the VPC."""
+        return self in (GoogleApisRoute.PRIVATE_CREATE, GoogleApisRoute.RESTRICTED_CREATE)
 
 
 class PrivateServices(Section):
@@ -47,9 +64,10 @@ class PrivateServices(Section):
 
     create: bool = Field(
         False,
-        description="Create the reserved range and the connection. Only for a VPC that has no "
-        "private services access yet: a VPC has one such connection, and this would own it "
-        "(and remove it on destroy).",
+        description="Refused on platform gke-existing (kept to say why): a VPC has one private "
+        "services access connection, shared by every producer (Cloud SQL, Memorystore, "
+        "Filestore) of every project on it, so the stack never creates or removes it in a "
+        "network it did not create; the error names the two gcloud commands that set it up.",
     )
     range_name: Annotated[str, AfterValidator(rules.GCE_NAME.check)] | None = Field(
         None,
@@ -98,8 +116,18 @@ class ExistingCluster(Section):
         GoogleApisRoute.PRIVATE_EXISTS,
         description="How pods reach Google APIs: `private` (the VPC resolves googleapis.com, "
         "and with auth on gstatic.com, to private.googleapis.com already), `private-create` "
-        "(the stack creates those DNS zones) or `public` (by public addresses; the "
+        "(the stack creates those DNS zones), `restricted` / `restricted-create` (inside a VPC "
+        "Service Controls perimeter: googleapis.com on restricted.googleapis.com, "
+        "199.36.153.4/30; docs/enterprise.md) or `public` (by public addresses; the "
         "NetworkPolicy then allows HTTPS anywhere).",
+    )
+    manage_host_firewall: bool = Field(
+        False,
+        description="Create the firewall rule that lets the load balancer's health checkers "
+        "(130.211.0.0/22, 35.191.0.0/16) reach the pods' serving port, in the network's "
+        "project (a shared VPC's host: the deployer needs roles/compute.securityAdmin there). "
+        "false: the rule must exist already; `make plan` checks it and prints the gcloud "
+        "command that creates it (docs/enterprise.md, Shared VPC).",
     )
     autopilot: bool = Field(
         False,
@@ -113,6 +141,32 @@ class ExistingCluster(Section):
         description="The nodes' service account, granted read on the image repository. "
         "None: the nodes can already pull from it.",
     )
+
+    @model_validator(mode="after")
+    def _never_owns_the_peering(self) -> ExistingCluster:
+        # A VPC has one servicenetworking peering that every producer of every project on it
+        # shares; destroy cannot know whether others use it now. The network's owner sets it
+        # up once (https://cloud.google.com/vpc/docs/configure-private-services-access).
+        if self.private_services.create:
+            net = f" --project={self.network_project}" if self.network_project else ""
+            cidr = self.private_services.cidr
+            address, prefix = cidr.split("/")
+            name = self.private_services.range_name or "google-managed-services-" + (
+                self.network_name
+            )
+            raise ValueError(
+                "existing_cluster.private_services.create: true is refused: a VPC has one "
+                "private services access connection, which every producer (Cloud SQL, "
+                "Memorystore, Filestore) of every project on the network shares, so this stack "
+                "never creates it in a network it did not create, and never removes it on "
+                "destroy. Let the network's owner create it once: gcloud compute addresses "
+                f"create {name} --global --purpose=VPC_PEERING --addresses={address} "
+                f"--prefix-length={prefix} --network={self.network_name}{net} && gcloud "
+                f"services vpc-peerings connect --service=servicenetworking.googleapis.com "
+                f"--ranges={name} --network={self.network_name}{net}; then set "
+                f"private_services.create: false and range_name: {name}"
+            )
+        return self
 
     @property
     def network_project(self) -> str | None:

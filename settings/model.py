@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from settings import autopilot, checks
+from settings.audit_logs import AuditLogSettings
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
@@ -85,6 +86,7 @@ class Settings(Section):
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     locations: LocationsSettings = Field(default_factory=LocationsSettings)
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    audit_logs: AuditLogSettings = Field(default_factory=AuditLogSettings)
     local: LocalSettings | None = Field(
         None, description="Required when platform is local, refused otherwise."
     )
@@ -111,6 +113,12 @@ class Settings(Section):
             raise ValueError(
                 f"cluster.location {loc!r} must be the region {self.region!r} or one of its "
                 f"zones ({self.region}-a, -b, ...)"
+            )
+        pool_region = self.registry.build_pool_region
+        if pool_region is not None and pool_region != self.region:
+            raise ValueError(
+                f"registry.build_pool is in {pool_region}, not the region {self.region}: "
+                "`make image` builds in the deployment's region; name a pool there"
             )
         Names.derive(self, target).check()
         checks.check_created_gke(self, target)  # zone, node capacity, node_selector

@@ -49,6 +49,11 @@ class Names:
     private_services_range: str
     private_dns_zone: str  # googleapis.com.
     gstatic_dns_zone: str  # gstatic.com.
+    pkg_dev_dns_zone: str  # pkg.dev. (inside a VPC Service Controls perimeter)
+    restricted_route: str  # to restricted.googleapis.com (inside a perimeter)
+    private_route: str  # to private.googleapis.com (inside a perimeter: IAP's keys)
+    host_firewall: str  # the load balancer's health checks to the pods (shared VPC host)
+    security_policy: str  # Cloud Armor
     cluster: str
     node_pool: str
     registry_repository: str
@@ -124,6 +129,11 @@ class Names:
             or f"{base}-psa",
             private_dns_zone=f"{base}-googleapis",
             gstatic_dns_zone=f"{base}-gstatic",
+            pkg_dev_dns_zone=f"{base}-pkg-dev",
+            restricted_route=f"{base}-restricted-apis",
+            private_route=f"{base}-private-apis",
+            host_firewall=f"{base}-lb-health-checks",
+            security_policy=f"{base}-edge",
             cluster=existing.name if existing else f"{base}-gke",
             node_pool=f"{base}-pool",
             registry_repository=registry_repository,
@@ -173,6 +183,9 @@ class Names:
             # Cloud DNS managed zones: a letter first, then lowercase letters, digits, hyphens.
             ("private_dns_zone", self.private_dns_zone, rules.GCE_NAME),
             ("gstatic_dns_zone", self.gstatic_dns_zone, rules.GCE_NAME),
+            ("pkg_dev_dns_zone", self.pkg_dev_dns_zone, rules.GCE_NAME),
+            ("host_firewall", self.host_firewall, rules.GCE_NAME),
+            ("security_policy", self.security_policy, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
             ("kek_secret", self.kek_secret, rules.SECRET_ID),

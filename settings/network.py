@@ -28,6 +28,17 @@ class ControlPlaneAccess(StrEnum):
     PEERING = "peering"
 
 
+class GoogleApisVip(StrEnum):
+    """Which of Google's private VIPs the created VPC sends *.googleapis.com to."""
+
+    # private.googleapis.com (199.36.153.8/30): every Google API.
+    PRIVATE = "private"
+    # restricted.googleapis.com (199.36.153.4/30): only the APIs VPC Service Controls can
+    # protect; for a project inside a perimeter
+    # (https://cloud.google.com/vpc-service-controls/docs/private-connectivity).
+    RESTRICTED = "restricted"
+
+
 class NetworkSettings(Section):
     """VPC-native networking. All ranges private and disjoint."""
 
@@ -42,6 +53,12 @@ class NetworkSettings(Section):
         "(IAM decides who; `make credentials` uses it), and it has no public IP endpoint. "
         "peering: the earlier design, a VPC-peering private endpoint in master_cidr and a "
         "public IP endpoint behind master_authorized_cidrs (README: The control plane).",
+    )
+    google_apis: GoogleApisVip = Field(
+        GoogleApisVip.PRIVATE,
+        description="Where the VPC's private DNS zones send *.googleapis.com: `private` "
+        "(private.googleapis.com) or `restricted` (restricted.googleapis.com, for a project "
+        "inside a VPC Service Controls perimeter; docs/enterprise.md).",
     )
     master_cidr: Cidr = Field(
         "172.16.0.0/28",

@@ -25,7 +25,7 @@ from settings import autopilot
 from settings.cluster import ClusterSettings
 from settings.existing_cluster import ExistingCluster, GoogleApisRoute, PrivateServices
 from settings.local import LocalSettings
-from settings.network import NetworkSettings
+from settings.network import GoogleApisVip, NetworkSettings
 
 if TYPE_CHECKING:
     from settings.model import Settings
@@ -53,8 +53,14 @@ class CreatedGke:
     is_gke: ClassVar[bool] = True
     # The VPC, the cluster and its firewall rules are this project's (teardown deletes them).
     owns_network: ClassVar[bool] = True
-    # infra/ creates the private zones that send googleapis.com and gstatic.com to the VIP.
-    google_apis: ClassVar[GoogleApisRoute] = GoogleApisRoute.PRIVATE_CREATE
+
+    @property
+    def google_apis(self) -> GoogleApisRoute:
+        """infra/ creates the private zones that send googleapis.com and gstatic.com to a VIP:
+        private.googleapis.com, or restricted.googleapis.com inside a perimeter."""
+        if self.network.google_apis is GoogleApisVip.RESTRICTED:
+            return GoogleApisRoute.RESTRICTED_CREATE
+        return GoogleApisRoute.PRIVATE_CREATE
 
     @property
     def autopilot(self) -> bool:

@@ -82,6 +82,13 @@ def gateway_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def perimeter_settings() -> Settings:
+    """An enterprise organization: gke-existing in a shared VPC inside a VPC Service Controls
+    perimeter, workforce sign-in, Cloud Armor, audit logs (tests/configs/perimeter.yaml)."""
+    return fixture_settings("perimeter")
+
+
+@pytest.fixture(scope="session")
 def e2e_settings() -> Settings:
     """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
     return fixture_settings("e2e")

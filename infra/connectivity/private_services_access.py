@@ -1,7 +1,10 @@
 """Private services access: the reserved range Cloud SQL draws its private IP from, and the VPC
-peering connection to Google's service producers; created in a VPC of this project's or, on
-platform gke-existing, in the team's VPC when it has none yet (else its range is checked at
-plan time). The Auth Proxy then connects to the instance's private IP."""
+peering connection to Google's service producers; created only in the VPC this project creates
+(platform gke). On platform gke-existing the network's owner has set it up, and its range is
+checked at plan time: a VPC has one such peering, shared by every producer of every project on
+the network, so the stack neither creates nor removes it there (settings refuse
+existing_cluster.private_services.create, naming the gcloud commands). The Auth Proxy then
+connects to the instance's private IP."""
 
 from __future__ import annotations
 
@@ -84,6 +87,10 @@ def add_private_services_access(
         service="servicenetworking.googleapis.com",
         reserved_peering_ranges=[reserved.name],
         deletion_policy="ABANDON",
+        # A redeploy after an abandoned teardown finds the producer's side still there: create
+        # then fails unless it may update the existing connection instead
+        # (GoogleCloudPlatform/magic-modules#11364).
+        update_on_creation_fail=True,
         depends_on=[cleanup.resource, *depends_on],
     )
     return PrivateServices(range=reserved, connection=connection, cleanup=cleanup)

@@ -9,7 +9,7 @@ from infra.apis import GKE_APIS
 from infra.cluster import GkeCluster
 from infra.cluster_autopilot import AutopilotCluster
 from infra.cluster_common import ControlPlane, Exclusion, Maintenance
-from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
+from infra.dns import add_google_api_zones
 from infra.edges import EDGES
 from infra.identity import NodeServiceAccount, ServiceAccount
 from infra.network import Network
@@ -17,7 +17,6 @@ from infra.platforms.base import PodReader, Vpc
 from infra.platforms.gke import GkePlatform
 from infra.registry import ImageRepository
 from settings import CreatedGke
-from settings.contract import PRIVATE_GOOGLE_APIS_IPS
 from settings.encryption import KeyUse
 
 
@@ -41,11 +40,11 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
             services_cidr=target.network.services_cidr,
             depends_on=[apis["compute"], apis["servicenetworking"]],
         )
-        add_private_google_zones(
+        add_google_api_zones(
             self.stack,
-            zone_names={GOOGLEAPIS: names.private_dns_zone, GSTATIC: names.gstatic_dns_zone},
+            restricted=target.google_apis.restricted,
+            names=names,
             network_id=self.network.network_id,
-            vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
             depends_on=[apis["dns"]],
         )
         return Vpc(

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from infra.apis import EXISTING_GKE_APIS
 from infra.cluster_lookup import ExistingClusterLookup
-from infra.dns import GOOGLEAPIS, GSTATIC, add_private_google_zones
+from infra.dns import add_google_api_zones
 from infra.identity import ServiceAccount
 from infra.platforms.base import PodReader, Vpc
 from infra.platforms.gke import GkePlatform
 from infra.project import ProjectFacts
 from infra.registry import ImageRepository
+from infra.shared_vpc import HealthCheckFirewall
 from settings import ExistingGke
-from settings.contract import PRIVATE_GOOGLE_APIS_IPS
-from settings.existing_cluster import GoogleApisRoute
 
 
 class ExistingGkePlatform(GkePlatform[ExistingGke]):
@@ -40,14 +39,25 @@ class ExistingGkePlatform(GkePlatform[ExistingGke]):
             depends_on=[apis["container"], apis["compute"]],
         )
         network = self.lookup.network_self_link
-        if existing.google_apis is GoogleApisRoute.PRIVATE_CREATE:
-            add_private_google_zones(
+        if existing.google_apis.creates_zones:
+            add_google_api_zones(
                 self.stack,
-                zone_names={GOOGLEAPIS: names.private_dns_zone, GSTATIC: names.gstatic_dns_zone},
+                restricted=existing.google_apis.restricted,
+                names=names,
                 network_id=network,
-                vip_addresses=PRIVATE_GOOGLE_APIS_IPS,
                 project=target.network_project,
                 depends_on=[apis["dns"]],
+            )
+        if existing.manage_host_firewall:
+            HealthCheckFirewall(
+                self.stack,
+                "health-check-firewall",
+                name=names.host_firewall,
+                project=target.network_project,
+                network=network,
+                pods_cidr=existing.pods_cidr,
+                port=self.settings.server.port,
+                depends_on=[apis["compute"]],
             )
         return Vpc(
             network=network,

@@ -51,6 +51,7 @@ class GatewayEdge(KubeEdge):
                 oauth_client_id=client.client_id,
                 oauth_secret=names.iap_oauth_secret,
                 backend_timeout_seconds=s.server.backend_timeout_seconds,
+                security_policy=(self.names.security_policy if s.ingress.cloud_armor else None),
             )
         ]
 

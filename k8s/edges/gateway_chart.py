@@ -109,6 +109,8 @@ class GatewayChart(Chart):
         Required.
       backend_timeout_seconds: the longest request (a large artifact through the server), as
         the Ingress edge's BackendConfig. Default: 600.
+      security_policy: the Cloud Armor policy's name (infra/edge_protection.py). Default:
+        None, no policy.
     """
 
     def __init__(
@@ -126,6 +128,7 @@ class GatewayChart(Chart):
         oauth_client_id: str,
         oauth_secret: str,
         backend_timeout_seconds: int = 600,
+        security_policy: str | None = None,
     ) -> None:
         w = workload
         super().__init__(scope, id, namespace=w.namespace, labels=w.labels)
@@ -157,6 +160,9 @@ class GatewayChart(Chart):
                             name=oauth_secret
                         ),
                     ),
+                    # Cloud Armor (https://cloud.google.com/kubernetes-engine/docs/how-to/
+                    # configure-gateway-resources#configure_cloud_armor).
+                    security_policy=security_policy,
                 ),
             ),
         )

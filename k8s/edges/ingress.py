@@ -43,6 +43,7 @@ class IngressEdge(KubeEdge):
                 backend_port=s.server.port,
                 backend_timeout_seconds=s.server.backend_timeout_seconds,
                 oauth_secret=self.names.iap_oauth_secret if s.ingress.oauth_client else None,
+                security_policy=(self.names.security_policy if s.ingress.cloud_armor else None),
             )
         ]
 

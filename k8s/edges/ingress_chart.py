@@ -20,6 +20,7 @@ from imports.backendconfig.com.google.cloud import (
     BackendConfigSpecIap,
     BackendConfigSpecIapOauthclientCredentials,
     BackendConfigSpecLogging,
+    BackendConfigSpecSecurityPolicy,
 )
 from imports.frontendconfig.io.gke.networking import (
     FrontendConfig,
@@ -49,6 +50,8 @@ class IngressChart(Chart):
         Default: 600.
       oauth_secret: the Secret with a custom OAuth client for IAP (`make secrets` fills it).
         Default: None, Google's managed client.
+      security_policy: the Cloud Armor policy's name (infra/edge_protection.py). Default:
+        None, no policy.
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class IngressChart(Chart):
         backend_port: int,
         backend_timeout_seconds: int = 600,
         oauth_secret: str | None = None,
+        security_policy: str | None = None,
     ) -> None:
         w = workload
         super().__init__(scope, id, namespace=w.namespace, labels=w.labels)
@@ -71,11 +75,18 @@ class IngressChart(Chart):
             port=backend_port,
             timeout=backend_timeout_seconds,
             oauth_secret=oauth_secret,
+            security_policy=security_policy,
         )
         self._frontend(w, host=host, static_ip=static_ip, ssl_policy=ssl_policy)
 
     def _backend_config(
-        self, w: Workload, *, port: int, timeout: int, oauth_secret: str | None
+        self,
+        w: Workload,
+        *,
+        port: int,
+        timeout: int,
+        oauth_secret: str | None,
+        security_policy: str | None,
     ) -> None:
         BackendConfig(
             self,
@@ -109,6 +120,13 @@ class IngressChart(Chart):
                     ),
                 ),
                 logging=BackendConfigSpecLogging(enable=True, sample_rate=1),
+                # Cloud Armor on the backend service (https://cloud.google.com/kubernetes-engine/
+                # docs/how-to/ingress-configuration#cloud_armor).
+                security_policy=(
+                    BackendConfigSpecSecurityPolicy(name=security_policy)
+                    if security_policy
+                    else None
+                ),
             ),
         )
 

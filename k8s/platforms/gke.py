@@ -14,7 +14,7 @@ from k8s.platforms.base import KubePlatform
 from k8s.platforms.secret_provider import secret_provider_class
 from k8s.pod_secrets import SecretFile
 from settings import GkeTarget
-from settings.contract import PRIVATE_GOOGLE_APIS_CIDR
+from settings.contract import PRIVATE_GOOGLE_APIS_CIDR, RESTRICTED_GOOGLE_APIS_CIDR
 
 # Secrets Store CSI driver of GKE's Secret Manager add-on.
 GKE_SECRETS_CSI_DRIVER = "secrets-store-gke.csi.k8s.io"  # pragma: allowlist secret
@@ -64,7 +64,14 @@ class GkePlatform(KubePlatform[GkeTarget]):
         """GCS, Secret Manager, SQL Admin, IAM: on the VIP that *.googleapis.com resolves to in
         the VPC (a zone of infra/'s or the team's); without one (existing_cluster.google_apis:
         public), on Google's public addresses, which have no fixed range: HTTPS outside the
-        private ranges."""
+        private ranges. Inside a VPC Service Controls perimeter googleapis.com is on the
+        restricted VIP, and IAP's key set (www.gstatic.com, which that VIP does not serve) on the
+        private one, which the perimeter's own docs name for services outside it
+        (https://cloud.google.com/vpc-service-controls/docs/private-connectivity)."""
+        route = self.target.google_apis
+        if route.restricted:
+            keys = [PRIVATE_GOOGLE_APIS_CIDR] if self.settings.auth.enabled else []
+            return [flows.to_cidrs([RESTRICTED_GOOGLE_APIS_CIDR, *keys], flows.HTTPS_PORT)]
         if self.target.google_apis_private:
             return [flows.to_cidrs([PRIVATE_GOOGLE_APIS_CIDR], flows.HTTPS_PORT)]
         public = k8s.IpBlock(cidr="0.0.0.0/0", except_=list(RFC1918))

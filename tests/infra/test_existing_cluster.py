@@ -135,14 +135,12 @@ def test_a_shared_vpcs_existing_range_is_checked_not_created(
     assert ip["ipv4_enabled"] is False
 
 
-def test_a_vpc_without_private_services_access_gets_one_it_owns(auto: Doc) -> None:
-    (psa,) = _res(auto, "google_service_networking_connection").values()
-    assert psa["deletion_policy"] == "ABANDON"
-    (cleanup,) = _res(auto, "terraform_data").values()
-    assert cleanup["input"] == {"network": "apps-vpc", "project": "acme-ml-auto"}
-    ranges = [a for a in _res(auto, "google_compute_global_address").values() if a.get("purpose")]
-    (reserved,) = ranges
-    assert (reserved["address"], reserved["prefix_length"]) == ("10.210.0.0", 20)
+def test_the_teams_vpc_keeps_its_peering_and_gets_the_private_zones(auto: Doc) -> None:
+    # The network owner's private services access: checked, never created or removed here.
+    assert not _res(auto, "google_service_networking_connection")
+    assert not _res(auto, "terraform_data")
+    (reserved,) = _data(auto, "google_compute_global_address").values()
+    assert reserved["name"] == "google-managed-services-apps-vpc"
     zones = _res(auto, "google_dns_managed_zone").values()  # google_apis: private-create
     assert sorted(z["dns_name"] for z in zones) == ["googleapis.com.", "gstatic.com."]
 

@@ -166,3 +166,24 @@ def test_destroy_refuses_while_deletion_protection_is_on(
     assert lifted.returncode != 0
     assert "deletion protection" not in lifted.stderr
     assert "error: 'terraform' is not on PATH;" in lifted.stderr  # got past the guard
+
+
+@pytest.mark.integration
+def test_image_builds_in_the_private_pool_and_plan_checks_the_shared_vpc(
+    example_config: Path,
+) -> None:
+    pool = f"projects/acme-build/locations/{EXAMPLE['region']}/workerPools/perimeter-pool"
+    (example_config / "vpcsc.yaml").write_text(
+        yaml.safe_dump({**EXAMPLE, "registry": {"build_pool": pool}})
+    )
+    image = " ".join(render("image", "vpcsc", example_config))
+    assert f"--worker-pool={pool}" in image
+    assert f"--region={EXAMPLE['region']} " in image  # the pool's region: the deployment's
+    assert "--worker-pool" not in " ".join(render("image", "dev", example_config))
+    for target in ("plan", "deploy"):
+        commands = render(target, "vpcsc", example_config)
+        checks = [i for i, c in enumerate(commands) if "-m ops.shared_vpc" in c]
+        cdktf = [i for i, c in enumerate(commands) if c.startswith("cdktf ")]
+        assert checks
+        assert cdktf
+        assert checks[0] < cdktf[0]  # before Terraform reads anything

@@ -27,6 +27,7 @@ FIXTURE_ENVS = (
     "e2e",
     "gateway",
     "cmek",
+    "perimeter",
 )
 
 

@@ -273,7 +273,9 @@ def the_sides_name_the_same_resources(out: Output) -> None:
     }
     if s.target.is_gke:
         _require(wi == email, "the KSA's Workload Identity annotation")
-        _require(f"serviceAccount:{s.project_id}.svc.id.goog[{ns}/{ksa}]" in members, "WI grant")
+        # The pool is the cluster's project's (existing_cluster.project when set).
+        pool = f"{s.target.project}.svc.id.goog"
+        _require(f"serviceAccount:{pool}[{ns}/{ksa}]" in members, "WI grant")
         (spc,) = out.kind("SecretProviderClass")
         for secret in out.resources("google_secret_manager_secret").values():
             secret_id = secret["secret_id"]

@@ -170,6 +170,7 @@ class BackendConfigProps:
         "health_check": "healthCheck",
         "iap": "iap",
         "logging": "logging",
+        "security_policy": "securityPolicy",
         "timeout_sec": "timeoutSec",
     },
 )
@@ -181,6 +182,7 @@ class BackendConfigSpec:
         health_check: typing.Optional[typing.Union["BackendConfigSpecHealthCheck", typing.Dict[builtins.str, typing.Any]]] = None,
         iap: typing.Optional[typing.Union["BackendConfigSpecIap", typing.Dict[builtins.str, typing.Any]]] = None,
         logging: typing.Optional[typing.Union["BackendConfigSpecLogging", typing.Dict[builtins.str, typing.Any]]] = None,
+        security_policy: typing.Optional[typing.Union["BackendConfigSpecSecurityPolicy", typing.Dict[builtins.str, typing.Any]]] = None,
         timeout_sec: typing.Optional[jsii.Number] = None,
     ) -> None:
         '''
@@ -188,6 +190,7 @@ class BackendConfigSpec:
         :param health_check: 
         :param iap: 
         :param logging: 
+        :param security_policy: The Cloud Armor security policy on the backend service (ingress-configuration#cloud_armor).
         :param timeout_sec: Backend service timeout (seconds) for a whole request/response.
 
         :schema: BackendConfigSpec
@@ -200,12 +203,15 @@ class BackendConfigSpec:
             iap = BackendConfigSpecIap(**iap)
         if isinstance(logging, dict):
             logging = BackendConfigSpecLogging(**logging)
+        if isinstance(security_policy, dict):
+            security_policy = BackendConfigSpecSecurityPolicy(**security_policy)
         if __debug__:
             type_hints = cached_type_hints(_typecheckingstub__c3eb3705a74fa9566647d852bb5a8fe05da9f8ce70a2e53241c01825c7554584)
             check_type(argname="argument connection_draining", value=connection_draining, expected_type=type_hints["connection_draining"])
             check_type(argname="argument health_check", value=health_check, expected_type=type_hints["health_check"])
             check_type(argname="argument iap", value=iap, expected_type=type_hints["iap"])
             check_type(argname="argument logging", value=logging, expected_type=type_hints["logging"])
+            check_type(argname="argument security_policy", value=security_policy, expected_type=type_hints["security_policy"])
             check_type(argname="argument timeout_sec", value=timeout_sec, expected_type=type_hints["timeout_sec"])
         self._values: typing.Dict[builtins.str, typing.Any] = {}
         if connection_draining is not None:
@@ -216,6 +222,8 @@ class BackendConfigSpec:
             self._values["iap"] = iap
         if logging is not None:
             self._values["logging"] = logging
+        if security_policy is not None:
+            self._values["security_policy"] = security_policy
         if timeout_sec is not None:
             self._values["timeout_sec"] = timeout_sec
 
@@ -252,6 +260,15 @@ class BackendConfigSpec:
         '''
         result = self._values.get("logging")
         return typing.cast(typing.Optional["BackendConfigSpecLogging"], result)
+
+    @builtins.property
+    def security_policy(self) -> typing.Optional["BackendConfigSpecSecurityPolicy"]:
+        '''The Cloud Armor security policy on the backend service (ingress-configuration#cloud_armor).
+
+        :schema: BackendConfigSpec#securityPolicy
+        '''
+        result = self._values.get("security_policy")
+        return typing.cast(typing.Optional["BackendConfigSpecSecurityPolicy"], result)
 
     @builtins.property
     def timeout_sec(self) -> typing.Optional[jsii.Number]:
@@ -622,6 +639,47 @@ class BackendConfigSpecLogging:
         )
 
 
+@jsii.data_type(
+    jsii_type="backendconfig_comgooglecloud.BackendConfigSpecSecurityPolicy",
+    jsii_struct_bases=[],
+    name_mapping={"name": "name"},
+)
+class BackendConfigSpecSecurityPolicy:
+    def __init__(self, *, name: builtins.str) -> None:
+        '''The Cloud Armor security policy on the backend service (ingress-configuration#cloud_armor).
+
+        :param name: 
+
+        :schema: BackendConfigSpecSecurityPolicy
+        '''
+        if __debug__:
+            type_hints = cached_type_hints(_typecheckingstub__39e6f695e64a7f5173398a789727f54a176eb60e2f3477a7c30ce758d04f01a3)
+            check_type(argname="argument name", value=name, expected_type=type_hints["name"])
+        self._values: typing.Dict[builtins.str, typing.Any] = {
+            "name": name,
+        }
+
+    @builtins.property
+    def name(self) -> builtins.str:
+        '''
+        :schema: BackendConfigSpecSecurityPolicy#name
+        '''
+        result = self._values.get("name")
+        assert result is not None, "Required property 'name' is missing"
+        return typing.cast(builtins.str, result)
+
+    def __eq__(self, rhs: typing.Any) -> builtins.bool:
+        return isinstance(rhs, self.__class__) and rhs._values == self._values
+
+    def __ne__(self, rhs: typing.Any) -> builtins.bool:
+        return not (rhs == self)
+
+    def __repr__(self) -> str:
+        return "BackendConfigSpecSecurityPolicy(%s)" % ", ".join(
+            k + "=" + repr(v) for k, v in self._values.items()
+        )
+
+
 __all__ = [
     "BackendConfig",
     "BackendConfigProps",
@@ -632,6 +690,7 @@ __all__ = [
     "BackendConfigSpecIap",
     "BackendConfigSpecIapOauthclientCredentials",
     "BackendConfigSpecLogging",
+    "BackendConfigSpecSecurityPolicy",
 ]
 
 publication.publish()
@@ -660,6 +719,7 @@ def _typecheckingstub__c3eb3705a74fa9566647d852bb5a8fe05da9f8ce70a2e53241c01825c
     health_check: typing.Optional[typing.Union[BackendConfigSpecHealthCheck, typing.Dict[builtins.str, typing.Any]]] = None,
     iap: typing.Optional[typing.Union[BackendConfigSpecIap, typing.Dict[builtins.str, typing.Any]]] = None,
     logging: typing.Optional[typing.Union[BackendConfigSpecLogging, typing.Dict[builtins.str, typing.Any]]] = None,
+    security_policy: typing.Optional[typing.Union[BackendConfigSpecSecurityPolicy, typing.Dict[builtins.str, typing.Any]]] = None,
     timeout_sec: typing.Optional[jsii.Number] = None,
 ) -> None:
     """Type checking stubs"""
@@ -704,6 +764,13 @@ def _typecheckingstub__47934db7483ed48f7cab98e408b0021013282be0613d2db377534eb5c
     *,
     enable: typing.Optional[builtins.bool] = None,
     sample_rate: typing.Optional[jsii.Number] = None,
+) -> None:
+    """Type checking stubs"""
+    pass
+
+def _typecheckingstub__39e6f695e64a7f5173398a789727f54a176eb60e2f3477a7c30ce758d04f01a3(
+    *,
+    name: builtins.str,
 ) -> None:
     """Type checking stubs"""
     pass
