@@ -19,7 +19,7 @@ from settings import autopilot
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
-from settings.database import DatabaseSettings
+from settings.database import DatabaseSettings, check_database
 from settings.existing_cluster import ExistingCluster
 from settings.garbage_collection import GarbageCollectionSettings
 from settings.ingress import IngressApi, IngressSettings
@@ -107,6 +107,7 @@ class Settings(Section):
                 f"cluster.location {loc!r} must be the region {self.region!r} or one of its "
                 f"zones ({self.region}-a, -b, ...)"
             )
+        check_database(self.database, target)
         Names.derive(self, target).check()
         return self
 

@@ -26,6 +26,7 @@ FIXTURE_ENVS = (
     "gkeautopilot",
     "e2e",
     "gateway",
+    "psc",
 )
 
 
