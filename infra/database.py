@@ -20,8 +20,10 @@ from cdktf_cdktf_provider_google.sql_database_instance import (
     SqlDatabaseInstanceSettingsBackupConfiguration,
     SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings,
     SqlDatabaseInstanceSettingsDatabaseFlags,
+    SqlDatabaseInstanceSettingsDataCacheConfig,
     SqlDatabaseInstanceSettingsInsightsConfig,
     SqlDatabaseInstanceSettingsIpConfiguration,
+    SqlDatabaseInstanceSettingsIpConfigurationPscConfig,
     SqlDatabaseInstanceSettingsMaintenanceWindow,
 )
 from cdktf_cdktf_provider_google.sql_user import SqlUser
@@ -31,9 +33,13 @@ from infra.database_auth import DatabaseCredentials
 
 # Server flags. IAM database authentication, plus the logging a security review (CIS Google
 # Cloud benchmark section 6.2, checkov CKV_GCP_51..57, 108, 111) expects: connections and
-# their hosts, lock waits, checkpoints, temp files, errors with their statements, DDL
-# statements and statement durations, but not statement texts by duration (-1: they may hold
-# parameters) and no per-statement stats (log_*_stats stay at their default, off).
+# their hosts, lock waits, checkpoints, temp files, errors with their statements and DDL
+# statements; no per-statement stats (log_*_stats stay at their default, off). Not
+# log_duration: it logs a line for every statement, and MLflow's metric logging is thousands of
+# small statements (Cloud Logging ingest). log_min_duration_statement (the `slow_statement_ms`
+# option) is -1 by default, CIS 6.2's value: a slow statement's line carries its text and
+# parameters; Query Insights (below) shows slow queries without them. Changing a flag is an
+# update in place (https://cloud.google.com/sql/docs/postgres/flags).
 DATABASE_FLAGS: tuple[tuple[str, str], ...] = (
     ("cloudsql.iam_authentication", "on"),
     ("log_checkpoints", "on"),
@@ -44,9 +50,7 @@ DATABASE_FLAGS: tuple[tuple[str, str], ...] = (
     ("log_min_messages", "warning"),
     ("log_min_error_statement", "error"),
     ("log_temp_files", "0"),
-    ("log_min_duration_statement", "-1"),
     ("log_statement", "ddl"),
-    ("log_duration", "on"),
 )
 
 
@@ -58,11 +62,16 @@ class Database(Construct):
       database_version: e.g. "POSTGRES_17". Required.
       tier: machine tier. Required. edition: "ENTERPRISE" or "ENTERPRISE_PLUS". Default:
         "ENTERPRISE".
-      disk_size_gb: initial SSD size. Default: 10. disk_autoresize_limit_gb: growth cap, 0 for
-        none. Default: 100.
+      disk_size_gb: initial disk size. Default: 10. disk_autoresize_limit_gb: growth cap, 0 for
+        none. Default: 100. disk_type: "PD_SSD", or "HYPERDISK_BALANCED" (the N4 and C4A
+        series). Default: "PD_SSD".
+      data_cache: Enterprise Plus's data cache. Default: False.
+      slow_statement_ms: log_min_duration_statement (-1: off). Default: -1.
       availability: "ZONAL" or "REGIONAL" (HA standby). Default: "ZONAL".
       private_network: VPC id for a private IP (private services access). Default: None.
       allocated_ip_range: name of the private services range to draw from. Default: None.
+      psc_consumer_projects: enable Private Service Connect, allowing endpoints in these
+        projects; empty: no PSC. Default: none.
       public_ip: give the instance a public IP, with no authorized networks (only connectors
         and the Auth Proxy, which authenticate with IAM, get in). Default: False.
       require_connectors: refuse direct connections, even on the private IP; only the Auth
@@ -96,9 +105,13 @@ class Database(Construct):
         edition: str = "ENTERPRISE",
         disk_size_gb: int = 10,
         disk_autoresize_limit_gb: int = 100,
+        disk_type: str = "PD_SSD",
+        data_cache: bool = False,
+        slow_statement_ms: int = -1,
         availability: str = "ZONAL",
         private_network: str | None = None,
         allocated_ip_range: str | None = None,
+        psc_consumer_projects: Sequence[str] = (),
         public_ip: bool = False,
         require_connectors: bool = True,
         backup_start_time: str = "03:00",
@@ -118,10 +131,10 @@ class Database(Construct):
         self._iam_depends_on = list(iam_depends_on)
         if not database_version.startswith("POSTGRES_"):
             raise ValueError(f"database_version {database_version!r} must be POSTGRES_<major>")
-        if private_network is None and not public_ip:
+        if private_network is None and not public_ip and not psc_consumer_projects:
             raise ValueError(
-                "the instance needs private_network (private IP) or public_ip=True, "
-                "otherwise nothing can reach it"
+                "the instance needs private_network (private IP), psc_consumer_projects "
+                "(Private Service Connect) or public_ip=True, otherwise nothing can reach it"
             )
         self.project_id = project_id
         self.instance_name = instance_name
@@ -138,7 +151,7 @@ class Database(Construct):
                 tier=tier,
                 edition=edition,
                 availability_type=availability,
-                disk_type="PD_SSD",
+                disk_type=disk_type,
                 disk_size=disk_size_gb,
                 disk_autoresize=True,
                 disk_autoresize_limit=disk_autoresize_limit_gb,
@@ -149,6 +162,15 @@ class Database(Construct):
                     ipv4_enabled=public_ip,
                     private_network=private_network,
                     allocated_ip_range=allocated_ip_range,
+                    # https://cloud.google.com/sql/docs/postgres/configure-private-service-connect
+                    psc_config=[
+                        SqlDatabaseInstanceSettingsIpConfigurationPscConfig(
+                            psc_enabled=True,
+                            allowed_consumer_projects=list(psc_consumer_projects),
+                        )
+                    ]
+                    if psc_consumer_projects
+                    else None,
                     ssl_mode="ENCRYPTED_ONLY",
                     # No authorized_networks: a public IP admits connector traffic only.
                 ),
@@ -174,8 +196,16 @@ class Database(Construct):
                 ),
                 database_flags=[
                     SqlDatabaseInstanceSettingsDatabaseFlags(name=name, value=value)
-                    for name, value in DATABASE_FLAGS
+                    for name, value in (
+                        *DATABASE_FLAGS,
+                        ("log_min_duration_statement", str(slow_statement_ms)),
+                    )
                 ],
+                data_cache_config=SqlDatabaseInstanceSettingsDataCacheConfig(
+                    data_cache_enabled=True
+                )
+                if data_cache
+                else None,
                 user_labels=dict(labels or {}) or None,
             ),
             depends_on=list(depends_on) or None,
@@ -189,6 +219,9 @@ class Database(Construct):
         self.connection_name = self.instance.connection_name
         self.private_ip_address = self.instance.private_ip_address
         self.public_ip_address = self.instance.public_ip_address
+        # Private Service Connect: what an endpoint targets, and the name clients resolve.
+        self.psc_service_attachment_link = self.instance.psc_service_attachment_link
+        self.dns_name = self.instance.dns_name
 
     def _instance_condition(self, role: str) -> ProjectIamMemberCondition:
         # Cloud SQL has no instance-level IAM policy; a condition narrows the project-level

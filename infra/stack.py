@@ -161,9 +161,13 @@ class MlflowStack(TerraformStack):
             tier=db.tier,
             disk_size_gb=db.disk_size_gb,
             disk_autoresize_limit_gb=db.disk_autoresize_limit_gb,
+            disk_type=db.disk_type,
+            data_cache=db.data_cache,
+            slow_statement_ms=db.log_min_duration_statement_ms,
             availability=db.availability.value,
             private_network=network.private_network,
             allocated_ip_range=network.allocated_ip_range,
+            psc_consumer_projects=network.psc_consumer_projects,
             public_ip=db.allow_public_ip,
             backup_start_time=db.backup_start_time,
             retained_backups=db.retained_backups,
@@ -183,6 +187,7 @@ class MlflowStack(TerraformStack):
             ],
             iam_depends_on=[apis["cloudresourcemanager"]],
         )
+        connectivity.connect(self, self.database, apis)
 
         self.kek = KekPassphrase(
             self,

@@ -20,7 +20,7 @@ from settings.audit_logs import AuditLogSettings
 from settings.auth import AuthSettings
 from settings.bucket import BucketSettings
 from settings.cluster import ClusterSettings
-from settings.database import DatabaseSettings
+from settings.database import DatabaseSettings, check_database
 from settings.encryption import EncryptionSettings, SecretsSettings, check_encryption
 from settings.existing_cluster import ExistingCluster
 from settings.garbage_collection import GarbageCollectionSettings
@@ -120,6 +120,7 @@ class Settings(Section):
                 f"registry.build_pool is in {pool_region}, not the region {self.region}: "
                 "`make image` builds in the deployment's region; name a pool there"
             )
+        check_database(self.database, target)
         Names.derive(self, target).check()
         checks.check_created_gke(self, target)  # zone, node capacity, node_selector
         check_encryption(self)  # settings/encryption.py

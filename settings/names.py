@@ -31,6 +31,8 @@ class Names:
     database: str
     auth_database: str
     db_user: str
+    db_iam_user: str
+    db_owner_role: str
     db_password_secret: str
     kek_secret: str
     workload_sa_id: str
@@ -47,6 +49,8 @@ class Names:
     router: str
     nat: str
     private_services_range: str
+    psc_endpoint: str
+    psc_dns_zone: str
     private_dns_zone: str  # googleapis.com.
     gstatic_dns_zone: str  # gstatic.com.
     pkg_dev_dns_zone: str  # pkg.dev. (inside a VPC Service Controls perimeter)
@@ -108,6 +112,13 @@ class Names:
             # MLflow's users and permissions, in the same instance (created by db-migrate).
             auth_database=f"{s.database.database_name}_auth",
             db_user=s.database.user,
+            # The workload's IAM database user: Cloud SQL names a service account's user by its
+            # email without ".gserviceaccount.com"
+            # (https://cloud.google.com/sql/docs/postgres/add-manage-iam-users).
+            db_iam_user=f"{workload_sa_id}@{p}.iam",
+            # The NOLOGIN role that owns MLflow's tables, of which every login is a member
+            # (docs/enterprise.md: No database password).
+            db_owner_role=f"{s.database.database_name}_owner",
             db_password_secret=f"{base}-db-password",
             kek_secret=f"{base}-kek",
             workload_sa_id=workload_sa_id,
@@ -127,6 +138,10 @@ class Names:
             nat=f"{base}-nat",
             private_services_range=(existing.private_services.range_name if existing else None)
             or f"{base}-psa",
+            # database.connectivity psc: the endpoint (its address and forwarding rule) and the
+            # private zone of the instance's DNS name.
+            psc_endpoint=f"{base}-sql-psc",
+            psc_dns_zone=f"{base}-sql-psc",
             private_dns_zone=f"{base}-googleapis",
             gstatic_dns_zone=f"{base}-gstatic",
             pkg_dev_dns_zone=f"{base}-pkg-dev",
@@ -186,6 +201,7 @@ class Names:
             ("pkg_dev_dns_zone", self.pkg_dev_dns_zone, rules.GCE_NAME),
             ("host_firewall", self.host_firewall, rules.GCE_NAME),
             ("security_policy", self.security_policy, rules.GCE_NAME),
+            ("psc_endpoint", self.psc_endpoint, rules.GCE_NAME),
             ("registry_repository", self.registry_repository, rules.REGISTRY_REPOSITORY),
             ("db_password_secret", self.db_password_secret, rules.SECRET_ID),
             ("kek_secret", self.kek_secret, rules.SECRET_ID),

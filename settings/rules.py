@@ -118,11 +118,15 @@ IMAGE_REF = Rule(
     "registry/path:tag or registry/path@sha256:<digest>, with a registry host",
 )
 IMAGE_TAG = Rule(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}", "a Docker tag: [A-Za-z0-9_.-], max 128")
-# https://cloud.google.com/sql/docs/postgres/instance-settings#machine-type-2ndgen
+# https://cloud.google.com/sql/docs/postgres/instance-settings#machine-type-2ndgen and the
+# machine series (https://cloud.google.com/sql/docs/postgres/machine-series-overview): Enterprise
+# has the general-purpose dedicated-core series (db-custom-) and N4 (db-custom-N4-), Enterprise
+# Plus N2 (db-perf-optimized-N-) and C4A (db-c4a-highmem-), as `gcloud sql tiers list` names them.
 SQL_TIER = Rule(
-    r"db-custom-[0-9]+-[0-9]+|db-perf-optimized-N-[0-9]+",
-    "a dedicated-core tier: db-custom-<vCPUs>-<MiB> (Enterprise) or "
-    "db-perf-optimized-N-<vCPUs> (Enterprise Plus); shared-core tiers have no SLA",
+    r"db-custom-(N4-)?[0-9]+-[0-9]+|db-perf-optimized-N-[0-9]+|db-c4a-highmem-[0-9]+",
+    "a dedicated-core tier: db-custom-<vCPUs>-<MiB> or db-custom-N4-<vCPUs>-<MiB> "
+    "(Enterprise), db-perf-optimized-N-<vCPUs> or db-c4a-highmem-<vCPUs> (Enterprise Plus); "
+    "shared-core tiers have no SLA",
 )
 MACHINE_TYPE = Rule(
     r"[a-z][a-z0-9]*-(standard|highmem|highcpu|custom)-[0-9]+(-[0-9]+)?",

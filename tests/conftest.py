@@ -89,6 +89,13 @@ def perimeter_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def psc_settings() -> Settings:
+    """platform gke, Cloud SQL through Private Service Connect, IAM login, Enterprise Plus C4A
+    (tests/configs/psc.yaml)."""
+    return fixture_settings("psc")
+
+
+@pytest.fixture(scope="session")
 def e2e_settings() -> Settings:
     """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
     return fixture_settings("e2e")

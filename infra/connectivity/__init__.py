@@ -2,12 +2,13 @@
 `settings.modes.database_connectivity` (settings/modes.py). It makes what the instance needs in
 the pods' VPC and says where the instance gets its address.
 
-A new way (Private Service Connect) is one module here and one entry in CONNECTIVITY.
+A new way is one module here and one entry in CONNECTIVITY.
 """
 
 from __future__ import annotations
 
 from infra.connectivity.base import DatabaseNetwork, InfraConnectivity
+from infra.connectivity.private_service_connect import PrivateServiceConnect
 from infra.connectivity.private_services_access import PrivateServicesAccess
 from infra.connectivity.public_ip import PublicIp
 from settings import Settings
@@ -16,6 +17,7 @@ from settings.modes import DatabaseConnectivity
 CONNECTIVITY: dict[DatabaseConnectivity, type[InfraConnectivity]] = {
     DatabaseConnectivity.PRIVATE_SERVICES_ACCESS: PrivateServicesAccess,
     DatabaseConnectivity.PUBLIC_IP: PublicIp,
+    DatabaseConnectivity.PSC: PrivateServiceConnect,
 }
 
 

@@ -17,13 +17,16 @@ from settings import Settings
 class DatabaseNetwork:
     """Where the Cloud SQL instance gets its address.
 
-    private_network: the VPC (id or self link) for a private IP; None: public IP only.
+    private_network: the VPC (id or self link) for a private IP; None: no private IP.
     allocated_ip_range: the private services access range to draw the IP from.
+    psc_consumer_projects: the projects allowed to connect through Private Service Connect
+      (none: no PSC).
     depends_on: what must exist before the instance (the peering connection).
     """
 
     private_network: str | None = None
     allocated_ip_range: str | None = None
+    psc_consumer_projects: tuple[str, ...] = ()
     depends_on: list[ITerraformDependable] = field(default_factory=list)
 
 
@@ -40,6 +43,9 @@ class InfraConnectivity(ABC):
     def attach(self, stack: TerraformStack, vpc: Vpc | None, apis: RequiredApis) -> DatabaseNetwork:
         """Create (or check) what the instance needs in the pods' VPC (None: no VPC), before
         the instance."""
+
+    def connect(self, stack: TerraformStack, database: Database, apis: RequiredApis) -> None:  # noqa: B027 - optional hook
+        """What the VPC needs once the instance exists (a PSC endpoint). Default: nothing."""
 
     @abstractmethod
     def add_outputs(self, stack: TerraformStack, database: Database) -> None:

@@ -28,7 +28,7 @@ class GeneratedPassword(DatabaseCredentials):
     secret: StoredSecret
 
     def bind(self, database: Database) -> None:
-        s, names = self.settings, self.settings.names
+        names = self.settings.names
         self.password = Password(
             database,
             "password",
@@ -44,7 +44,9 @@ class GeneratedPassword(DatabaseCredentials):
             "password-secret",
             secret_id=names.db_password_secret,
             accessor_id="password-accessor",
-            deletion_protection=s.database.deletion_protection,
+            # Not protected: Terraform state holds the password, so an apply re-creates a lost
+            # secret, and switching to database.auth: iam must be able to delete it.
+            deletion_protection=False,
             depends_on=database.depends_on,
         )
         self.secret.add_version("password-version", data=self.password.result)

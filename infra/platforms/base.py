@@ -31,6 +31,7 @@ class Vpc:
       that creates it, or at the top of the stack for a VPC of the team's.
     resource: the network, when this stack creates it; attachments then wait for it (it
       waited for the APIs), otherwise for the APIs themselves.
+    subnetwork: the cluster's subnet (id), when this stack creates it; None: the team's.
     """
 
     network: str
@@ -38,6 +39,7 @@ class Vpc:
     project: str
     scope: Construct
     resource: ITerraformDependable | None = None
+    subnetwork: str | None = None
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class CreatedGkePlatform(GkePlatform[CreatedGke]):
             project=s.project_id,
             scope=self.network,
             resource=self.network.network,
+            subnetwork=self.network.subnet.id,
         )
 
     def connect_workload(self, *, workload: ServiceAccount, registry: ImageRepository) -> PodReader:

@@ -2,13 +2,14 @@
 chosen once from `settings.modes.database_connectivity` (settings/modes.py; infra/connectivity/
 makes the way on Google Cloud).
 
-A new way (Private Service Connect) is one module here and one entry in CONNECTIVITY.
+A new way is one module here and one entry in CONNECTIVITY.
 """
 
 from __future__ import annotations
 
 from k8s.connectivity.base import KubeConnectivity
 from k8s.connectivity.private_ip import PrivateIp
+from k8s.connectivity.private_service_connect import PrivateServiceConnect
 from k8s.connectivity.public_ip import PublicIp
 from settings import Settings
 from settings.modes import DatabaseConnectivity
@@ -16,6 +17,7 @@ from settings.modes import DatabaseConnectivity
 CONNECTIVITY: dict[DatabaseConnectivity, type[KubeConnectivity]] = {
     DatabaseConnectivity.PRIVATE_SERVICES_ACCESS: PrivateIp,
     DatabaseConnectivity.PUBLIC_IP: PublicIp,
+    DatabaseConnectivity.PSC: PrivateServiceConnect,
 }
 
 

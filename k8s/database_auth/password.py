@@ -13,6 +13,10 @@ class PasswordFile(KubeDatabaseAuth):
         return {
             contract.DB_USER_ENV: self.names.db_user,
             contract.DB_PASSWORD_FILE_ENV: f"{contract.SECRETS_DIR}/{contract.PASSWORD_FILE}",
+            # The handover to IAM database authentication (docs/enterprise.md): `db upgrade`
+            # gives MLflow's tables to this role and makes the IAM user a member.
+            contract.DB_OWNER_ROLE_ENV: self.names.db_owner_role,
+            contract.DB_IAM_USER_ENV: self.names.db_iam_user,
         }
 
     def secret_files(self) -> list[SecretFile]:

@@ -13,7 +13,7 @@ from mlflow_entrypoint.backend import REQUIRED, backend_uri, read_password
 from mlflow_entrypoint.errors import ConfigError
 from sqlalchemy.engine import make_url
 
-from tests.image.entrypoint_env import TRICKY, pod_env
+from tests.image.entrypoint_env import PLAIN, TRICKY, pod_env
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,29 @@ def test_one_trailing_newline_is_stripped(tmp_path: Path, content: str, expected
     path = tmp_path / "password"
     path.write_bytes(content.encode())
     assert read_password(str(path)) == expected
+
+
+def test_iam_login_has_no_password(tmp_path: Path) -> None:
+    """Without DB_PASSWORD_FILE the Auth Proxy logs in (--auto-iam-authn): no password at all."""
+    env = pod_env(tmp_path, DB_USER="mlflow-dev-server@my-project.iam")
+    del env["DB_PASSWORD_FILE"]
+    url = make_url(backend_uri(env))
+    assert url.username == "mlflow-dev-server@my-project.iam"
+    assert url.password is None
+    assert (url.host, url.port, url.database) == ("127.0.0.1", 5432, "mlflow")
+
+
+def test_owner_role_is_the_sessions_role(tmp_path: Path) -> None:
+    env = pod_env(tmp_path, DB_OWNER_ROLE="mlflow_owner")
+    url = make_url(backend_uri(env))
+    assert url.query == {"options": "-c role=mlflow_owner"}
+    assert url.password == PLAIN
+    # The login's own sessions (the handover) and another database keep the same rule.
+    assert make_url(backend_uri(env, as_owner=False)).query == {}
+    assert make_url(backend_uri(env, database="mlflow_auth")).database == "mlflow_auth"
+
+
+@pytest.mark.parametrize("role", ["Owner", "a-b", "x;drop", "a b", "1abc"])
+def test_owner_role_must_be_a_plain_identifier(tmp_path: Path, role: str) -> None:
+    with pytest.raises(ConfigError, match=r"DB_OWNER_ROLE: .* lowercase identifier"):
+        backend_uri(pod_env(tmp_path, DB_OWNER_ROLE=role))

@@ -32,7 +32,7 @@ def test_cli_config_error_names_variable_and_hides_password(tmp_path: Path) -> N
 def test_cli_missing_env_exits_2(tmp_path: Path) -> None:
     proc = run_entrypoint(["db", "upgrade"], {})
     assert proc.returncode == 2
-    assert "DB_USER, DB_NAME, DB_HOST, DB_PORT, DB_PASSWORD_FILE" in proc.stderr
+    assert "DB_USER, DB_NAME, DB_HOST, DB_PORT" in proc.stderr  # no password file: IAM login
 
 
 @pytest.mark.parametrize("args", [[], ["db"], ["db", "downgrade"], ["ui"], ["db", "upgrade", "x"]])

@@ -60,6 +60,7 @@ SHARED_BY_DESIGN = {
     "database",
     "auth_database",  # a database of each environment's own instance, like `database`
     "db_user",
+    "db_owner_role",  # a role of each environment's own instance, like `db_user`
     "ksa",
     "service",
     "workload_pool",
@@ -102,7 +103,7 @@ BAD_VALUES = [
     ("database.tier", "db-f1-micro", "shared-core tiers have no SLA"),
     ("database.tier", "db-custom-3-3840", "even number"),
     ("database.tier", "db-custom-1-1000", "multiple of 256 MiB"),
-    ("database.tier", "db-perf-optimized-N-2", "needs ENTERPRISE_PLUS"),
+    ("database.tier", "db-perf-optimized-N-2", "need ENTERPRISE_PLUS"),
     ("database.disk_size_gb", 5, "must be at least 10, got 5"),
     ("database.disk_size_gb", "ten", "must be a whole number, got 'ten'"),
     ("database.availability", "MULTI", "must be one of 'ZONAL' or 'REGIONAL'"),

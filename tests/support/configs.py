@@ -28,6 +28,7 @@ FIXTURE_ENVS = (
     "gateway",
     "cmek",
     "perimeter",
+    "psc",
 )
 
 

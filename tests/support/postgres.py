@@ -141,13 +141,14 @@ class PostgresServer:
     def create_database(self, *, name: str, user: str, password: str | None = None) -> None:
         """A database owned by `user`; the role is created first when a password is given, as
         Cloud SQL creates a built-in user (google_sql_user): a member of cloudsqlsuperuser, so
-        it may create databases (db-migrate creates the auth mode's own)."""
+        it may create databases (db-migrate creates the auth mode's own) and roles (db-migrate
+        creates the owner role of the handover to IAM login, mlflow_entrypoint.ownership)."""
         from psycopg import sql
 
         with self.connect() as conn:
             if password is not None:
                 conn.execute(
-                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB CREATEROLE PASSWORD {}").format(
                         sql.Identifier(user), sql.Literal(password)
                     )
                 )

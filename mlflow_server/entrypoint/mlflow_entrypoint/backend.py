@@ -1,11 +1,14 @@
 """The PostgreSQL backend URI, assembled from the pod's environment and the mounted password file.
 
 The password comes from a file, never from a manifest or argv (visible in `ps` and in the pod
-spec), and no error message or redacted log line carries it.
+spec), and no error message or redacted log line carries it. Without DB_PASSWORD_FILE the login
+is IAM database authentication: the Auth Proxy beside the pod logs in with the pod's own token
+(--auto-iam-authn), and the URI has no password at all.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +16,7 @@ from urllib.parse import quote
 from mlflow_entrypoint.contract import (
     DB_HOST_ENV,
     DB_NAME_ENV,
+    DB_OWNER_ROLE_ENV,
     DB_PASSWORD_FILE_ENV,
     DB_PORT_ENV,
     DB_USER_ENV,
@@ -27,8 +31,11 @@ from mlflow_entrypoint.errors import ConfigError
 # integer = character varying". psycopg2 sends the value as an untyped literal that PostgreSQL
 # reads as an integer; it is also the driver MLflow's database tests run with.
 DRIVER = "postgresql+psycopg2"
-# The connection settings, in the order a missing one is reported.
-REQUIRED = (DB_USER_ENV, DB_NAME_ENV, DB_HOST_ENV, DB_PORT_ENV, DB_PASSWORD_FILE_ENV)
+# The connection settings, in the order a missing one is reported (DB_PASSWORD_FILE is optional:
+# without it the login is IAM database authentication).
+REQUIRED = (DB_USER_ENV, DB_NAME_ENV, DB_HOST_ENV, DB_PORT_ENV)
+# An owner role goes into a libpq `options` value unquoted: a plain lowercase identifier only.
+OWNER_ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def read_password(path: str) -> str:
@@ -58,9 +65,29 @@ def component(value: str) -> str:
     return quote(value, safe="")
 
 
-def backend_uri(env: Mapping[str, str], *, database: str | None = None) -> str:
+def owner_role(env: Mapping[str, str]) -> str | None:
+    """DB_OWNER_ROLE, checked, or None when unset."""
+    role = env.get(DB_OWNER_ROLE_ENV) or None
+    if role is not None and not OWNER_ROLE.fullmatch(role):
+        raise ConfigError(
+            f"{DB_OWNER_ROLE_ENV}: {role!r} must be a lowercase identifier ([a-z_][a-z0-9_]*)"
+        )
+    return role
+
+
+def password_of(env: Mapping[str, str]) -> str | None:
+    """The password in DB_PASSWORD_FILE, or None for IAM database authentication."""
+    path = env.get(DB_PASSWORD_FILE_ENV) or None
+    return None if path is None else read_password(path)
+
+
+def backend_uri(
+    env: Mapping[str, str], *, database: str | None = None, as_owner: bool = True
+) -> str:
     """The SQLAlchemy URI for the settings in `env` (another `database` of the same instance
-    when given). Raises ConfigError naming what is wrong."""
+    when given). Its sessions act as DB_OWNER_ROLE when set, unless `as_owner` is False (the
+    login's own sessions: the handover and the role's checks). Raises ConfigError naming what
+    is wrong."""
     missing = [name for name in REQUIRED if not env.get(name)]
     if missing:
         raise ConfigError(f"missing environment variable(s): {', '.join(missing)}")
@@ -70,16 +97,24 @@ def backend_uri(env: Mapping[str, str], *, database: str | None = None) -> str:
     host = env[DB_HOST_ENV]
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 literal
-    password = read_password(env[DB_PASSWORD_FILE_ENV])
+    password = password_of(env)
+    role = owner_role(env)
     user = component(env[DB_USER_ENV])
+    login = user if password is None else f"{user}:{component(password)}"
     name = component(database or env[DB_NAME_ENV])
-    return f"{DRIVER}://{user}:{component(password)}@{host}:{port}/{name}"
+    # libpq's `options`: the session's role from its first statement on (SET ROLE), so every
+    # object a program creates belongs to the owner role.
+    query = f"?options={component(f'-c role={role}')}" if role and as_owner else ""
+    return f"{DRIVER}://{login}@{host}:{port}/{name}{query}"
 
 
 def redact(text: str, env: Mapping[str, str]) -> str:
     """`text` without the backend URI or the password, raw or percent-encoded: a driver's
     message may quote them."""
-    password = read_password(env[DB_PASSWORD_FILE_ENV])
-    for secret in (env[MLFLOW_BACKEND_STORE_URI_ENV], component(password), password):
+    password = password_of(env)
+    secrets = [env[MLFLOW_BACKEND_STORE_URI_ENV]]
+    if password is not None:
+        secrets += [component(password), password]
+    for secret in secrets:
         text = text.replace(secret, "***")
     return text

@@ -28,7 +28,12 @@ line, then either
 Environment (the names are mlflow_entrypoint.contract's):
   DB_USER, DB_NAME, DB_HOST, DB_PORT  the connection (DB_HOST is the Auth Proxy, 127.0.0.1)
   DB_PASSWORD_FILE                    a file holding the password (one trailing newline is
-                                      stripped, as `echo` and most secret stores add one)
+                                      stripped, as `echo` and most secret stores add one);
+                                      unset: IAM database authentication, no password
+  DB_OWNER_ROLE                       optional: the role that owns MLflow's tables; every
+                                      session acts as it, and `db upgrade` hands the tables
+                                      over to it (mlflow_entrypoint.ownership)
+  DB_IAM_USER                         optional, with a password: the IAM user made its member
   KEK_PASSPHRASE_FILE                 a file holding the passphrase as infra/kek.py writes it:
                                       {"version": N, "passphrase": "...", "previous": [...]}
   AUTH_DB_NAME                        optional: MLflow's users and permissions database in the
@@ -49,10 +54,12 @@ from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
 from mlflow_entrypoint import rewrite_artifact_uris
-from mlflow_entrypoint.backend import backend_uri
+from mlflow_entrypoint.backend import backend_uri, owner_role
 from mlflow_entrypoint.contract import (
     AUTH_DB_NAME_ENV,
     DB_COMMAND,
+    DB_IAM_USER_ENV,
+    DB_PASSWORD_FILE_ENV,
     DB_UPGRADE_COMMAND,
     GC_COMMAND,
     IAP_AUTH_DATABASE_URI_ENV,
@@ -65,7 +72,8 @@ from mlflow_entrypoint.contract import (
 from mlflow_entrypoint.errors import ConfigError
 from mlflow_entrypoint.garbage_collection import run_gc
 from mlflow_entrypoint.kek import kek_file
-from mlflow_entrypoint.migration import upgrade
+from mlflow_entrypoint.migration import AuthDatabase, upgrade
+from mlflow_entrypoint.ownership import Ownership
 from mlflow_entrypoint.pod_address import with_pod_address
 
 COMMANDS = (DB_COMMAND, SERVER_COMMAND, GC_COMMAND, REWRITE_ARTIFACT_URIS_COMMAND)
@@ -119,8 +127,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return 2
     if args[0] == DB_COMMAND:
-        auth = (env[IAP_AUTH_DATABASE_URI_ENV], auth_db) if auth_db is not None else None
-        upgrade(env[MLFLOW_BACKEND_STORE_URI_ENV], kek, auth)
+        auth = (
+            AuthDatabase(
+                name=auth_db,
+                uri=env[IAP_AUTH_DATABASE_URI_ENV],
+                login_uri=backend_uri(env, database=auth_db, as_owner=False),
+            )
+            if auth_db is not None
+            else None
+        )
+        owner = owner_role(env)
+        password_login = bool(env.get(DB_PASSWORD_FILE_ENV))
+        ownership = (
+            Ownership(
+                owner=owner,
+                members=tuple(m for m in [env.get(DB_IAM_USER_ENV)] if m and password_login),
+                can_hand_over=password_login,
+            )
+            if owner is not None
+            else None
+        )
+        try:
+            upgrade(
+                env[MLFLOW_BACKEND_STORE_URI_ENV],
+                kek,
+                auth,
+                login_uri=backend_uri(env, as_owner=False),
+                ownership=ownership,
+            )
+        except ConfigError as exc:
+            print(f"{PROGRAM}: {exc}", file=sys.stderr)
+            return 2
         return 0
     server_args = args[1:]
     if env.get(SERVER_APP_NAME_ENV) and "--app-name" not in server_args:

@@ -38,6 +38,16 @@ DB_USER_ENV = "DB_USER"
 # The path of the mounted password file (k8s/config.py writes it, the Secret's volume holds it);
 # the entry point reads the file, so the password is never in a manifest or in argv.
 DB_PASSWORD_FILE_ENV = "DB_PASSWORD_FILE"  # noqa: S105 - a variable's name  # pragma: allowlist secret
+# Unset: IAM database authentication (k8s/database_auth/iam.py): the Auth Proxy logs in as the
+# pod's service account (--auto-iam-authn) and the URI carries no password.
+# Optional: the NOLOGIN role that owns MLflow's tables (k8s/database_auth writes it). Every
+# session the entry point's programs open acts as it (the URI's `options=-c role=...`), so that
+# what a migration creates belongs to it whichever login ran it. With a password login,
+# `db upgrade` creates it, makes the login and DB_IAM_USER its members and gives it what the
+# login owns (mlflow_entrypoint.ownership: the handover to IAM database authentication).
+DB_OWNER_ROLE_ENV = "DB_OWNER_ROLE"
+# Optional, with a password login: the IAM database user that becomes a member of DB_OWNER_ROLE.
+DB_IAM_USER_ENV = "DB_IAM_USER"
 # The path of the mounted KEK passphrase document (k8s/config.py writes it, infra/kek.py the
 # document); the entry point reads it for `db upgrade` and `server`.
 KEK_PASSPHRASE_FILE_ENV = "KEK_PASSPHRASE_FILE"  # noqa: S105 - a variable's name

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import zlib
+from dataclasses import dataclass
 
 from mlflow_entrypoint.contract import PROGRAM
 from mlflow_entrypoint.kek import KekFile
+from mlflow_entrypoint.ownership import Ownership, hand_over
 from mlflow_entrypoint.rewrap import log_rewrap, rewrap_secrets
 from mlflow_entrypoint.tuning import apply_project_tuning
 
@@ -24,31 +26,44 @@ MIGRATION_LOCK_KEY = zlib.crc32(b"mlflow-entrypoint db upgrade")
 _log = logging.getLogger(PROGRAM)
 
 
-def upgrade_auth(uri: str, auth_uri: str, auth_db: str) -> None:
+@dataclass(frozen=True)
+class AuthDatabase:
+    """The auth mode's database: its name, its URI (as the owner role when there is one) and
+    the login's own URI of it (the handover runs there)."""
+
+    name: str
+    uri: str
+    login_uri: str
+
+
+def upgrade_auth(login_uri: str, auth: AuthDatabase, ownership: Ownership | None) -> None:
     """Create MLflow's auth database in the same instance if missing, then migrate it to head.
 
     Cloud SQL's built-in users may CREATE DATABASE (cloudsqlsuperuser); the caller holds the
-    migration lock, so two pods never race to create it.
+    migration lock, so two pods never race to create it. It is created by the login (the owner
+    role has no CREATEDB), then given to the owner role.
     """
     import sqlalchemy
     from mlflow.store.db import utils
 
-    engine = utils.create_sqlalchemy_engine_with_retry(uri)
+    engine = utils.create_sqlalchemy_engine_with_retry(login_uri)
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             found = conn.execute(
                 sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": auth_db},
+                {"name": auth.name},
             ).first()
             if found is None:
-                _log.info("creating the auth database %s", auth_db)
-                quoted = conn.dialect.identifier_preparer.quote(auth_db)
+                _log.info("creating the auth database %s", auth.name)
+                quoted = conn.dialect.identifier_preparer.quote(auth.name)
                 conn.execute(sqlalchemy.text(f"CREATE DATABASE {quoted}"))
     finally:
         engine.dispose()
+    if ownership is not None and ownership.can_hand_over:
+        hand_over(auth.login_uri, ownership.owner, ownership.members)
     from mlflow.server.auth.db import utils as auth_utils
 
-    auth_engine = utils.create_sqlalchemy_engine_with_retry(auth_uri)
+    auth_engine = utils.create_sqlalchemy_engine_with_retry(auth.uri)
     try:
         _log.info("migrating the auth database to the head revision")
         auth_utils.migrate(auth_engine, "head")
@@ -56,21 +71,38 @@ def upgrade_auth(uri: str, auth_uri: str, auth_db: str) -> None:
         auth_engine.dispose()
 
 
-def upgrade(uri: str, kek: KekFile, auth: tuple[str, str] | None = None) -> None:
+def upgrade(
+    uri: str,
+    kek: KekFile,
+    auth: AuthDatabase | None = None,
+    *,
+    login_uri: str | None = None,
+    ownership: Ownership | None = None,
+) -> None:
     """Create the schema on an empty database or migrate it to this MLflow's head, serialized;
-    then, under the same lock, the project's tuning, the auth database (`auth` = (its URI, its
-    name)) and every stored secret under the current KEK (`rewrap_secrets`)."""
+    then, under the same lock, the project's tuning, the auth database and every stored secret
+    under the current KEK (`rewrap_secrets`).
+
+    uri: the sessions that migrate (as the owner role when there is one). login_uri: the
+    login's own sessions, which take the lock and run `ownership` first (the handover to the
+    owner role, or its check). Default: `uri`, no ownership step.
+    """
     import sqlalchemy
     from mlflow.store.db import utils
 
-    engine = utils.create_sqlalchemy_engine_with_retry(uri)
+    login_uri = login_uri or uri
+    lock_engine = utils.create_sqlalchemy_engine_with_retry(login_uri)
+    engine = None
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
+        with lock_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
             _log.info("waiting for the migration lock (advisory lock %d)", MIGRATION_LOCK_KEY)
             lock_conn.execute(
                 sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
             try:
+                if ownership is not None:
+                    ownership.prepare(login_uri)
+                engine = utils.create_sqlalchemy_engine_with_retry(uri)
                 if utils._is_empty_database(engine):
                     _log.info("empty database: creating the schema")
                     utils._initialize_tables(engine)
@@ -90,7 +122,7 @@ def upgrade(uri: str, kek: KekFile, auth: tuple[str, str] | None = None) -> None
                 utils._verify_schema(engine)
                 apply_project_tuning(engine)
                 if auth is not None:
-                    upgrade_auth(uri, *auth)
+                    upgrade_auth(login_uri, auth, ownership)
                 with engine.begin() as connection:  # one transaction: all re-wrapped, or none
                     report = rewrap_secrets(connection, kek)
                 log_rewrap(report, kek.current.version)
@@ -99,5 +131,7 @@ def upgrade(uri: str, kek: KekFile, auth: tuple[str, str] | None = None) -> None
                     sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
                 )
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
+        lock_engine.dispose()
     _log.info("schema is at the head revision")

@@ -50,6 +50,9 @@ def apply_project_tuning(engine: Any) -> None:
     with engine.begin() as conn:
         for index in PROJECT_INDEXES:
             conn.execute(sqlalchemy.text(index.ddl))
+        # The login's own defaults (a session acting as the owner role, DB_OWNER_ROLE, sets
+        # them on the login, not on that NOLOGIN role): back to the login for this transaction.
+        conn.execute(sqlalchemy.text("SET LOCAL ROLE NONE"))
         for name, value in PROJECT_SETTINGS:
             conn.execute(sqlalchemy.text(f"ALTER ROLE CURRENT_USER SET {name} = {value}"))
     _log.info(

@@ -1,0 +1,179 @@
+"""`database.auth: iam` against a real PostgreSQL 18: the handover a password deployment makes,
+then the same data read and written by the IAM login without any password.
+
+What only Google does is stood in for, and nothing else:
+
+* the Auth Proxy's `--auto-iam-authn` (Cloud SQL accepting the pod's OAuth token as the IAM
+  user's login) is a pg_hba.conf `trust` line for that one user name on 127.0.0.1: the entry
+  point connects without a password, as it does through the proxy;
+* the roles Cloud SQL and Terraform create: `cloudsqlsuperuser` (NOLOGIN, CREATEROLE,
+  CREATEDB, owner of the database that google_sql_database creates), the built-in user (its
+  member, CREATEROLE, CREATEDB, a password) and the IAM service account user (google_sql_user
+  CLOUD_IAM_SERVICE_ACCOUNT: LOGIN and no privileges at all).
+
+The entry point, its URIs (the owner role through libpq's options), the handover SQL, MLflow's
+migrations and store are the real ones: `mlflow-entrypoint db upgrade` is run as the
+db-migrate init container runs it, with the ConfigMap entries k8s/database_auth writes for the
+psc fixture (tests/configs/psc.yaml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mlflow_entrypoint.backend import backend_uri
+from psycopg import sql
+
+from settings import Settings
+from tests.image.entrypoint_env import kek_file, run_entrypoint
+from tests.support import pg18
+from tests.support.configs import fixture_settings
+from tests.support.postgres import PostgresServer
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "".join(["built-in", "-", "login", "-value"])
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return fixture_settings("psc")
+
+
+def _standin(settings: Settings) -> Iterator[PostgresServer]:
+    names = settings.names
+    pg = pg18.server()
+    try:
+        pg.init()
+        hba = pg.data / "pg_hba.conf"
+        # The stand-in for --auto-iam-authn, before initdb's scram-sha-256 line for TCP.
+        hba.write_text(f'host all "{names.db_iam_user}" 127.0.0.1/32 trust\n' + hba.read_text())
+        pg.start()
+        with pg.connect() as conn:
+            conn.execute("CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB")
+            conn.execute(
+                sql.SQL(
+                    "CREATE ROLE {} LOGIN CREATEROLE CREATEDB PASSWORD {} IN ROLE cloudsqlsuperuser"
+                ).format(sql.Identifier(names.db_user), sql.Literal(PASSWORD))
+            )
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(names.db_iam_user)))
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER cloudsqlsuperuser").format(
+                    sql.Identifier(names.database)
+                )
+            )
+        yield pg
+    finally:
+        pg.cleanup()
+
+
+@pytest.fixture
+def instance(settings: Settings) -> Iterator[PostgresServer]:
+    yield from _standin(settings)
+
+
+def _env(pg: PostgresServer, settings: Settings, tmp: Path, *, iam: bool) -> dict[str, str]:
+    names = settings.names
+    env = {
+        "DB_HOST": pg.host,
+        "DB_PORT": str(pg.port),
+        "DB_NAME": names.database,
+        "DB_OWNER_ROLE": names.db_owner_role,
+        "AUTH_DB_NAME": names.auth_database,
+        "KEK_PASSPHRASE_FILE": kek_file(
+            tmp, {"version": 1, "passphrase": "p" * 40, "previous": []}
+        ),
+    }
+    if iam:  # k8s/database_auth/iam.py's entries: no password file
+        return {**env, "DB_USER": names.db_iam_user}
+    password = tmp / "password"
+    password.write_text(PASSWORD + "\n")
+    return {
+        **env,
+        "DB_USER": names.db_user,
+        "DB_PASSWORD_FILE": str(password),
+        "DB_IAM_USER": names.db_iam_user,
+    }
+
+
+def _owners(pg: PostgresServer, database: str) -> set[str]:
+    rows = pg.query(
+        database,
+        "SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'",
+    )
+    return {owner for (owner,) in rows}
+
+
+def test_password_deployment_hands_over_then_iam_keeps_the_data(
+    instance: PostgresServer, settings: Settings, tmp_path: Path
+) -> None:
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    names = settings.names
+    before = _env(instance, settings, tmp_path, iam=False)
+    first = run_entrypoint(["db", "upgrade"], before, timeout=600)
+    assert first.returncode == 0, first.stderr[-3000:]
+    log = first.stdout + first.stderr
+    assert f"creating the owner role {names.db_owner_role}" in log
+    assert f"making {names.db_iam_user} a member of {names.db_owner_role}" in log
+
+    # What a team has stored before the switch, written through the password login.
+    store = SqlAlchemyStore(backend_uri(before), str(tmp_path / "artifacts"))
+    kept = store.create_experiment("kept-across-the-switch")
+    run = store.create_run(kept, user_id="alice", start_time=0, tags=[], run_name="r1")
+    store.engine.dispose()
+
+    # Every object of both databases belongs to the owner role, the auth database too.
+    assert _owners(instance, names.database) == {names.db_owner_role}
+    assert _owners(instance, names.auth_database) == {names.db_owner_role}
+    ((auth_owner,),) = instance.query(
+        "postgres",
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
+        names.auth_database,
+    )
+    assert auth_owner == names.db_owner_role
+
+    # The switch: the IAM login, no password file, the same database.
+    after = _env(instance, settings, tmp_path, iam=True)
+    second = run_entrypoint(["db", "upgrade"], after, timeout=600)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"acts as the owner role {names.db_owner_role}" in second.stdout + second.stderr
+    uri = backend_uri(after)
+    assert ":" not in uri.split("://", 1)[1].split("@", 1)[0]  # no password in the URI
+
+    store = SqlAlchemyStore(uri, str(tmp_path / "artifacts"))
+    try:
+        assert store.get_experiment_by_name("kept-across-the-switch").experiment_id == kept
+        assert store.get_run(run.info.run_id).info.run_name == "r1"
+        store.log_param(run.info.run_id, _param("lr", "0.1"))
+        assert store.get_run(run.info.run_id).data.params == {"lr": "0.1"}
+        store.create_experiment("made-by-the-iam-login")
+    finally:
+        store.engine.dispose()
+    # Sessions act as the owner role: still one owner of everything.
+    assert _owners(instance, names.database) == {names.db_owner_role}
+    # The project's tuning is the logins' own defaults, not the NOLOGIN role's.
+    for user in (names.db_user, names.db_iam_user):
+        ((config,),) = instance.query(
+            "postgres", "SELECT rolconfig FROM pg_roles WHERE rolname = %s", user
+        )
+        assert "random_page_cost=1.1" in (config or []), (user, config)
+
+
+def test_iam_on_a_database_never_handed_over_says_what_to_do(
+    instance: PostgresServer, settings: Settings, tmp_path: Path
+) -> None:
+    proc = run_entrypoint(["db", "upgrade"], _env(instance, settings, tmp_path, iam=True))
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert f"the role {settings.names.db_owner_role} does not exist" in proc.stderr
+    assert "database.auth: password" in proc.stderr
+
+
+def _param(key: str, value: str) -> object:
+    from mlflow.entities import Param
+
+    return Param(key, value)
