@@ -49,7 +49,9 @@ def test_secrets_are_regional_and_encrypted(cmek: Doc) -> None:
         assert secret["location"] == "europe-west4"
         assert secret["customer_managed_encryption"] == {"kms_key_name": KEY}
         assert _grant(cmek, "secrets")[0] in secret["depends_on"]
-        assert secret["deletion_protection"] is True
+        # The KEK passphrase is kept; the database password can be made again from Terraform's
+        # state, and a switch to database.auth iam deletes it (infra/database_auth/).
+        assert secret["deletion_protection"] is secret["secret_id"].endswith("-kek")
     readers = res(cmek, "google_secret_manager_regional_secret_iam_member")
     assert {r["role"] for r in readers.values()} == {"roles/secretmanager.secretAccessor"}
     assert all(r["location"] for r in readers.values())
