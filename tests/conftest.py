@@ -96,6 +96,13 @@ def psc_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def regulated_settings() -> Settings:
+    """examples/config/regulated.yaml's twin: CMEK, PSC, VPC Service Controls, regional secrets
+    (tests/configs/regulated.yaml)."""
+    return fixture_settings("regulated")
+
+
+@pytest.fixture(scope="session")
 def e2e_settings() -> Settings:
     """platform gke, defaults, IAP identities on (tests/configs/e2e.yaml): what e2e deploys."""
     return fixture_settings("e2e")

@@ -29,6 +29,7 @@ FIXTURE_ENVS = (
     "cmek",
     "perimeter",
     "psc",
+    "regulated",
 )
 
 
