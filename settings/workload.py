@@ -83,14 +83,15 @@ class ContainerResources(Section):
 # Measured (bench/server_perf.py, the e2e run, 2 vCPU): the server as configured here (1 uvicorn
 # worker, job runner off) peaked at 514-522 MiB RSS (~430 MiB PSS) under load and after a
 # training run (2026-11-27); with the current lock the same code sits at 574-579 MiB after the
-# training run, 591 MiB with IAP identities on (2026-12-01), and each proxied upload in flight
-# adds ~70 MiB (bench/large_artifacts.py). The request covers the idle figure with some
-# headroom; the limit holds two concurrent uploads and large listings.
+# training run, 591 MiB with IAP identities on (2026-12-01), 695 MiB on MLflow 3.18 with IAP
+# identities and the hardened plugin (2026-12-06, tests/e2e/test_deployment.py), and each
+# proxied upload in flight adds ~70 MiB (bench/large_artifacts.py). The request covers the idle
+# figure with some headroom; the limit holds two concurrent uploads and large listings.
 # `mlflow db upgrade` on an empty database peaks at 231 MiB, 265 MiB with the auth database too
 # (MLflow's auth app is imported for its migrations), then exits. The Auth Proxy: small
 # requests; its limit bounds a connection burst.
 DEFAULT_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
-    "server": {"requests": {"cpu": "250m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}},
+    "server": {"requests": {"cpu": "250m", "memory": "768Mi"}, "limits": {"memory": "1Gi"}},
     "migrate": {"requests": {"cpu": "100m", "memory": "288Mi"}, "limits": {"memory": "512Mi"}},
     "proxy": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
 }

@@ -138,7 +138,7 @@ def test_autopilot_bills_the_pods_requests_and_gets_the_credit() -> None:
     fee = price("gke.cluster_hour") * H
     assert (credit.low, credit.high) == (-min(price("gke.free_tier_credit_month"), fee), 0)
     assert not [x for x in e.lines if x.item.startswith("nodes")]
-    # 250m + 50m sidecar; 640Mi + 32Mi; 9Gi ephemeral; the HPA's 2..4 replicas.
+    # 250m + 50m sidecar; 768Mi + 32Mi; 9Gi ephemeral; the HPA's 2..4 replicas.
     per_pod = H * (
         Decimal("0.3") * price("autopilot.vcpu_hour")
         + quantity_value("672Mi") / GIB * price("autopilot.gib_hour")

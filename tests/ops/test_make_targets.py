@@ -60,7 +60,7 @@ def test_lifecycle_targets_derive_every_name_from_the_settings(example_config: P
     assert f"cdktf diff {n.terraform_stack}" in out["plan"]
     assert f"-chdir=cdktf.out/stacks/{n.terraform_stack} plan" in out["tf-plan"]
     assert (
-        f"--project={s.project_id} --config=mlflow_server/cloudbuild.yaml "
+        f"--project={s.project_id} --region={s.region} --config=mlflow_server/cloudbuild.yaml "
         f"--service-account=projects/{s.project_id}/serviceAccounts/{n.build_sa_email} "
         f"--gcs-source-staging-dir=gs://{n.build_bucket}/source "
         f"--substitutions=TAG_NAME={s.server.image_tag},_REGION={s.region},"

@@ -241,7 +241,7 @@ def _on_e2_standard_2(server: dict[str, Any]) -> dict[str, Any]:
 def test_a_pod_no_node_can_hold_is_refused() -> None:
     big = {"resources": {"server": {"requests": {"cpu": "4"}}}}
     assert _error(_on_e2_standard_2(big)) == (
-        "config/dev.yaml: the server's pod requests 4.05 vCPU and 0.66 GiB, and one "
+        "config/dev.yaml: the server's pod requests 4.05 vCPU and 0.78 GiB, and one "
         "e2-standard-2 node (2 vCPU, 8 GiB) leaves 1.53 vCPU and 5.52 GiB for it after GKE's "
         "reservations and system pods: no node can hold it (it would stay Pending); choose a "
         "larger cluster.machine_type (such as e2-standard-8) or lower server.resources requests"

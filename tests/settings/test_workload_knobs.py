@@ -75,7 +75,7 @@ def test_default_sizes_are_the_measured_ones(gke: Objects) -> None:
         DEFAULT_RESOURCES["server"]["limits"]
     )
     assert DEFAULT_RESOURCES["server"] == {
-        "requests": {"cpu": "250m", "memory": "640Mi"},
+        "requests": {"cpu": "250m", "memory": "768Mi"},
         "limits": {"memory": "1Gi"},
     }
 

@@ -28,11 +28,12 @@ def test_the_restored_database_was_migrated_not_created(upgraded: Upgraded) -> N
         upgraded.database, "SELECT version_num FROM alembic_version"
     )
     assert revision == _get_latest_schema_revision()
-    # --no-owner: the restored tables belong to the user MLflow connects as, not to `postgres`.
+    # --no-owner: the restored tables belong to the user MLflow connects as, not to `postgres`;
+    # db-migrate then hands them to the owner role every login of MLflow is a member of.
     owners = upgraded.new.query(
         upgraded.database, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
     )
-    assert owners == [(upgraded.user,)]
+    assert owners == [(f"{upgraded.database}_owner",)]  # settings/names.py db_owner_role
 
 
 def test_empty_new_database_refuses_a_database_with_data(upgraded: Upgraded) -> None:
