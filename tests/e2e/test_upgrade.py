@@ -20,7 +20,8 @@ from settings import Settings
 from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn
 from tests.support.manifests import Manifests
-from tests.support.net import free_port
+from tests.support.net import free_port, wait_for
+from tests.support.pod import IMAGE_BIN
 from tests.support.postgres import PostgresServer
 from tests.support.upgrade_run import (
     OLD_IMAGE_BIN,
@@ -32,7 +33,6 @@ from tests.support.upgrade_run import (
     upgrade,
     window,
 )
-from tests.support.pod import IMAGE_BIN
 
 pytestmark = pytest.mark.e2e
 
@@ -40,9 +40,7 @@ WRITERS = 4
 
 
 @pytest.fixture
-def fleet(
-    e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn
-) -> Iterator[Fleet]:
+def fleet(e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn) -> Iterator[Fleet]:
     names = e2e_settings.names
     pg = PostgresServer(port=free_port())
     gcs = GcsEmulator(project=names.project_id)
@@ -50,7 +48,9 @@ def fleet(
     try:
         pg.init()
         pg.start()
-        pg.create_database(name=names.database, user=names.db_user, password="upgrade-e2e-pw")  # pragma: allowlist secret
+        pg.create_database(
+            name=names.database, user=names.db_user, password="upgrade-e2e-pw"
+        )  # pragma: allowlist secret
         gcs.start()
         gcs.create_bucket(names.bucket)
         fleet = Fleet(
@@ -77,7 +77,8 @@ def test_upgrade_under_writes_loses_nothing(fleet: Fleet, tmp_path: Path) -> Non
     from mlflow import MlflowClient
 
     new = image_heads(fleet.settings)
-    assert new is not None and new.tracking != old_heads()
+    assert new is not None
+    assert new.tracking != old_heads(), "make upgrade takes its safe path"
     fleet.scale_up(OLD_IMAGE_BIN)
     with fleet.routing():
         client = MlflowClient(tracking_uri=fleet.tracking_uri)
@@ -89,9 +90,15 @@ def test_upgrade_under_writes_loses_nothing(fleet: Fleet, tmp_path: Path) -> Non
         try:
             for w in writers:
                 w.start()
-            time.sleep(4)
+            time.sleep(3)
             upgrade(fleet, IMAGE_BIN, tmp_path, kill_first=True, timeline=timeline)
-            time.sleep(4)
+            # Until every client wrote through the new servers (its retries' backoff first).
+            ready = timeline.marks["ready"]
+            wait_for(
+                lambda: all(w.acks and w.acks[-1].at > ready for w in writers),
+                timeout=150,
+                what="every client to write after the upgrade",
+            )
         finally:
             for w in writers:
                 w.halt.set()
@@ -130,7 +137,9 @@ def test_upgrade_under_writes_loses_nothing(fleet: Fleet, tmp_path: Path) -> Non
         for run_id in runs:
             run = client.get_run(run_id)
             mine = [a for a in acks if a.run_id == run_id]
-            assert {a.key: a.value for a in mine if a.kind == "param"}.items() <= run.data.params.items()
+            assert {
+                a.key: a.value for a in mine if a.kind == "param"
+            }.items() <= run.data.params.items()
             steps = {m.step for m in client.get_metric_history(run_id, "m")}
             assert {a.step for a in mine if a.kind == "metric"} <= steps
         after_start = [a for a in acks if a.at > timeline.marks["ready"]]

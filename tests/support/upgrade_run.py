@@ -25,6 +25,7 @@ which MLflow's client retries with its default policy.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import signal
@@ -101,7 +102,7 @@ class Writer(threading.Thread):
                     self.client.log_param(run_id, f"p{i}", f"v{i}")
                     self.acks.append(Ack(run_id, "param", f"p{i}", f"v{i}", i, time.monotonic()))
                 i += 1
-            except Exception as exc:  # noqa: BLE001 - an unacknowledged write: recorded, go on
+            except Exception as exc:  # an unacknowledged write: recorded, go on
                 self.errors.append(f"{type(exc).__name__}: {exc}"[:300])
                 i += 1
             time.sleep(0.05)
@@ -193,9 +194,11 @@ class Fleet:
     def scale_up(self, image_bin: Path) -> None:
         """The Deployment at `replicas`: each pod's init container, then its server, ready."""
         pods = [self.pod(self.deployment, image_bin, port) for port in self.ports]
-        for pod in pods:
-            done = pod.run_to_completion(MIGRATE)
-            assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+        # The pods start at once, as the ReplicaSet creates them; their init containers
+        # take turns under the migration's advisory lock.
+        with concurrent.futures.ThreadPoolExecutor(len(pods)) as pool:
+            for done in pool.map(lambda pod: pod.run_to_completion(MIGRATE), pods):
+                assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         self.servers = [pod.start(SERVER) for pod in pods]
         for server, port in zip(self.servers, self.ports, strict=True):
             probe = server.container.probe("readinessProbe") or {}
@@ -214,8 +217,9 @@ class Fleet:
             t.start()
         for t in threads:
             t.join()
-        for server in self.servers:
-            wait_for(lambda s=server: not s.pids(), timeout=30, what="server pods gone")
+        wait_for(
+            lambda: not any(s.pids() for s in self.servers), timeout=30, what="server pods gone"
+        )
         self.servers = []
 
     def start_job(self, image_bin: Path) -> subprocess.Popen[str]:
@@ -234,7 +238,9 @@ class Fleet:
         )
 
     def revision(self) -> str:
-        ((rev,),) = self.pg.query(self.settings.names.database, "SELECT version_num FROM alembic_version")
+        ((rev,),) = self.pg.query(
+            self.settings.names.database, "SELECT version_num FROM alembic_version"
+        )
         return str(rev)
 
     def cleanup(self) -> None:
@@ -292,8 +298,10 @@ def kill_half_way(fleet: Fleet, image_bin: Path, timeline: Timeline) -> None:
     # The killed client's backend finds its socket closed after its statement; its
     # transaction is rolled back and its session's advisory lock released.
     wait_for(
-        lambda: not fleet.pg.query(
-            "postgres", "SELECT 1 FROM pg_stat_activity WHERE pid = %s", found[0]
+        lambda: (
+            not fleet.pg.query(
+                "postgres", "SELECT 1 FROM pg_stat_activity WHERE pid = %s", found[0]
+            )
         ),
         timeout=60,
         what="the killed migration's backend to end",
