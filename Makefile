@@ -19,6 +19,10 @@ EXAMPLES_STAMP := $(VENV)/.examples-installed
 # CDK Terrain (cdktn) in a venv of its own, for the tests that prove the way to it (docs/cdk-terrain.md).
 CDKTN_VENV := .venv-cdktn
 CDKTN_STAMP := $(CDKTN_VENV)/.installed
+# The server image before the upgrade (MLflow 3.17.2) in a venv of its own, for the end-to-end
+# upgrade test and bench/upgrade.py (tests/support/upgrade_run.py).
+OLD_MLFLOW_VENV := .venv-mlflow-3.17.2
+OLD_MLFLOW_STAMP := $(OLD_MLFLOW_VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 # Requirements uv's resolver replaces (mlflow 3.18.0's pin of an unpublished mlflow-tracing).
 OVERRIDES := requirements-overrides.txt
@@ -54,7 +58,7 @@ install: $(SYNTH_STAMP) ## Install what synthesis needs into .venv (requirements
 
 install-cli: $(CLI_STAMP) ## Install the pinned cdktf and cdk8s CLIs (deploy, plan, destroy do it first).
 
-install-test: $(TEST_STAMP) $(CDKTN_STAMP) $(NODE_ALL_STAMP) system-packages ## Install the test, lint and benchmark tools.
+install-test: $(TEST_STAMP) $(CDKTN_STAMP) $(OLD_MLFLOW_STAMP) $(NODE_ALL_STAMP) system-packages ## Install the test, lint and benchmark tools.
 
 # uv installs (fast, and no bytecode for the 1,470 provider modules of which synth imports a few):
 # bootstrapped with the venv's pip at the lock's version.
@@ -109,6 +113,22 @@ $(CDKTN_STAMP): requirements-cdktn.txt $(ENTRYPOINT_DIST)/pyproject.toml | $(UV)
 	$(UV) pip sync --quiet --python $(CDKTN_VENV)/bin/python requirements-cdktn.txt
 	$(UV) pip install --quiet --python $(CDKTN_VENV)/bin/python --no-deps -e $(ENTRYPOINT_DIST)
 	$(UV) pip check --quiet --python $(CDKTN_VENV)/bin/python
+	touch $@
+
+# requirements-mlflow-3.17.2.txt's pins, the rest at requirements.lock's versions (its mlflow
+# packages' pins left out), then the image's plugins and entry point as the Dockerfile installs them.
+$(OLD_MLFLOW_STAMP): requirements-mlflow-3.17.2.txt requirements.lock $(ENTRYPOINT_DIST)/pyproject.toml \
+  $(foreach p,$(PLUGINS),$(wildcard $(p)/* $(p)/*/*)) | $(UV)
+	test -x $(OLD_MLFLOW_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(OLD_MLFLOW_VENV)
+	constraints=$$(mktemp) && grep -v -E '^mlflow(-skinny|-tracing)?==' requirements.lock > "$$constraints" && \
+	  { $(UV) pip install --quiet --python $(OLD_MLFLOW_VENV)/bin/python -r requirements-mlflow-3.17.2.txt \
+	    -c "$$constraints" || { rm -f "$$constraints"; exit 1; }; }; rm -f "$$constraints"
+	for plugin in $(PLUGINS); do \
+	  tmp=$$(mktemp -d) && cp -r "$$plugin" "$$tmp/" && \
+	  $(UV) pip install --quiet --python $(OLD_MLFLOW_VENV)/bin/python --no-deps "$$tmp/$$(basename $$plugin)"; rm -rf "$$tmp"; \
+	done
+	$(UV) pip install --quiet --python $(OLD_MLFLOW_VENV)/bin/python --no-deps -e $(ENTRYPOINT_DIST)
+	$(UV) pip check --quiet --python $(OLD_MLFLOW_VENV)/bin/python
 	touch $@
 
 # node-pty (cdktf-cli) compiles against the headers of the Node.js that runs it.
@@ -187,7 +207,7 @@ lock-upgrade: $(UV) ## Resolve requirements.lock anew, at the newest versions th
 	  --no-header requirements-test.txt --override $(OVERRIDES); } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
-bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts, attack peaks.
+bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth speed, server throughput, 10k/100k runs, large artifacts, attack peaks, upgrade window.
 	@# As modules from the repository root: they import the tests' support package (tests/support).
 	$(PY) -m bench.toolchain
 	$(PY) -m bench.synth_speed
@@ -195,6 +215,7 @@ bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth spe
 	$(PY) -m bench.tracking_scale
 	$(PY) -m bench.large_artifacts
 	$(PY) -m bench.attack_peaks
+	$(PY) -m bench.upgrade
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/repo/test_lint.py

@@ -34,13 +34,14 @@ from tests.support.manifests import Manifests, expand, pod_template
 # The image's entry point, `mlflow-entrypoint` on its PATH: here the same console script, which
 # `make install` puts beside this interpreter, through a wrapper in the pod's bin folder (the only
 # place that finds it).
-ENTRYPOINT = Path(sys.executable).parent / "mlflow-entrypoint"
+IMAGE_BIN = Path(sys.executable).parent
+ENTRYPOINT = IMAGE_BIN / "mlflow-entrypoint"
 
 
-def install_entrypoint(bin_folder: Path) -> None:
+def install_entrypoint(bin_folder: Path, image_bin: Path = IMAGE_BIN) -> None:
     """Put `mlflow-entrypoint` in bin_folder, which comes first on the containers' PATH."""
     wrapper = bin_folder / "mlflow-entrypoint"
-    wrapper.write_text(f'#!/bin/sh\nexec "{ENTRYPOINT}" "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\nexec "{image_bin / "mlflow-entrypoint"}" "$@"\n')
     wrapper.chmod(0o755)
 
 
@@ -85,13 +86,16 @@ class Pod:
     mounts: dict[str, Path] = field(default_factory=dict)
     # Applied last, for what the harness must change and says so (a remapped DB_PORT).
     overrides: dict[str, str] = field(default_factory=dict)
+    # The "image": the venv whose mlflow-entrypoint, mlflow and python the containers run (an
+    # older MLflow's, .venv-mlflow-3.17.2/bin, for the upgrade test).
+    image_bin: Path = IMAGE_BIN
 
     def __post_init__(self) -> None:
         self.template = pod_template(self.deployment)
         self.spec = self.template["spec"]
         self.bin = self.root / "bin"
         self.bin.mkdir()
-        install_entrypoint(self.bin)
+        install_entrypoint(self.bin, self.image_bin)
         volumes = {v["name"]: v for v in self.spec.get("volumes", [])}
         for c in self.spec.get("initContainers", []) + self.spec["containers"]:
             for m in c.get("volumeMounts", []):
@@ -182,7 +186,7 @@ class Pod:
         base = {
             **IMAGE_ENV,
             # The image's PATH: its bin folder (mlflow-entrypoint, mlflow, python) first.
-            "PATH": f"{self.bin}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin",
+            "PATH": f"{self.bin}{os.pathsep}{self.image_bin}{os.pathsep}/usr/bin:/bin",
             "LANG": "C.UTF-8",
         }
         if tmp is not None:
