@@ -48,9 +48,8 @@ def fleet(e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn) ->
     try:
         pg.init()
         pg.start()
-        pg.create_database(
-            name=names.database, user=names.db_user, password="upgrade-e2e-pw"
-        )  # pragma: allowlist secret
+        password = "upgrade-e2e-pw"  # pragma: allowlist secret
+        pg.create_database(name=names.database, user=names.db_user, password=password)
         gcs.start()
         gcs.create_bucket(names.bucket)
         fleet = Fleet(
