@@ -361,10 +361,16 @@ local-oidc: settings-ok ## Local profile: read the cluster's token issuer and wr
 	  --jwks-file=$(call setting,JWKS_FILE) --issuer=$(call setting,OIDC_ISSUER) \
 	  --discovery="$$($(KUBECTL) get --raw /.well-known/openid-configuration)"
 
-apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or dist/local/).
+apply: settings-ok ## Synthesize the manifests and kubectl apply them (dist/, or dist/local/); database.auth iam: the one-time bootstrap first.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
+	@$(if $(filter yes,$(call setting,DB_BOOTSTRAP)),$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login),true)
+	@$(if $(filter yes,$(call setting,DB_BOOTSTRAP)),$(PY) -m ops.preflight --gcloud,true)
 	@$(PY) -m ops.preflight --kube-context=$(KUBE_CONTEXT)
 	$(PY) -m k8s.main
+	@# database.auth iam, once per instance (ops/db_bootstrap.py; skipped when configmap/$(SERVICE)-db-bootstrap exists):
+	@#   gcloud sql users assign-roles <iam user> --instance=$(call setting,SQL_INSTANCE) --database-roles=cloudsqlsuperuser[,<built-in login>],
+	@#   the db-migrate Job of $(OUTDIR)/upgrade-job run once, then --revoke-existing-roles --database-roles=<owner role>
+	$(if $(filter yes,$(call setting,DB_BOOTSTRAP)),$(PY) -m ops.db_bootstrap --kubectl="$(KUBECTL)",@true)
 	$(KUBECTL) apply -f $(OUTDIR)
 
 # The steps ops/upgrade.py takes (docs/upgrade.md), printed by `make -n upgrade` for this config.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
+from settings.database import Login
 from settings.errors import ConfigError
 from settings.load import load_settings, manifests_dir
 from settings.modes import Edge
@@ -54,6 +55,8 @@ def values() -> dict[str, object]:
         "BUILD_POOL": s.registry.build_pool or "",
         "BUILD_POOL_REGION": s.registry.build_pool_region or "",
         "DB_PASSWORD_SECRET": n.db_password_secret,
+        # database.auth iam on GKE: `make apply` runs the one-time bootstrap (ops/db_bootstrap.py).
+        "DB_BOOTSTRAP": "yes" if target.is_gke and s.database.auth is Login.IAM else "no",
         "LOCAL_KEYED": "yes" if local and not local.federated else "no",
         "JWKS_FILE": (local.jwks_file or "") if local else "",
         "OIDC_ISSUER": (local.oidc_issuer or "") if local else "",

@@ -120,11 +120,11 @@ class DatabaseSettings(Section):
         "reserved in (its name, in the network's project and the region). Required there.",
     )
     auth: Login = Field(
-        Login.PASSWORD,
-        description="How MLflow logs in. password: a generated password in Secret Manager. "
-        "iam: the pods' service account through the Auth Proxy's automatic IAM database "
-        "authentication, no password anywhere (docs/enterprise.md: No database password; "
-        "switching an existing deployment needs the handover step described there).",
+        Login.IAM,
+        description="How MLflow logs in. iam (default on GKE): the pods' service account "
+        "through the Auth Proxy's automatic IAM database authentication, no password anywhere; "
+        "make apply bootstraps the database once (docs/enterprise.md: No database password). "
+        "password (the local profile's default): a generated password in Secret Manager.",
     )
     data_cache: bool = Field(
         False,

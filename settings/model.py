@@ -93,6 +93,21 @@ class Settings(Section):
 
     @model_validator(mode="before")
     @classmethod
+    def _local_login_default(cls, data: Any) -> Any:
+        """database.auth defaults to iam on GKE; the local profile, whose pods reach Cloud SQL
+        through workload identity federation, keeps the password unless told otherwise (and
+        `iam` is refused there: check_database)."""
+        if not isinstance(data, dict) or data.get("platform") != "local":
+            return data
+        db = data.get("database")
+        if db is None:
+            return {**data, "database": {"auth": "password"}}
+        if isinstance(db, dict) and "auth" not in db:
+            return {**data, "database": {**db, "auth": "password"}}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _autopilot_defaults(cls, data: Any) -> Any:
         """On Autopilot, what the server's pod leaves unset gets Autopilot's own defaults
         (settings/autopilot.py: server_defaults)."""

@@ -14,6 +14,9 @@ class IamLogin(KubeDatabaseAuth):
         return {
             contract.DB_USER_ENV: self.names.db_iam_user,
             contract.DB_OWNER_ROLE_ENV: self.names.db_owner_role,
+            # An earlier password deployment's login: the bootstrap (ops/db_bootstrap.py) gives
+            # what it owns to the owner role, when it exists.
+            contract.DB_BUILTIN_USER_ENV: self.names.db_user,
         }
 
     def secret_files(self) -> list[SecretFile]:

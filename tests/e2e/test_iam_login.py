@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from mlflow_entrypoint.backend import backend_uri
+from mlflow.entities import ViewType
 from psycopg import sql
 
 from settings import Settings
@@ -42,7 +43,9 @@ def settings() -> Settings:
     return fixture_settings("psc")
 
 
-def _standin(settings: Settings) -> Iterator[PostgresServer]:
+def _standin(settings: Settings, *, builtin: bool = True) -> Iterator[PostgresServer]:
+    """builtin: the built-in login exists (a password deployment, or the handover path);
+    False: a brand-new instance in IAM mode, where Terraform creates no built-in user."""
     names = settings.names
     pg = pg18.server()
     try:
@@ -53,11 +56,13 @@ def _standin(settings: Settings) -> Iterator[PostgresServer]:
         pg.start()
         with pg.connect() as conn:
             conn.execute("CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB")
-            conn.execute(
-                sql.SQL(
-                    "CREATE ROLE {} LOGIN CREATEROLE CREATEDB PASSWORD {} IN ROLE cloudsqlsuperuser"
-                ).format(sql.Identifier(names.db_user), sql.Literal(PASSWORD))
-            )
+            if builtin:
+                conn.execute(
+                    sql.SQL(
+                        "CREATE ROLE {} LOGIN CREATEROLE CREATEDB PASSWORD {} "
+                        "IN ROLE cloudsqlsuperuser"
+                    ).format(sql.Identifier(names.db_user), sql.Literal(PASSWORD))
+                )
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(names.db_iam_user)))
             conn.execute(
                 sql.SQL("CREATE DATABASE {} OWNER cloudsqlsuperuser").format(
@@ -74,6 +79,39 @@ def instance(settings: Settings) -> Iterator[PostgresServer]:
     yield from _standin(settings)
 
 
+@pytest.fixture
+def new_instance(settings: Settings) -> Iterator[PostgresServer]:
+    yield from _standin(settings, builtin=False)
+
+
+def _lend(pg: PostgresServer, settings: Settings, *roles: str) -> None:
+    """The stand-in for `gcloud sql users assign-roles <iam user> --database-roles=...`, which
+    ops/db_bootstrap.py runs: Cloud SQL's own superuser grants the roles."""
+    with pg.connect() as conn:
+        for role in roles:
+            conn.execute(
+                sql.SQL("GRANT {} TO {}").format(
+                    sql.Identifier(role), sql.Identifier(settings.names.db_iam_user)
+                )
+            )
+
+
+def _take_back(pg: PostgresServer, settings: Settings, *roles: str) -> None:
+    """The stand-in for `... --revoke-existing-roles --database-roles=<owner>`."""
+    with pg.connect() as conn:
+        for role in roles:
+            conn.execute(
+                sql.SQL("REVOKE {} FROM {}").format(
+                    sql.Identifier(role), sql.Identifier(settings.names.db_iam_user)
+                )
+            )
+
+
+def _member_of(pg: PostgresServer, user: str, role: str) -> bool:
+    ((member,),) = pg.query("postgres", "SELECT pg_has_role(%s, %s, 'MEMBER')", user, role)
+    return bool(member)
+
+
 def _env(pg: PostgresServer, settings: Settings, tmp: Path, *, iam: bool) -> dict[str, str]:
     names = settings.names
     env = {
@@ -87,7 +125,7 @@ def _env(pg: PostgresServer, settings: Settings, tmp: Path, *, iam: bool) -> dic
         ),
     }
     if iam:  # k8s/database_auth/iam.py's entries: no password file
-        return {**env, "DB_USER": names.db_iam_user}
+        return {**env, "DB_USER": names.db_iam_user, "DB_BUILTIN_USER": names.db_user}
     password = tmp / "password"
     password.write_text(PASSWORD + "\n")
     return {
@@ -163,17 +201,111 @@ def test_password_deployment_hands_over_then_iam_keeps_the_data(
         assert "random_page_cost=1.1" in (config or []), (user, config)
 
 
-def test_iam_on_a_database_never_handed_over_says_what_to_do(
-    instance: PostgresServer, settings: Settings, tmp_path: Path
+def test_iam_on_a_database_never_bootstrapped_says_what_to_do(
+    new_instance: PostgresServer, settings: Settings, tmp_path: Path
 ) -> None:
-    proc = run_entrypoint(["db", "upgrade"], _env(instance, settings, tmp_path, iam=True))
+    proc = run_entrypoint(["db", "upgrade"], _env(new_instance, settings, tmp_path, iam=True))
     assert proc.returncode == 2, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     assert f"the role {settings.names.db_owner_role} does not exist" in proc.stderr
-    assert "database.auth: password" in proc.stderr
+    assert "Run make apply" in proc.stderr and "cloudsqlsuperuser" in proc.stderr
+
+
+def _round_trip(uri: str, tmp: Path, name: str) -> None:
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    store = SqlAlchemyStore(uri, str(tmp / "artifacts"))
+    try:
+        exp = store.create_experiment(name)
+        run = store.create_run(exp, user_id="bob", start_time=0, tags=[], run_name="r")
+        store.log_param(run.info.run_id, _param("k", "v"))
+        assert store.get_run(run.info.run_id).data.params == {"k": "v"}
+    finally:
+        store.engine.dispose()
+
+
+def test_brand_new_instance_bootstraps_with_no_password_anywhere(
+    new_instance: PostgresServer, settings: Settings, tmp_path: Path
+) -> None:
+    """The default path: Terraform made no built-in user; make apply lends the IAM login
+    cloudsqlsuperuser for one db-migrate, takes it back, and the pods run as members only."""
+    names = settings.names
+    env = _env(new_instance, settings, tmp_path, iam=True)
+    _lend(new_instance, settings, "cloudsqlsuperuser")
+    first = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert first.returncode == 0, first.stderr[-3000:]
+    log = first.stdout + first.stderr
+    assert f"bootstrap: creating the owner role {names.db_owner_role} as cloudsqlsuperuser" in log
+    assert f"creating the auth database {names.auth_database}" in log
+    assert f"may create and owns MLflow's objects in {names.auth_database}" in log
+    _take_back(new_instance, settings, "cloudsqlsuperuser")
+    assert not _member_of(new_instance, names.db_iam_user, "cloudsqlsuperuser")
+
+    # What every server and gc pod runs from then on: the check, no privilege beyond the role.
+    second = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"acts as the owner role {names.db_owner_role}" in second.stdout + second.stderr
+    _round_trip(backend_uri(env), tmp_path, "written-by-iam")
+    assert _owners(new_instance, names.database) == {names.db_owner_role}
+    assert _owners(new_instance, names.auth_database) == {names.db_owner_role}
+    # A re-run of the bootstrap (a Job retried, a lost marker) changes nothing.
+    _lend(new_instance, settings, "cloudsqlsuperuser")
+    again = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "creating the owner role" not in again.stdout + again.stderr
+    assert _owners(new_instance, names.database) == {names.db_owner_role}
+
+
+def test_running_password_deployment_switches_through_the_bootstrap(
+    instance: PostgresServer, settings: Settings, tmp_path: Path
+) -> None:
+    """A fork deployed before the owner role existed (tables owned by the built-in login) takes
+    the new default: make apply lends cloudsqlsuperuser and the built-in login's role, and the
+    bootstrap gives the owner role everything, data untouched."""
+    names = settings.names
+    legacy = {
+        k: v
+        for k, v in _env(instance, settings, tmp_path, iam=False).items()
+        if k not in ("DB_OWNER_ROLE", "DB_IAM_USER")
+    }
+    made = run_entrypoint(["db", "upgrade"], legacy, timeout=600)
+    assert made.returncode == 0, made.stderr[-3000:]
+    assert _owners(instance, names.database) == {names.db_user}
+    _round_trip(backend_uri(legacy), tmp_path, "kept-from-the-password-days")
+
+    env = _env(instance, settings, tmp_path, iam=True)
+    _lend(instance, settings, "cloudsqlsuperuser", names.db_user)
+    boot = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert boot.returncode == 0, boot.stderr[-3000:]
+    assert f"bootstrap: {names.db_owner_role} owns what {names.db_user} owned" in (
+        boot.stdout + boot.stderr
+    )
+    _take_back(instance, settings, "cloudsqlsuperuser", names.db_user)
+
+    check = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert check.returncode == 0, check.stderr[-3000:]
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    store = SqlAlchemyStore(backend_uri(env), str(tmp_path / "artifacts"))
+    try:
+        exp = store.get_experiment_by_name("kept-from-the-password-days")
+        assert exp is not None
+        (run,) = store.search_runs([exp.experiment_id], None, ViewType.ALL)
+        assert run.data.params == {"k": "v"}
+        store.set_tag(run.info.run_id, _tag("switched", "yes"))
+    finally:
+        store.engine.dispose()
+    assert _owners(instance, names.database) == {names.db_owner_role}
+    assert _owners(instance, names.auth_database) == {names.db_owner_role}
 
 
 def _param(key: str, value: str) -> object:
     from mlflow.entities import Param
 
     return Param(key, value)
+
+
+def _tag(key: str, value: str) -> object:
+    from mlflow.entities import RunTag
+
+    return RunTag(key, value)

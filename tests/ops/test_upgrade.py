@@ -5,67 +5,24 @@ migration with the backup's id and the rollback steps."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ops.upgrade import image_heads
-from settings import REPO_ROOT, load_settings
+from settings import load_settings
+from tests.support.fake_tools import run_with_fakes
 
 pytestmark = pytest.mark.tools  # a project command in a subprocess
 
 OLD_IMAGE = "europe-west1-docker.pkg.dev/p/r/mlflow-server:3.17.2-2"
-# The fakes log their argv (one JSON list a line) and answer from the scenario's JSON file.
-FAKE = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-name = os.path.basename(sys.argv[0])
-with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps([name, *args]) + "\\n")
-answers = json.load(open(os.environ["FAKE_ANSWERS"]))
-tokens = [a for a in args if chr(10) not in a]  # not the script that exec runs
-for key, answer in answers.items():
-    tool, _, words = key.partition(":")
-    if tool == name and all(any(w in t for t in tokens) for w in words.split("&")):
-        if isinstance(answer, int):
-            sys.exit(answer)
-        print(answer)
-        sys.exit(0)
-"""
 
 
 def _run(
     tmp_path: Path, answers: dict[str, object]
 ) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("kubectl", "gcloud"):
-        fake = bin_dir / tool
-        fake.write_text(FAKE.format(python=sys.executable))
-        fake.chmod(0o755)
-    log, answers_file = tmp_path / "log", tmp_path / "answers.json"
-    answers_file.write_text(json.dumps(answers))
-    env = {
-        **os.environ,
-        "PATH": f"{bin_dir}:{os.environ['PATH']}",
-        "DEPLOY_ENV": "dev",
-        "FAKE_LOG": str(log),
-        "FAKE_ANSWERS": str(answers_file),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "ops.upgrade", "--kubectl=kubectl --context ctx"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    calls = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-    return proc, calls
+    return run_with_fakes(tmp_path, "ops.upgrade", answers)
 
 
 def _heads() -> dict[str, str | None]:

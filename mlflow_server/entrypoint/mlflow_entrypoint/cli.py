@@ -34,6 +34,8 @@ Environment (the names are mlflow_entrypoint.contract's):
                                       session acts as it, and `db upgrade` hands the tables
                                       over to it (mlflow_entrypoint.ownership)
   DB_IAM_USER                         optional, with a password: the IAM user made its member
+  DB_BUILTIN_USER                     optional, IAM login: an earlier password login whose
+                                      objects the bootstrap gives to DB_OWNER_ROLE
   KEK_PASSPHRASE_FILE                 a file holding the passphrase as infra/kek.py writes it:
                                       {"version": N, "passphrase": "...", "previous": [...]}
   AUTH_DB_NAME                        optional: MLflow's users and permissions database in the
@@ -57,6 +59,7 @@ from mlflow_entrypoint import rewrite_artifact_uris
 from mlflow_entrypoint.backend import backend_uri, owner_role
 from mlflow_entrypoint.contract import (
     AUTH_DB_NAME_ENV,
+    DB_BUILTIN_USER_ENV,
     DB_COMMAND,
     DB_IAM_USER_ENV,
     DB_PASSWORD_FILE_ENV,
@@ -143,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 owner=owner,
                 members=tuple(m for m in [env.get(DB_IAM_USER_ENV)] if m and password_login),
                 can_hand_over=password_login,
+                builtin_login=None if password_login else env.get(DB_BUILTIN_USER_ENV) or None,
             )
             if owner is not None
             else None

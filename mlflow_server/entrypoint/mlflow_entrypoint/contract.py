@@ -48,6 +48,10 @@ DB_PASSWORD_FILE_ENV = "DB_PASSWORD_FILE"  # noqa: S105 - a variable's name  # p
 DB_OWNER_ROLE_ENV = "DB_OWNER_ROLE"
 # Optional, with a password login: the IAM database user that becomes a member of DB_OWNER_ROLE.
 DB_IAM_USER_ENV = "DB_IAM_USER"
+# Optional, with the IAM login: the built-in login of an earlier password deployment, whose
+# objects `db upgrade` gives to DB_OWNER_ROLE while the bootstrap lends it to the IAM login
+# (mlflow_entrypoint.bootstrap).
+DB_BUILTIN_USER_ENV = "DB_BUILTIN_USER"
 # The path of the mounted KEK passphrase document (k8s/config.py writes it, infra/kek.py the
 # document); the entry point reads it for `db upgrade` and `server`.
 KEK_PASSPHRASE_FILE_ENV = "KEK_PASSPHRASE_FILE"  # noqa: S105 - a variable's name

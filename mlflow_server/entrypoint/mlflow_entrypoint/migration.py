@@ -12,9 +12,10 @@ import logging
 import zlib
 from dataclasses import dataclass
 
+from mlflow_entrypoint.bootstrap import creator_role
 from mlflow_entrypoint.contract import PROGRAM
 from mlflow_entrypoint.kek import KekFile
-from mlflow_entrypoint.ownership import Ownership, hand_over
+from mlflow_entrypoint.ownership import Ownership
 from mlflow_entrypoint.rewrap import log_rewrap, rewrap_secrets
 from mlflow_entrypoint.tuning import apply_project_tuning
 
@@ -41,7 +42,8 @@ def upgrade_auth(login_uri: str, auth: AuthDatabase, ownership: Ownership | None
 
     Cloud SQL's built-in users may CREATE DATABASE (cloudsqlsuperuser); the caller holds the
     migration lock, so two pods never race to create it. It is created by the login (the owner
-    role has no CREATEDB), then given to the owner role.
+    role has no CREATEDB), or by an IAM login acting as cloudsqlsuperuser while the bootstrap
+    lends it (mlflow_entrypoint.bootstrap), then given to, or opened to, the owner role.
     """
     import sqlalchemy
     from mlflow.store.db import utils
@@ -54,13 +56,18 @@ def upgrade_auth(login_uri: str, auth: AuthDatabase, ownership: Ownership | None
                 {"name": auth.name},
             ).first()
             if found is None:
+                creator = creator_role(conn)  # an IAM login has no CREATEDB of its own
                 _log.info("creating the auth database %s", auth.name)
                 quoted = conn.dialect.identifier_preparer.quote(auth.name)
+                if creator is not None:
+                    conn.execute(sqlalchemy.text(f'SET ROLE "{creator}"'))
                 conn.execute(sqlalchemy.text(f"CREATE DATABASE {quoted}"))
+                if creator is not None:
+                    conn.execute(sqlalchemy.text("RESET ROLE"))
     finally:
         engine.dispose()
-    if ownership is not None and ownership.can_hand_over:
-        hand_over(auth.login_uri, ownership.owner, ownership.members)
+    if ownership is not None:
+        ownership.prepare_auth(auth.login_uri)
     from mlflow.server.auth.db import utils as auth_utils
 
     auth_engine = utils.create_sqlalchemy_engine_with_retry(auth.uri)

@@ -7,12 +7,21 @@ them to a role both logins belong to lets the login change without moving a tabl
 every session the entry point opens acts as that role (backend.backend_uri), so that what a
 migration creates belongs to it too.
 
-The handover runs in `db upgrade` while the password login exists (the login owns the tables and,
-as Cloud SQL's built-in users do, holds CREATEROLE): the role is created if missing, the login
-and the IAM user become members, and everything the login owns in the database goes to the role
-(REASSIGN OWNED: the tables, sequences, indexes, the auth database itself). Idempotent: each
-deploy in password mode runs it again, after which switching to `database.auth: iam` is safe. In
-IAM mode `db upgrade` only checks that the handover happened, and says what to do if not.
+Two ways to get there, both idempotent and both under the migration lock:
+
+* the handover, in `db upgrade` with the password login (it owns the tables and, as Cloud SQL's
+  built-in users do, holds CREATEROLE): the role is created if missing, the login and the IAM
+  user become members, and everything the login owns in the database goes to the role
+  (REASSIGN OWNED: the tables, sequences, indexes, the auth database itself);
+* the bootstrap, in `db upgrade` with the IAM login while it holds Cloud SQL's
+  `cloudsqlsuperuser` role, which `make apply` grants for that one Job through the Admin API and
+  takes back right after (ops/db_bootstrap.py; `gcloud sql users assign-roles`,
+  https://cloud.google.com/sdk/gcloud/reference/sql/users/assign-roles). No password exists at
+  any point: a brand-new instance gets the role, and an instance a password deployment made gets
+  its built-in login's objects too (the Admin API makes that login's role the IAM user's for the
+  step, so REASSIGN OWNED may move them).
+
+Without either, IAM mode only checks that the IAM login is a member, and says what to do if not.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mlflow_entrypoint.bootstrap import ELEVATION_ROLE, bootstrap, is_elevated
 from mlflow_entrypoint.contract import DB_OWNER_ROLE_ENV, PROGRAM
 from mlflow_entrypoint.errors import ConfigError
 
@@ -36,18 +46,31 @@ def _quote(conn: Any, name: str) -> str:
 class Ownership:
     """owner: the role (DB_OWNER_ROLE). members: logins to add besides the current one (the IAM
     user, from a password login). can_hand_over: the login is the password one (it owns the
-    tables and may create roles); False: IAM, which only checks."""
+    tables and may create roles); False: IAM, which bootstraps while elevated, else checks.
+    builtin_login: IAM only, the password login of an earlier deployment (DB_BUILTIN_USER),
+    whose objects the bootstrap gives to the owner role when it may."""
 
     owner: str
     members: Sequence[str] = ()
     can_hand_over: bool = True
+    builtin_login: str | None = None
 
     def prepare(self, login_uri: str) -> None:
-        """Under the migration lock, before MLflow's migrations: the handover, or its check."""
+        """Under the migration lock, before MLflow's migrations: the handover, the bootstrap, or
+        the check."""
         if self.can_hand_over:
             hand_over(login_uri, self.owner, self.members)
+        elif is_elevated(login_uri):
+            bootstrap(login_uri, self.owner, self.builtin_login)
         else:
             check_member(login_uri, self.owner)
+
+    def prepare_auth(self, login_uri: str) -> None:
+        """The same in the auth database (membership is the instance's: checked once)."""
+        if self.can_hand_over:
+            hand_over(login_uri, self.owner, self.members)
+        elif is_elevated(login_uri):
+            bootstrap(login_uri, self.owner, self.builtin_login)
 
 
 def _engine(uri: str) -> Any:
@@ -115,8 +138,9 @@ def check_member(login_uri: str, owner: str) -> None:
     if row is None or not row[0]:
         state = "does not exist" if row is None else f"has no member {login}"
         raise ConfigError(
-            f"{DB_OWNER_ROLE_ENV}: the role {owner} {state}: MLflow's tables were never handed "
-            "over to it. Deploy once with database.auth: password (its db-migrate hands them "
-            "over), then switch to iam (docs/enterprise.md: No database password)"
+            f"{DB_OWNER_ROLE_ENV}: the role {owner} {state}: the database was never bootstrapped "
+            f"for IAM login. Run make apply, whose first step (ops/db_bootstrap.py) lends {login} "
+            f"Cloud SQL's {ELEVATION_ROLE} role for one db-migrate Job and takes it back "
+            "(docs/enterprise.md: No database password)"
         )
     _log.info("%s acts as the owner role %s", login, owner)
