@@ -90,6 +90,8 @@ MODEL_RULES = {
     "ClusterSettings._bounds": "`max_nodes` must not be below `min_nodes`; with `mode: "
     "autopilot` the node pool settings (`machine_type`, `min_nodes`, `max_nodes`, "
     "`disk_size_gb`, `spot`) are refused.",
+    "Settings._local_login_default": "on `platform: local`, `database.auth` defaults to "
+    "`password` (`iam` is refused there); elsewhere it defaults to `iam`.",
     "Settings._autopilot_defaults": "on Autopilot (`cluster.mode: autopilot`, or "
     "`existing_cluster.autopilot`), `server.artifact_transfers.largest` defaults to 3Gi and "
     "the `mlflow` container's ephemeral-storage request to its limit (Autopilot sets limits to "

@@ -18,6 +18,7 @@ OWNED_ENV: dict[str, str] = {
     contract.DB_PASSWORD_FILE_ENV: "the mounted Secret Manager secret",  # pragma: allowlist secret
     contract.DB_OWNER_ROLE_ENV: "derived: the role that owns MLflow's tables",
     contract.DB_IAM_USER_ENV: "derived: the workload's IAM database user",
+    contract.DB_BUILTIN_USER_ENV: "derived: an earlier password deployment's login",
     contract.MLFLOW_BACKEND_STORE_URI_ENV: "built at start from DB_* and the password file",
     contract.KEK_PASSPHRASE_FILE_ENV: "the mounted Secret Manager secret (server.kek_version)",
     # MLflow reads these two; the entry point sets them from that file, never the manifests.

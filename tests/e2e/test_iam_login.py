@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mlflow_entrypoint.backend import backend_uri
 from mlflow.entities import ViewType
+from mlflow_entrypoint.backend import backend_uri
 from psycopg import sql
 
 from settings import Settings
@@ -208,7 +208,8 @@ def test_iam_on_a_database_never_bootstrapped_says_what_to_do(
     assert proc.returncode == 2, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     assert f"the role {settings.names.db_owner_role} does not exist" in proc.stderr
-    assert "Run make apply" in proc.stderr and "cloudsqlsuperuser" in proc.stderr
+    assert "Run make apply" in proc.stderr
+    assert "cloudsqlsuperuser" in proc.stderr
 
 
 def _round_trip(uri: str, tmp: Path, name: str) -> None:

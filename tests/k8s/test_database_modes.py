@@ -55,6 +55,8 @@ def test_iam_login_is_the_service_account_without_a_password(
     assert data[contract.DB_OWNER_ROLE_ENV] == names.db_owner_role
     assert contract.DB_PASSWORD_FILE_ENV not in data
     assert contract.DB_IAM_USER_ENV not in data
+    # The bootstrap's take-over of an earlier password deployment's objects (ops/db_bootstrap.py).
+    assert data[contract.DB_BUILTIN_USER_ENV] == names.db_user
     provider = one(objects, "SecretProviderClass")
     assert names.db_password_secret not in str(provider["spec"])
     assert contract.PASSWORD_FILE not in str(provider["spec"])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from settings import REPO_ROOT, ConfigError, Settings, parse_settings
+from settings import REPO_ROOT, ConfigError, Settings, load_settings, parse_settings
 from settings.database import last_usable_address, psc_endpoint_address
 from settings.modes import DatabaseAuth, DatabaseConnectivity
 
@@ -36,10 +36,23 @@ def _refused(data: dict[str, Any]) -> str:
     return str(caught.value)
 
 
-def test_existing_configs_keep_their_modes(gke_settings: Settings) -> None:
-    """No key, no change: a fork's config keeps peering and its password on `make deploy`."""
-    assert gke_settings.modes.database_connectivity is DatabaseConnectivity.PRIVATE_SERVICES_ACCESS
-    assert gke_settings.modes.database_auth is DatabaseAuth.PASSWORD
+def test_without_the_keys_gke_gets_peering_and_iam_and_local_keeps_its_password() -> None:
+    """No connectivity key: a fork keeps private services access. No auth key: IAM on GKE
+    (make apply's bootstrap takes over what a password deployment's login owns, so a fork that
+    deployed with the password keeps its data: tests/e2e/test_iam_login.py); the local
+    profile, whose pods come through workload identity federation, keeps the password."""
+    dev = load_settings("dev")
+    assert dev.modes.database_connectivity is DatabaseConnectivity.PRIVATE_SERVICES_ACCESS
+    assert dev.modes.database_auth is DatabaseAuth.IAM
+    assert load_settings("local").modes.database_auth is DatabaseAuth.PASSWORD
+
+
+def test_the_local_profile_refuses_iam_by_name_and_keeps_an_explicit_password() -> None:
+    assert "database.auth iam needs a GKE platform" in _refused(_with(LOCAL, auth="iam"))
+    assert _parse(_with(LOCAL, auth="password")).modes.database_auth is DatabaseAuth.PASSWORD
+    no_key = copy.deepcopy(LOCAL)
+    no_key["database"].pop("auth", None)
+    assert _parse(no_key).modes.database_auth is DatabaseAuth.PASSWORD
 
 
 def test_psc_fixture_chooses_psc_and_iam() -> None:

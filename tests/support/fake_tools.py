@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from settings import REPO_ROOT
@@ -31,7 +32,7 @@ for key, answer in answers.items():
 
 
 def run_with_fakes(
-    tmp_path: Path, module: str, answers: dict[str, object], *, deploy_env: str = "dev"
+    tmp_path: Path, module: str, answers: Mapping[str, object], *, deploy_env: str = "dev"
 ) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
     """`python -m <module> --kubectl="kubectl --context ctx"` with the fakes; its result and
     the fakes' calls in order."""
