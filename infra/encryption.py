@@ -33,18 +33,10 @@ from cdktf_cdktf_provider_google.data_google_storage_project_service_account imp
 from cdktf_cdktf_provider_google.kms_crypto_key_iam_member import KmsCryptoKeyIamMember
 from constructs import Construct
 
-from settings.encryption import KeyUse
+from settings.encryption import AGENT_DOMAINS, KeyUse
 
 ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
-# The service agent of each use, by the project's number (the bucket's is read instead).
-AGENT_DOMAINS: dict[KeyUse, str] = {
-    KeyUse.DATABASE: "gcp-sa-cloud-sql.iam.gserviceaccount.com",
-    KeyUse.SECRETS: "gcp-sa-secretmanager.iam.gserviceaccount.com",  # pragma: allowlist secret
-    KeyUse.REGISTRY: "gcp-sa-artifactregistry.iam.gserviceaccount.com",
-    KeyUse.DISKS: "compute-system.iam.gserviceaccount.com",
-    KeyUse.CLUSTER: "container-engine-robot.iam.gserviceaccount.com",
-}
 # The API whose agent it is: the grant waits for it.
 AGENT_APIS: dict[KeyUse, str] = {
     KeyUse.DATABASE: "sqladmin",

@@ -48,6 +48,24 @@ class KeyUse(StrEnum):
     CLUSTER = "cluster"  # GKE application-layer secrets encryption, etcd (platform gke)
 
 
+# The service agent of each use, by the project's number (the bucket's is read instead).
+AGENT_DOMAINS: dict[KeyUse, str] = {
+    KeyUse.DATABASE: "gcp-sa-cloud-sql.iam.gserviceaccount.com",
+    KeyUse.SECRETS: "gcp-sa-secretmanager.iam.gserviceaccount.com",  # pragma: allowlist secret
+    KeyUse.REGISTRY: "gcp-sa-artifactregistry.iam.gserviceaccount.com",
+    KeyUse.DISKS: "compute-system.iam.gserviceaccount.com",
+    KeyUse.CLUSTER: "container-engine-robot.iam.gserviceaccount.com",
+}
+# The agents Google creates lazily, on a first use that a CMEK resource cannot wait for: `make
+# deploy` creates them first (ops/service_agents.py; google_project_service_identity, which
+# would, is in the google-beta provider only). https://cloud.google.com/sql/docs/postgres/cmek
+# ("gcloud beta services identity create --service=sqladmin.googleapis.com") and
+# https://cloud.google.com/secret-manager/docs/cmek (the same for secretmanager.googleapis.com).
+LAZY_AGENT_APIS: dict[KeyUse, str] = {
+    KeyUse.DATABASE: "sqladmin.googleapis.com",
+    KeyUse.SECRETS: "secretmanager.googleapis.com",  # pragma: allowlist secret
+}
+
 # What only a cluster this project creates has.
 CLUSTER_USES = (KeyUse.DISKS, KeyUse.CLUSTER)
 
