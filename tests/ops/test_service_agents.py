@@ -17,7 +17,7 @@ def cmek() -> Settings:
     return fixture_settings("cmek")
 
 
-def _agent(argv: Sequence[str], number: str) -> str:
+def _agent(argv: Sequence[str], number: str | None) -> str:
     api = next(a.split("=", 1)[1] for a in argv if a.startswith("--service="))
     domain = {
         "sqladmin.googleapis.com": "gcp-sa-cloud-sql",
