@@ -45,11 +45,12 @@ def gcloud(argv: Sequence[str]) -> str:
     return proc.stdout
 
 
-def lazy_agents(settings: Settings) -> dict[str, str]:
-    """api -> the agent's expected email, for the uses that have a key."""
-    enc = settings.encryption
+def lazy_agents(settings: Settings) -> dict[str, str | None]:
+    """api -> the agent's expected email (None without project_number: the stack reads the
+    number then, and so does gcloud), for the uses that have a key."""
+    enc, number = settings.encryption, settings.project_number
     return {
-        api: f"service-{settings.project_number}@{AGENT_DOMAINS[use]}"
+        api: f"service-{number}@{AGENT_DOMAINS[use]}" if number else None
         for use, api in LAZY_AGENT_APIS.items()
         if enc.key_for(use)
     }
@@ -76,7 +77,7 @@ def ensure(settings: Settings, run_gcloud: Runner = gcloud) -> list[str]:
                 "--format=value(email)",
             ]
         ).strip()
-        if out != expected:
+        if expected is not None and out != expected:
             raise AgentError(
                 f"the {api} service agent is {out or '(none)'}, the stack grants {expected}: "
                 f"check project_number ({settings.project_number}) against `gcloud projects "
