@@ -19,6 +19,7 @@ psc fixture (tests/configs/psc.yaml).
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from mlflow_entrypoint.backend import backend_uri
 from psycopg import sql
 
 from settings import Settings
-from tests.image.entrypoint_env import kek_file, run_entrypoint
+from tests.image.entrypoint_env import ENTRYPOINT, kek_file, run_entrypoint
 from tests.support import pg18
 from tests.support.configs import fixture_settings
+from tests.support.net import free_port, wait_http_ok
 from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
@@ -255,6 +257,53 @@ def test_brand_new_instance_bootstraps_with_no_password_anywhere(
     assert again.returncode == 0, again.stderr[-3000:]
     assert "creating the owner role" not in again.stdout + again.stderr
     assert _owners(new_instance, names.database) == {names.db_owner_role}
+
+
+def test_the_server_serves_as_the_iam_login_after_the_bootstrap(
+    new_instance: PostgresServer, settings: Settings, tmp_path: Path
+) -> None:
+    """What the pods run after `make apply`: `mlflow-entrypoint server` with the IAM login's
+    URI (no password, sessions as the owner role), driven by MlflowClient over HTTP."""
+    from mlflow import MlflowClient
+
+    names = settings.names
+    env = _env(new_instance, settings, tmp_path, iam=True)
+    _lend(new_instance, settings, "cloudsqlsuperuser")
+    boot = run_entrypoint(["db", "upgrade"], env, timeout=600)
+    assert boot.returncode == 0, boot.stderr[-3000:]
+    _take_back(new_instance, settings, "cloudsqlsuperuser")
+    port = free_port()
+    server_env = {
+        "PATH": "/usr/bin:/bin",
+        **env,
+        "MLFLOW_ARTIFACTS_DESTINATION": (tmp_path / "artifacts").as_uri(),
+    }
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(ENTRYPOINT), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        env=server_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+
+        def alive() -> None:
+            if proc.poll() is not None:
+                raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
+
+        wait_http_ok(f"http://127.0.0.1:{port}/health", timeout=120, each=alive)
+        client = MlflowClient(f"http://127.0.0.1:{port}")
+        exp = client.create_experiment("served-by-the-iam-login")
+        run = client.create_run(exp)
+        client.log_metric(run.info.run_id, "loss", 0.5)
+        assert client.get_run(run.info.run_id).data.metrics == {"loss": 0.5}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    assert _owners(new_instance, names.database) == {names.db_owner_role}
+    # The server's sessions ran as the IAM login, nothing else logged in.
+    assert not _member_of(new_instance, names.db_iam_user, "cloudsqlsuperuser")
 
 
 def test_running_password_deployment_switches_through_the_bootstrap(
