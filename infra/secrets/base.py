@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from constructs import Construct
@@ -43,6 +44,53 @@ class StoredSecret(ABC):
         depends_on: what must exist first, e.g. the cluster whose Workload Identity pool a
           Kubernetes principal belongs to.
         """
+
+
+class ManagedSecret(StoredSecret):
+    """What a global and a regional secret share: a version of it and a grant on it are the
+    provider's resources of the secret's kind (`version_class`, `grant_class`); a grant names the
+    secret as its kind does (`grant_target`)."""
+
+    version_class: ClassVar[type[Any]]
+    grant_class: ClassVar[type[Any]]
+
+    def __init__(self, scope: Construct, secret: Any, accessor_id: str) -> None:
+        self.scope, self.secret, self.accessor_id = scope, secret, accessor_id
+        self.id = secret.id
+        self.secret_id = secret.secret_id
+
+    @abstractmethod
+    def grant_target(self) -> dict[str, str]:
+        """The grant resource's arguments that name this secret."""
+
+    def add_version(
+        self,
+        id: str,
+        *,
+        data: str,
+        deletion_policy: str | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
+    ) -> Any:
+        return self.version_class(
+            self.scope,
+            id,
+            secret=self.secret.id,
+            secret_data=data,
+            deletion_policy=deletion_policy,
+            lifecycle=lifecycle,
+        )
+
+    def grant_access(
+        self, member: str, *, suffix: str = "", depends_on: Sequence[ITerraformDependable] = ()
+    ) -> Any:
+        return self.grant_class(
+            self.scope,
+            f"{self.accessor_id}{suffix}",
+            **self.grant_target(),
+            role=SECRET_ACCESSOR,
+            member=member,
+            depends_on=list(depends_on) or None,
+        )
 
 
 class SecretStore(ABC):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.secret_manager_secret import (
     SecretManagerSecret,
     SecretManagerSecretReplication,
@@ -21,43 +21,15 @@ from cdktf_cdktf_provider_google.secret_manager_secret_iam_member import (
 from cdktf_cdktf_provider_google.secret_manager_secret_version import SecretManagerSecretVersion
 from constructs import Construct
 
-from infra.secrets.base import SECRET_ACCESSOR, SecretStore, StoredSecret
+from infra.secrets.base import ManagedSecret, SecretStore
 
 
-class GlobalSecret(StoredSecret):
-    def __init__(self, scope: Construct, secret: SecretManagerSecret, accessor_id: str) -> None:
-        self.scope, self.secret, self.accessor_id = scope, secret, accessor_id
-        self.id = secret.id
-        self.secret_id = secret.secret_id
+class GlobalSecret(ManagedSecret):
+    version_class = SecretManagerSecretVersion
+    grant_class = SecretManagerSecretIamMember
 
-    def add_version(
-        self,
-        id: str,
-        *,
-        data: str,
-        deletion_policy: str | None = None,
-        lifecycle: TerraformResourceLifecycle | None = None,
-    ) -> SecretManagerSecretVersion:
-        return SecretManagerSecretVersion(
-            self.scope,
-            id,
-            secret=self.secret.id,
-            secret_data=data,
-            deletion_policy=deletion_policy,
-            lifecycle=lifecycle,
-        )
-
-    def grant_access(
-        self, member: str, *, suffix: str = "", depends_on: Sequence[ITerraformDependable] = ()
-    ) -> SecretManagerSecretIamMember:
-        return SecretManagerSecretIamMember(
-            self.scope,
-            f"{self.accessor_id}{suffix}",
-            secret_id=self.secret.id,
-            role=SECRET_ACCESSOR,
-            member=member,
-            depends_on=list(depends_on) or None,
-        )
+    def grant_target(self) -> dict[str, str]:
+        return {"secret_id": self.secret.id}
 
 
 class GlobalSecrets(SecretStore):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.secret_manager_regional_secret import (
     SecretManagerRegionalSecret,
     SecretManagerRegionalSecretCustomerManagedEncryption,
@@ -24,47 +24,19 @@ from cdktf_cdktf_provider_google.secret_manager_regional_secret_version import (
 )
 from constructs import Construct
 
-from infra.secrets.base import SECRET_ACCESSOR, SecretStore, StoredSecret
+from infra.secrets.base import ManagedSecret, SecretStore
 
 
-class RegionalSecret(StoredSecret):
-    def __init__(
-        self, scope: Construct, secret: SecretManagerRegionalSecret, accessor_id: str
-    ) -> None:
-        self.scope, self.secret, self.accessor_id = scope, secret, accessor_id
-        self.id = secret.id
-        self.secret_id = secret.secret_id
+class RegionalSecret(ManagedSecret):
+    version_class = SecretManagerRegionalSecretVersion
+    grant_class = SecretManagerRegionalSecretIamMember
 
-    def add_version(
-        self,
-        id: str,
-        *,
-        data: str,
-        deletion_policy: str | None = None,
-        lifecycle: TerraformResourceLifecycle | None = None,
-    ) -> SecretManagerRegionalSecretVersion:
-        return SecretManagerRegionalSecretVersion(
-            self.scope,
-            id,
-            secret=self.secret.id,
-            secret_data=data,
-            deletion_policy=deletion_policy,
-            lifecycle=lifecycle,
-        )
-
-    def grant_access(
-        self, member: str, *, suffix: str = "", depends_on: Sequence[ITerraformDependable] = ()
-    ) -> SecretManagerRegionalSecretIamMember:
-        return SecretManagerRegionalSecretIamMember(
-            self.scope,
-            f"{self.accessor_id}{suffix}",
-            secret_id=self.secret.secret_id,
-            location=self.secret.location,
-            project=self.secret.project,
-            role=SECRET_ACCESSOR,
-            member=member,
-            depends_on=list(depends_on) or None,
-        )
+    def grant_target(self) -> dict[str, str]:
+        return {
+            "secret_id": self.secret.secret_id,
+            "location": self.secret.location,
+            "project": self.secret.project,
+        }
 
 
 class RegionalSecrets(SecretStore):
