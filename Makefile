@@ -225,7 +225,7 @@ format: install-test ## Format the project's Python code.
 	$(VENV)/bin/ruff check --fix .
 
 ##@ Lifecycle
-# Thin wrappers over the real tools, in the order of README "Deploy to Google Cloud". Every name
+# Thin wrappers over the real tools, in the order of docs/deploy.md. Every name
 # comes from the settings model for DEPLOY_ENV (`make names` prints them); set DEPLOY_ENV=local
 # for the local profile. They need a Google Cloud project and gcloud, kubectl and terraform (or
 # TF=tofu); `make -n <target>` shows the commands without running them.
@@ -410,7 +410,7 @@ train: $(EXAMPLES_STAMP) ## Log a training run to MLFLOW_TRACKING_URI (default: 
 
 # Terraform would refuse too, but only after the manifests are gone: refuse before anything.
 destroy-allowed: settings-ok
-	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
+	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (docs/operate.md#lift-deletion-protection)" >&2; exit 2; },true)
 
 destroy: settings-ok destroy-allowed terraform-ready $(CLI_STAMP) ## Delete the manifests, the load balancer's leftovers, then every Google Cloud resource.
 	@$(call require,kubectl,install kubectl (gcloud components install kubectl))
@@ -425,7 +425,7 @@ destroy: settings-ok destroy-allowed terraform-ready $(CLI_STAMP) ## Delete the 
 	$(MAKE) destroy-infra
 
 destroy-infra: settings-ok terraform-ready $(CLI_STAMP) ## The Google Cloud side of destroy alone (the cluster is gone already).
-	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (README: Tear down)" >&2; exit 2; },true)
+	@$(if $(filter yes,$(call setting,PROTECTED)),{ echo "error: deletion protection is on in config/$(DEPLOY_ENV).yaml: set database.deletion_protection and cluster.deletion_protection to false and run make deploy first (docs/operate.md#lift-deletion-protection)" >&2; exit 2; },true)
 	@$(call require,terraform,install Terraform >= 1.5 (or use TF=tofu with terraform destroy in the stack folder))
 	@$(call require,gcloud,install the Google Cloud CLI and run gcloud auth login)
 	@# 3. What the Ingress or Gateway controller left behind (found by its naming). 4. Terraform, whose

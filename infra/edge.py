@@ -158,7 +158,7 @@ class Edge(Construct):
                                 "Google Cloud "
                                 "organization, and IAP's Google-managed OAuth client admits "
                                 "nobody there: set ingress.oauth_client to a custom OAuth "
-                                "client (README: IAP without an organization)"
+                                "client (docs/access.md#iap-without-an-organization)"
                             ),
                         )
                     ]

@@ -47,7 +47,7 @@ def earlier_address(scope: Construct, member: str, members: Sequence[str]) -> st
     deployed it (two members with one slug made synth fail), and for workforce and workload
     identity principals, whose slug carries the identity provider's object ids (what secret
     scanners flag, and what the hashed ids keep out of the repository): those grants are made
-    anew, which README's upgrade note covers (`make deploy` twice)."""
+    anew, which docs/operate.md#change-or-upgrade covers (`make deploy` twice)."""
     if member.startswith(("principal://", "principalSet://")):
         return None
     if Counter(slug(m) for m in members)[slug(member)] != 1:

@@ -269,7 +269,7 @@ class MlflowStack(TerraformStack):
         )
         self.monitoring.watch_database(database_id=f"{s.project_id}:{names.sql_instance}")
         # The load balancer's and the pods' metrics are the cluster project's; alert policies
-        # here see only project_id's (README: Deploy into an existing cluster).
+        # here see only project_id's (docs/deploy.md#deploy-into-an-existing-cluster).
         if self.platform.metrics_project == s.project_id:
             self.edge.watch(self.monitoring)
             self.platform.watch(self.monitoring)

@@ -18,7 +18,8 @@ PEERING = "servicenetworking-googleapis-com"
 RETRY_SECONDS = 60
 ATTEMPTS = 60
 
-# bash, on the machine that runs `terraform destroy` (it has gcloud: the README requires it).
+# bash, on the machine that runs `terraform destroy` (it has gcloud:
+# docs/deploy.md#prerequisites requires it).
 # Destroy-time provisioners may refer only to self: the names come through `input`.
 _SCRIPT = f"""\
 set -u

@@ -2,10 +2,13 @@
 
 Every field of `Settings` and of its sections becomes one row: dotted name, type, default, the
 rule the value must satisfy (a naming rule from settings/rules.py, a numeric bound, the allowed
-enum values) and the field's description. Cross-field checks (model validators) and the names
-derived from the settings (`Names`) follow each table. Nothing here is written by hand twice:
-a validator this module cannot describe is an error, so the reference cannot silently fall
-behind the model. tests/repo/test_docs.py fails when the committed file differs from this output.
+enum values, what a validator enforces, else what the type allows) and the field's description.
+The default is the value the config gets when it leaves the field out, a section's default
+included (ops/reference_fields.py describes one field). Cross-field checks (model validators)
+and the names derived from the settings (`Names`) follow each table. Nothing here is written
+by hand twice: a validator this module cannot describe is an error, so the reference cannot
+silently fall behind the model. tests/repo/test_docs.py fails when the committed file differs
+from this output.
 
     .venv/bin/python -m ops.reference            # rewrite docs/configuration.md (make docs)
     .venv/bin/python -m ops.reference --check    # exit 1 when it is out of date
@@ -14,23 +17,28 @@ behind the model. tests/repo/test_docs.py fails when the committed file differs 
 from __future__ import annotations
 
 import argparse
-import enum
-import re
 import sys
-import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import annotated_types
-from pydantic import AfterValidator, BaseModel
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
-from ops.reference_rules import FUNCTION_RULES, MODEL_RULES
-from settings import rules
+from ops.reference_fields import (
+    ReferenceError,
+    default_text,
+    explicit_rule,
+    one_line,
+    section_model,
+    slug,
+    strip_annotated,
+    type_name,
+    type_rule,
+)
+from ops.reference_rules import DEFAULT_TEXT, FIELD_RULES, FIELD_VALIDATOR_RULES, MODEL_RULES
 from settings.bucket import BucketSettings
 from settings.database import DatabaseSettings
 from settings.model import Settings
@@ -40,9 +48,7 @@ from settings.server import ServerSettings
 
 OUTPUT = REPO_ROOT / "docs" / "configuration.md"
 
-
-class ReferenceError(Exception):
-    """The model has something this module cannot describe: extend FUNCTION_RULES/MODEL_RULES."""
+__all__ = ["ReferenceError", "derived_name_templates", "field_names", "main", "render", "sections"]
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,35 @@ class Section:
 # ---------------------------------------------------------------- walking the model
 
 
-def sections(model: type[BaseModel] = Settings, path: str = "") -> Iterator[Section]:
-    """The model and each nested section, depth first, in declaration order."""
-    rows, nested = [], []
+def sections(
+    model: type[BaseModel] = Settings,
+    path: str = "",
+    defaults: BaseModel | None = None,
+    missing: str = "required",
+) -> Iterator[Section]:
+    """The model and each nested section, depth first, in declaration order.
+
+    `defaults` is the section's value when the config leaves it out (None when it has none:
+    the top level, an optional section, a list's items), so a field the section's default
+    fills (`server.resources.server.requests`) shows that value rather than "required";
+    `missing` is what a field without any default reads as.
+    """
+    validated = _field_validator_rules(model)
+    rows: list[Row] = []
+    nested: list[tuple[str, type[BaseModel], BaseModel | None, str]] = []
     for name, info in model.model_fields.items():
         dotted = f"{path}.{name}" if path else name
-        section = _section_model(info.annotation)
+        inherited = getattr(defaults, name) if defaults is not None else None
+        section = section_model(info.annotation)
         if section is not None:
             # The fields of a list's items: `server.tolerations[].key`.
-            is_list = typing.get_origin(_strip_annotated(info.annotation)[0]) is tuple
-            nested.append((f"{dotted}[]" if is_list else dotted, section))
-        rows.append(_row(dotted, info))
+            is_list = typing.get_origin(strip_annotated(info.annotation)[0]) is tuple
+            if is_list:
+                nested.append((f"{dotted}[]", section, None, "required in each item"))
+            else:
+                given = inherited if defaults is not None else _section_default(info)
+                nested.append((dotted, section, given, "required in the section"))
+        rows.append(_row(dotted, info, inherited, missing, validated.get(name, [])))
     checks = []
     for validator in model.__pydantic_decorators__.model_validators:
         key = f"{model.__name__}.{validator}"
@@ -83,8 +107,27 @@ def sections(model: type[BaseModel] = Settings, path: str = "") -> Iterator[Sect
             raise ReferenceError(f"model validator {key} has no entry in MODEL_RULES")
         checks.append(MODEL_RULES[key])
     yield Section(path=path, model=model, rows=rows, checks=checks)
-    for dotted, section in nested:
-        yield from sections(section, dotted)
+    for dotted, section, given, absent in nested:
+        yield from sections(section, dotted, given, absent)
+
+
+def _section_default(info: FieldInfo) -> BaseModel | None:
+    """A section field's own default value, when it has one."""
+    factory = info.default_factory
+    value = factory() if factory is not None else info.default  # type: ignore[call-arg]
+    return value if isinstance(value, BaseModel) else None
+
+
+def _field_validator_rules(model: type[BaseModel]) -> dict[str, list[str]]:
+    """What the model's @field_validator methods enforce, per field name."""
+    found: dict[str, list[str]] = {}
+    for name, decorator in model.__pydantic_decorators__.field_validators.items():
+        key = f"{model.__name__}.{name}"
+        if key not in FIELD_VALIDATOR_RULES:
+            raise ReferenceError(f"field validator {key} has no entry in FIELD_VALIDATOR_RULES")
+        for field in decorator.info.fields:
+            found.setdefault(field, []).append(FIELD_VALIDATOR_RULES[key])
+    return found
 
 
 def field_names(model: type[BaseModel] = Settings) -> list[str]:
@@ -92,138 +135,18 @@ def field_names(model: type[BaseModel] = Settings) -> list[str]:
     return [row.name for section in sections(model) for row in section.rows]
 
 
-def _section_model(annotation: Any) -> type[BaseModel] | None:
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
-def _row(name: str, info: FieldInfo) -> Row:
-    section = _section_model(info.annotation)
+def _row(name: str, info: FieldInfo, inherited: Any, missing: str, validated: list[str]) -> Row:
+    section = section_model(info.annotation)
+    explicit = [explicit_rule(info.annotation, info.metadata), *validated]
+    explicit.append(FIELD_RULES.get(name, ""))
     return Row(
         name=name,
-        type=_type(info.annotation),
-        default=_default(info, is_section=section is not None),
-        rule=_rule(info.annotation, info.metadata),
-        description=_one_line(info.description or (section.__doc__ if section else "") or ""),
+        type=type_name(info.annotation),
+        default=DEFAULT_TEXT.get(name)
+        or default_text(info, is_section=section is not None, inherited=inherited, missing=missing),
+        rule="; ".join(p for p in explicit if p) or type_rule(info.annotation, name),
+        description=one_line(info.description or (section.__doc__ if section else "") or ""),
     )
-
-
-def _strip_annotated(annotation: Any) -> tuple[Any, list[Any]]:
-    if typing.get_origin(annotation) is typing.Annotated:
-        base, *metadata = typing.get_args(annotation)
-        return base, metadata
-    return annotation, []
-
-
-def _optional_inner(annotation: Any) -> Any | None:
-    """X for `X | None`, else None."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(annotation)) == 2:
-            return args[0]
-    return None
-
-
-def _type(annotation: Any) -> str:
-    annotation, _ = _strip_annotated(annotation)
-    inner = _optional_inner(annotation)
-    if inner is not None:
-        return f"{_type(inner)} or null"
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if annotation is Any:
-        return "any"
-    if origin is typing.Literal:
-        return "enum"
-    if origin is tuple:
-        return f"list of {_type(args[0])}"
-    if origin is dict:
-        return f"map of {_type(args[0])} to {_type(args[1])}"
-    if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
-            return "section"
-        if issubclass(annotation, enum.Enum):
-            return "enum"
-        simple = {str: "string", int: "integer", bool: "boolean", float: "number"}
-        if annotation in simple:
-            return simple[annotation]
-    raise ReferenceError(f"cannot name the type {annotation!r}")
-
-
-def _rule(annotation: Any, metadata: list[Any]) -> str:
-    annotation, extra = _strip_annotated(annotation)
-    parts = [_constraint(item) for item in [*metadata, *extra]]
-    inner = _optional_inner(annotation)
-    if inner is not None:
-        parts.append(_rule(inner, []))
-    elif typing.get_origin(annotation) is tuple:
-        item = _rule(typing.get_args(annotation)[0], [])
-        if item:
-            parts.append(f"each item: {item}")
-    elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        parts.append("one of " + ", ".join(f"`{m.value}`" for m in annotation))
-    elif typing.get_origin(annotation) is typing.Literal:
-        parts.append("one of " + ", ".join(f"`{v}`" for v in typing.get_args(annotation)))
-    return "; ".join(p for p in parts if p)
-
-
-def _constraint(item: Any) -> str:
-    bounds = {
-        annotated_types.Gt: ("gt", ">"),
-        annotated_types.Ge: ("ge", ">="),
-        annotated_types.Lt: ("lt", "<"),
-        annotated_types.Le: ("le", "<="),
-    }
-    for kind, (attr, symbol) in bounds.items():
-        if isinstance(item, kind):
-            return f"{symbol} {getattr(item, attr)}"
-    if isinstance(item, AfterValidator):
-        func = item.func
-        rule = getattr(func, "__self__", None)
-        if isinstance(rule, rules.Rule):
-            return f"`{rule.pattern}` ({rule.description})"
-        name = getattr(func, "__name__", repr(func))
-        if name in FUNCTION_RULES:
-            return FUNCTION_RULES[name]
-        raise ReferenceError(f"validator {name} has no entry in FUNCTION_RULES")
-    raise ReferenceError(f"cannot describe the constraint {item!r}")
-
-
-def _default(info: FieldInfo, *, is_section: bool) -> str:
-    if info.default_factory is not None:
-        if is_section:
-            return "(section defaults)"
-        return _literal(info.default_factory())  # type: ignore[call-arg]
-    if info.default is PydanticUndefined:
-        return "required"
-    return _literal(info.default)
-
-
-def _literal(value: Any) -> str:
-    """A default as it would be written in the YAML config."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, BaseModel):
-        given = value.model_dump(exclude_defaults=True, mode="json")
-        return "`{" + ", ".join(f"{k}: {v}" for k, v in given.items()) + "}`"
-    if value is None:
-        text = "null"
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (tuple, list)):
-        text = "[" + ", ".join(_literal(v).strip("`") for v in value) + "]"
-    elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    elif value == "":
-        text = '""'
-    else:
-        text = str(value)
-    return f"`{text}`"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------- derived names
@@ -291,7 +214,7 @@ def render() -> str:
     out.append("- [Derived names](#derived-names)")
     for section in all_sections:
         out += ["", f"## {_heading(section)}", ""]
-        doc = _one_line(section.model.__doc__ or "")
+        doc = one_line(section.model.__doc__ or "")
         if doc:
             out += [doc, ""]
         out += [
@@ -325,8 +248,7 @@ def _heading(section: Section) -> str:
 
 
 def _anchor(section: Section) -> str:
-    # GitHub's slug of the heading: lowercase, punctuation other than - and _ dropped.
-    return re.sub(r"[^\w\- ]", "", _heading(section).lower()).replace(" ", "-")
+    return slug(_heading(section))
 
 
 # ---------------------------------------------------------------- command line

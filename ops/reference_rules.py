@@ -7,6 +7,8 @@ ops/reference.py renders these beside the fields; a validator missing here stops
 from __future__ import annotations
 
 from settings import rules
+from settings.auth import _LOCAL_NAME, _PROJECT_NUMBER, _SERVICE_ID, _WORKFORCE
+from settings.registry import _POOL
 
 # Validators that are plain functions rather than a `rules.Rule`: what each one enforces.
 FUNCTION_RULES = {
@@ -125,3 +127,53 @@ MODEL_RULES = {
     "AuthSettings._complete": "when `enabled`: `admins` names at least one principal, and "
     "`port_forward_user` differs from `in_cluster_user`.",
 }
+
+# @field_validator methods, per `Model.method`: what each one enforces on its fields.
+FIELD_VALIDATOR_RULES = {
+    "ServerSettings._log_level_in_any_case": "in any case (`info` is `INFO`)",
+    "RegistrySettings._pool_path": f"`{_POOL.pattern}` "
+    "(projects/<project>/locations/<region>/workerPools/<name>)",
+    "CloudArmor._cidrs": "each item: a CIDR block with its prefix length and its host bits zero",
+    "AuthSettings._project_number": f"`{_PROJECT_NUMBER.pattern}` (the project's number: 6 to "
+    "20 digits)",
+    "AuthSettings._service_id": f"`{_SERVICE_ID.pattern}` (the backend service's numeric id)",
+    "AuthSettings._admins": "each item: an email (compared lowercased) or a workforce identity "
+    f"federation principal `{_WORKFORCE.pattern}`",
+    "AuthSettings._cap": "`NO_PERMISSIONS` is refused (to refuse port-forward, deny "
+    "pods/portforward in the cluster's RBAC)",
+    "AuthSettings._local_name": f"`{_LOCAL_NAME.pattern}` (never an IAP identity, which has an "
+    "@ or principal://)",
+    "LocationsSettings._known": "each item: a region, a zone, a multi-region (`eu`, `us`, "
+    "`asia`, ...), `global`, or a value group `in:<region>-locations`, `in:eu-locations`, "
+    "`in:europe-locations`, `in:us-locations`, `in:asia-locations`",
+}
+
+# What a check across fields (a model validator above) asks of one field, said on its row too.
+FIELD_RULES = {
+    "network.master_authorized_cidrs": "each item: a CIDR block with its prefix length and its "
+    "host bits zero, listed once; only with `control_plane: peering`",
+    "network.control_plane_google_cloud_access": "`true` or `false`; only with "
+    "`control_plane: peering`",
+    "database.psc_endpoint_address": "a private (RFC 1918) IPv4 address; only with "
+    "`connectivity: psc`; on platform gke inside `network.subnet_cidr`; required with psc on "
+    "gke-existing",
+    "database.psc_subnetwork": "a subnet's name, in the network's project and region; only with "
+    "`connectivity: psc`; required with psc on gke-existing",
+    "database.data_cache": "`true` or `false`; `true` needs edition `ENTERPRISE_PLUS`",
+    "database.allow_public_ip": "`true` or `false`; platform `local` needs `true`",
+    "cluster.location": "empty, the region, or one of its zones (`<region>-a`, ...); on "
+    "Autopilot empty or the region",
+    "cluster.spot": "`true` or `false`; refused with `mode: autopilot`",
+    "existing_cluster.location": "the region or one of its zones (`<region>-a`, ...)",
+    "existing_cluster.private_services.create": "`false`: `true` is refused (see the "
+    "check across fields under `existing_cluster`)",
+    "server.autoscaling.enabled": "`true` or `false`; not with `server.replicas` set",
+    "local.jwks_file": "a path to a JWKS file: an object with a non-empty `keys` list, every key "
+    "with a `kty` and no private member; only with `credentials: workload_identity_federation`",
+    "auth.admins": "at least one when `enabled`",
+    "auth.port_forward_user": "differs from `in_cluster_user`",
+    "registry.build_pool": "in the region",
+}
+
+# A default the loader supplies, not the model.
+DEFAULT_TEXT = {"environment": "the config file's stem"}

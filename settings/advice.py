@@ -105,7 +105,7 @@ def advice(settings: Settings, source: str | None = None) -> list[str]:
             f"{where} has no state_bucket: its Terraform state, which "
             "holds the generated database password, stays in the local file "
             f"terraform.{settings.names.terraform_stack}.tfstate on this machine; set "
-            "state_bucket to share and protect it (README: A state bucket)"
+            "state_bucket to share and protect it (docs/deploy.md#a-state-bucket)"
         )
     return notes
 

@@ -4,8 +4,8 @@ On (whenever a config has an `auth:` section, unless `enabled: false`), the serv
 IAP's `x-goog-iap-jwt-assertion` on every request that does not come from port-forward or the
 cluster, makes the verified identity the MLflow user, and enforces MLflow's READ / EDIT /
 MANAGE permissions (its auth app, with this project's authorization function: no password
-anywhere). Off, the server is anonymous behind IAP, as before. See README "Who is who inside
-MLflow".
+anywhere). Off, the server is anonymous behind IAP, as before. See
+docs/access.md#who-is-who-inside-mlflow.
 """
 
 from __future__ import annotations

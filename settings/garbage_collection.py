@@ -64,7 +64,7 @@ class GarbageCollectionSettings(BaseModel):
     enabled: bool = Field(
         True,
         description="Run on the schedule; false suspends the CronJob (a run by hand still "
-        "works: README, Garbage collection).",
+        "works: docs/operate.md#garbage-collection).",
     )
     schedule: Annotated[str, AfterValidator(_schedule)] = Field(
         "30 2 * * *",

@@ -128,8 +128,8 @@ GATEWAY_NEEDS_CLIENT = (
     "api: gateway needs oauth_client: IAP on the Gateway API takes only a custom OAuth client "
     "(GCPBackendPolicy's iap.clientID and iap.oauth2ClientSecret are required; Google's "
     "managed client is Ingress-only, GoogleCloudPlatform/gke-gateway-api#57). Create one in "
-    "the console (README: IAP on the Gateway API), keep its secret in Secret Manager and name "
-    "both in ingress.oauth_client, or use api: ingress"
+    "the console (docs/access.md#iap-on-the-gateway-api), keep its secret in Secret Manager "
+    "and name both in ingress.oauth_client, or use api: ingress"
 )
 
 

@@ -52,7 +52,7 @@ class NetworkSettings(Section):
         description="dns: kubectl reaches the control plane through its DNS-based endpoint "
         "(IAM decides who; `make credentials` uses it), and it has no public IP endpoint. "
         "peering: the earlier design, a VPC-peering private endpoint in master_cidr and a "
-        "public IP endpoint behind master_authorized_cidrs (README: The control plane).",
+        "public IP endpoint behind master_authorized_cidrs (docs/deploy.md#the-control-plane).",
     )
     google_apis: GoogleApisVip = Field(
         GoogleApisVip.PRIVATE,

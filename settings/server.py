@@ -59,7 +59,7 @@ class ServerSettings(WorkloadKnobs):
         le=1_000_000,
         description="Version of the passphrase (KEK) that encrypts the secrets users store "
         "through the server (AI gateway API keys). Terraform generates one passphrase per "
-        "version; raise this by one to rotate it (README: Rotate the secrets passphrase).",
+        "version; raise this by one to rotate it (docs/operate.md#rotate-the-secrets-passphrase).",
     )
 
     @model_validator(mode="before")

@@ -168,7 +168,7 @@ def _remove_app_outdir(app: Any) -> None:
 
 @pytest.fixture(scope="module")
 def example_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A config folder with README's example environments, dev.yaml and local.yaml (a test may
+    """A config folder with the docs' example environments, dev.yaml and local.yaml (a test may
     add its own beside them)."""
     folder = tmp_path_factory.mktemp("config")
     (folder / "dev.yaml").write_text(yaml.safe_dump(EXAMPLE))

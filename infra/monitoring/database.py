@@ -43,7 +43,7 @@ def watch_database(monitoring: Monitoring, *, database_id: str) -> None:
             f"{t.database_disk_percent}% full. It grows by itself up to "
             "`database.disk_autoresize_limit_gb`: at the limit, writes stop. Raise the "
             "limit (or `database.disk_size_gb`) and `make deploy`, or run `mlflow gc` "
-            "(README: Garbage collection) if deleted runs hold the space."
+            "(docs/operate.md#garbage-collection) if deleted runs hold the space."
         ),
     )
     monitoring.alert(

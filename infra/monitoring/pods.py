@@ -119,7 +119,7 @@ def watch_pods(
             f"A container in `{namespace}` keeps restarting (the incident names the pod "
             "and the container). `kubectl describe pod` shows the last state: OOMKilled "
             "means `server.resources` is too small, Evicted with ephemeral-storage means "
-            "`server.artifact_transfers` (README: Large artifacts), a failing liveness "
+            "`server.artifact_transfers` (docs/operate.md#large-artifacts), a failing liveness "
             "probe a hung server."
         ),
     )

@@ -73,7 +73,7 @@ class LocalPlatform(KubePlatform[ExternalCluster]):
 
     def image_pull_secrets(self) -> list[str]:
         # Federated pods cannot pull with their token: the node runs an image that the user
-        # pulled (docker-desktop) or loaded (kind) with their own credentials (README).
+        # pulled (docker-desktop) or loaded (kind) with their own credentials (docs/local.md).
         return [] if self.local.federated else [self.workload.pull_secret]
 
     def add_secret_objects(self, chart: Chart, files: Sequence[SecretFile]) -> None:

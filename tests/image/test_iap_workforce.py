@@ -6,7 +6,8 @@ https://cloud.google.com/iap/docs/use-workforce-identity-federation), else the p
 
 The claims' shape is what a workforce principal looks like in IAM
 (principal://iam.googleapis.com/locations/global/workforcePools/POOL/subject/SUBJECT); the real
-claims IAP puts there need a real organization (README: what cannot be tested here)."""
+claims IAP puts there need a real organization
+(docs/development.md#what-is-verified-here-and-what-needs-a-real-project)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def test_a_workforce_user_with_a_mapped_email_is_that_email(
     google: GoogleStandIn, verifier: Verifier
 ) -> None:
     identity = verifier.verify(_workforce(google, email="Ada.Lovelace@Acme.example"))
-    # The email, lowercased: what auth.admins lists (README: Entra ID users).
+    # The email, lowercased: what auth.admins lists
+    # (docs/access.md#active-directory--entra-id-users-workforce-identity-federation).
     assert identity.principal == "ada.lovelace@acme.example"
 
 

@@ -17,7 +17,7 @@ from infra.grant_moves import logical_id
 from settings import REPO_ROOT, Settings
 from tests.support.terraform import Synth
 
-# README "Sign in with Entra ID": a workforce group by its object id, and a user by subject.
+# docs/access.md, Entra ID users: a workforce group by its object id, and a user by subject.
 POOL = "principalSet://iam.googleapis.com/locations/global/workforcePools/entra-pool"
 MEMBERS = (
     "user:jane.doe@acme.example",

@@ -1,18 +1,22 @@
-"""docs/configuration.md is true: it equals what settings/reference.py renders from the model, names
-every field, renders as written, and the generator refuses a validator it cannot describe."""
+"""docs/configuration.md is true: it equals what ops/reference.py renders from the model, names
+every field with its type, its default (never "required" for a field the config may leave out)
+and a rule, renders as written, and the generator refuses a validator it cannot describe."""
 
 from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
-from pydantic import AfterValidator, BaseModel, model_validator
+import yaml
+from pydantic import AfterValidator, BaseModel, field_validator, model_validator
 
 from ops import reference as ref
-from settings import REPO_ROOT, Settings
+from ops.reference_rules import DEFAULT_TEXT, FIELD_RULES
+from settings import REPO_ROOT, Settings, load_settings
 from tests.support.make import (
     MAKE,
     OLD_STAMPS,
@@ -54,6 +58,7 @@ def test_reference_names_every_field_with_type_default_and_description() -> None
         assert len(cells) >= 5, row
         assert cells[1], f"{name}: no type"
         assert cells[2], f"{name}: no default"
+        assert cells[3].strip(), f"{name}: no rule"
         assert cells[4].strip(), f"{name}: no description"
 
 
@@ -71,6 +76,67 @@ def test_reference_shows_rules_bounds_and_enums() -> None:
     assert rows["project_id"].default == "required"
     assert rows["server.namespace"].type == "string or null"
     assert "RFC 1918" in rows["network.pods_cidr"].rule
+
+
+def test_every_row_states_a_rule() -> None:
+    """A field with no constraint beyond its type says what its type allows."""
+    rows = {row.name: row for section in ref.sections() for row in section.rows}
+    empty = [name for name, row in rows.items() if not row.rule.strip()]
+    assert not empty, f"rows without a rule: {empty}"
+    assert rows["existing_cluster.manage_host_firewall"].rule == "`true` or `false`"
+    assert rows["network"].rule == "the fields of [`network`](#network) below"
+    assert rows["existing_cluster"].rule.startswith("`null`, or the fields of")
+    assert "[`server.tolerations[]`](#servertolerations)" in rows["server.tolerations"].rule
+    # @field_validator methods and checks across fields are on the row they constrain.
+    assert "6 to 20 digits" in rows["auth.project_number"].rule
+    assert "`NO_PERMISSIONS` is refused" in rows["auth.port_forward_permission"].rule
+    assert "region, or one of its zones" in rows["cluster.location"].rule
+    assert rows["encryption.keys"].rule.startswith("each value: `projects/")
+    assert "each key: one of `database`" in rows["encryption.keys"].rule
+    assert set(FIELD_RULES) <= set(rows), set(FIELD_RULES) - set(rows)
+    assert set(DEFAULT_TEXT) <= set(rows), set(DEFAULT_TEXT) - set(rows)
+
+
+def _left_out(raw: Any, value: BaseModel, path: str = "") -> Iterator[str]:
+    """The dotted fields a loaded section has a value for that its config text left out."""
+    given = raw if isinstance(raw, dict) else {}
+    for name in type(value).model_fields:
+        dotted = f"{path}.{name}" if path else name
+        if name not in given:
+            yield dotted
+        field = getattr(value, name)
+        if isinstance(field, BaseModel):
+            yield from _left_out(given.get(name), field, dotted)
+        elif name in given and isinstance(field, tuple):
+            # Only the items the config writes: a default list's items are not field defaults.
+            for item, raw_item in zip(field, given[name], strict=True):
+                if isinstance(item, BaseModel):
+                    yield from _left_out(raw_item, item, f"{dotted}[]")
+
+
+CONFIG_FOLDERS = (REPO_ROOT / "tests" / "configs", REPO_ROOT / "examples" / "config")
+
+
+def test_no_field_the_config_may_leave_out_reads_required() -> None:
+    """Every field that got a value without the config naming it, in every test and example
+    config, shows that default (its own, its section's, or the loader's), never "required"."""
+    rows = {row.name: row for section in ref.sections() for row in section.rows}
+    left_out: set[str] = set()
+    for folder in CONFIG_FOLDERS:
+        for path in sorted(folder.glob("*.yaml")):
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            left_out |= set(_left_out(raw, load_settings(path.stem, folder=folder)))
+    assert {"environment", "server.resources.server.requests", "network.subnet_cidr"} <= left_out
+    assert "existing_cluster.private_services.create" in left_out  # inside optional sections
+    shown = {name: rows[name].default for name in left_out}
+    wrong = {name: default for name, default in shown.items() if default.startswith("required")}
+    assert not wrong, f"defaulted fields shown as required: {wrong}"
+    assert "768Mi" in rows["server.resources.server.requests"].default
+    assert rows["server.resources.server"].default == "(section defaults)"
+    assert rows["garbage_collection.resources.limits"].default == "`{memory: 512Mi}`"
+    # What has no default says where it is required.
+    assert rows["existing_cluster.name"].default == "required in the section"
+    assert rows["server.topology_spread[].topology_key"].default == "required in each item"
 
 
 def test_reference_renders_the_derived_names_the_code_derives(gke_settings: Settings) -> None:
@@ -116,6 +182,17 @@ def test_reference_refuses_a_validator_it_cannot_describe() -> None:
 
     with pytest.raises(ref.ReferenceError, match=r"CrossField\._check"):
         list(ref.sections(CrossField))
+
+    class FieldCheck(BaseModel):
+        name: str = "a"
+
+        @field_validator("name")
+        @classmethod
+        def _lower(cls, value: str) -> str:
+            return value
+
+    with pytest.raises(ref.ReferenceError, match=r"FieldCheck\._lower"):
+        list(ref.sections(FieldCheck))
 
 
 @pytest.mark.integration

@@ -1,4 +1,5 @@
-"""The pull-request workflow does what README says: it cannot run here, so its shape is tested.
+"""The pull-request workflow does what docs/development.md says: it cannot run here, so its
+shape is tested.
 
 actionlint checks it as GitHub would read it (tests/repo/test_lint.py). Here: it installs through
 the same make targets as a developer, fails on a stale dist/ or snapshot, runs `make test`, uploads

@@ -1,5 +1,5 @@
 """platform gke-existing, the settings: what the team's cluster rules out, what Autopilot refuses
-or lowers, and the example configs README points to."""
+or lowers, and the example configs docs/environments.md lists."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Running the Makefile's lifecycle targets without a cloud: `make -n` for the commands a target
 renders from the settings, or the target itself with none of the cloud tools on PATH. Both for
-README's example config (a copy of config/dev.yaml's shipped values: a team's edits to config/
+the docs' example config (a copy of config/dev.yaml's shipped values: a team's edits to config/
 must not change what the tests see)."""
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ OLD_STAMPS = [
 ]
 
 
-# The example README documents: config/dev.yaml's shipped values (a user's edits to config/
-# must not make this test fail, so it uses a copy of the example, not the live file).
+# The example the docs (docs/deploy.md, docs/local.md) document: config/dev.yaml's shipped
+# values (a user's edits to config/ must not make this test fail, so it uses a copy of the
+# example, not the live file).
 EXAMPLE: dict[str, Any] = {
     "project_id": "my-mlflow-project",
     "region": "europe-west1",

@@ -34,8 +34,8 @@ class GoogleIdTokens:
     def __init__(self, audience: str) -> None:
         if not audience:
             raise ValueError(
-                "MLFLOW_IAP_AUDIENCE is not set: IAP's OAuth client id (README: Scripts, "
-                "notebooks and CI through IAP)"
+                "MLFLOW_IAP_AUDIENCE is not set: IAP's OAuth client id "
+                "(docs/access.md#getting-in-a-browser-a-notebook-a-ci-job)"
             )
         self.audience = audience
         self._credentials: Any = None

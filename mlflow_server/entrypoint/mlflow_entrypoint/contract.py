@@ -22,7 +22,7 @@ SERVER_COMMAND = "server"
 # `mlflow-entrypoint gc [mlflow gc options]`: the gc CronJob (k8s/gc.py).
 GC_COMMAND = "gc"
 # `mlflow-entrypoint rewrite-artifact-uris --map OLD=NEW [--apply]`: an operator, through
-# `kubectl exec` (README: Coming from the seed).
+# `kubectl exec` (docs/seed.md).
 REWRITE_ARTIFACT_URIS_COMMAND = "rewrite-artifact-uris"
 
 # -- the environment the deployment sets and the entry point reads -----------------------------

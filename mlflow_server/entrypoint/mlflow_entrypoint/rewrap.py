@@ -101,7 +101,7 @@ def log_rewrap(report: Rewrap, version: int) -> None:
     if report.unreadable:
         # Not fatal: the server still starts, and these secrets' users re-enter them. The names
         # tell an operator which ones; a database restored from before two rotations is the
-        # usual cause (README: Rotate the secrets passphrase).
+        # usual cause (docs/operate.md#rotate-the-secrets-passphrase).
         _log.error(
             "%d stored secret(s) open with no known KEK passphrase (current, previous, MLflow's "
             "default) and stay unusable: %s",

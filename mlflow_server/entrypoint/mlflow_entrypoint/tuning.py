@@ -1,7 +1,8 @@
 """The project's additions to MLflow's schema, applied by `db upgrade` after MLflow's migrations.
 
-Measured with bench/tracking_scale.py (README: Performance at scale): without them a runs search
-reads whole tables once an instance holds many runs.
+Measured with bench/tracking_scale.py
+(docs/performance.md#performance-at-scale-10000-and-100000-runs): without them a runs
+search reads whole tables once an instance holds many runs.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ this server's too.
 Exactly one match pins the audience. None (the Ingress is not built yet) or several (two
 clusters of the project serve the same NAMESPACE/NAME) pin nothing, and the log says what was
 found and that auth.backend_service_id settles it. What only a live project shows (the
-description's exact text, the permission) is in README "IAP's audience".
+description's exact text, the permission) is in docs/security.md#the-audience.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seed's database moved (README "Coming from the seed", steps 1 to 5): migrated, not
+"""The seed's database moved (docs/seed.md, steps 1 to 5): migrated, not
 created, and every row read back through the MLflow API."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seed's artifacts moved (README "Coming from the seed", step 7): copied as `gcloud storage
+"""The seed's artifacts moved (docs/seed.md, step 7): copied as `gcloud storage
 rsync` lays them out, their stored locations rewritten by `mlflow-entrypoint
 rewrite-artifact-uris`, and old runs' artifacts downloaded through the server."""
 
@@ -149,7 +149,7 @@ def test_old_run_artifacts_download_through_the_server(
                 # A location that names no experiment (an own artifact_location, mapped to a
                 # prefix of its own): MLflow 3.17 could only give its artifacts the default
                 # permission, so the server serves it through the proxy to admins only
-                # (mlflow_iap_auth.guard.ExperimentScope; README, step 8).
+                # (mlflow_iap_auth.guard.ExperimentScope; docs/seed.md, step 8).
                 proxied = str(location).removeprefix("mlflow-artifacts:/")
                 status, body = http_get(
                     f"http://127.0.0.1:{upgraded.port}/api/2.0/mlflow-artifacts/artifacts/"

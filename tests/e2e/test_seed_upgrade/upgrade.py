@@ -1,6 +1,6 @@
 """Moving a seed deployment (MLflow 1.27 on PostgreSQL, artifacts in gs://) onto this stack.
 
-The README's "Coming from the seed" section, run here step by step with PostgreSQL 18 (the new
+docs/seed.md, "Coming from the seed", run here step by step with PostgreSQL 18 (the new
 instance's major) standing in for both instances and the GCS emulator for both buckets:
 
 1. the old database: 1.27's schema and rows (tests/e2e/seed_127.py), in the `postgres`
@@ -104,7 +104,7 @@ def conninfo(pg: PostgresServer, user: str, db: str) -> list[str]:
 
 @contextlib.contextmanager
 def upgrade(cluster: Cluster, scratch: Path) -> Iterator[Upgraded]:
-    """The README's steps 1 to 5 (this module's docstring): the new deployment serving the
+    """docs/seed.md's steps 1 to 5 (this module's docstring): the new deployment serving the
     seed's data, with the old instance still up; both stopped afterwards."""
     import psycopg2
     from psycopg import sql
@@ -160,7 +160,7 @@ def upgrade(cluster: Cluster, scratch: Path) -> Iterator[Upgraded]:
         log["fresh migrate"] = fresh.stdout + fresh.stderr
         assert fresh.returncode == 0, log["fresh migrate"][-3000:]
 
-        # 3. Empty it, as the MLflow user, with the README's SQL.
+        # 3. Empty it, as the MLflow user, with docs/seed.md's SQL.
         empty = client_tool(
             "psql",
             *conninfo(new, names.db_user, names.database),
@@ -173,7 +173,7 @@ def upgrade(cluster: Cluster, scratch: Path) -> Iterator[Upgraded]:
         log["empty"] = empty.stdout + empty.stderr
         assert empty.returncode == 0, log["empty"]
 
-        # 4. pg_dump from the old, pg_restore into the new: the README's commands.
+        # 4. pg_dump from the old, pg_restore into the new: docs/seed.md's commands.
         dump = scratch / "seed.dump"
         dumped = client_tool(
             "pg_dump",
