@@ -300,7 +300,7 @@ terraform-ready: settings-ok
 deploy: settings-ok terraform-ready $(CLI_STAMP) ## Create or update the Google Cloud resources (cdktf deploy <stack>; CDKTF_ARGS=--auto-approve).
 	@$(PY) -m ops.shared_vpc
 	@# encryption (CMEK): the Cloud SQL and Secret Manager service agents first (ops/service_agents.py)
-	@$(PY) -m ops.service_agents
+	$(if $(filter yes,$(call setting,CMEK)),$(PY) -m ops.service_agents,@true)
 	cdktf deploy $(TF_STACK) $(CDKTF_ARGS)
 
 plan: settings-ok terraform-ready $(CLI_STAMP) ## Show what deploy would change (cdktf diff <stack>).

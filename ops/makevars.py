@@ -56,6 +56,8 @@ def values() -> dict[str, object]:
         "BUILD_POOL_REGION": s.registry.build_pool_region or "",
         "DB_PASSWORD_SECRET": n.db_password_secret,
         # database.auth iam on GKE: `make apply` runs the one-time bootstrap (ops/db_bootstrap.py).
+        # encryption: `make deploy` creates the lazily made service agents (ops/service_agents.py).
+        "CMEK": "yes" if s.encryption.enabled else "no",
         "DB_BOOTSTRAP": "yes" if target.is_gke and s.database.auth is Login.IAM else "no",
         "LOCAL_KEYED": "yes" if local and not local.federated else "no",
         "JWKS_FILE": (local.jwks_file or "") if local else "",
