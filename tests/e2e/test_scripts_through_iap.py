@@ -1,9 +1,12 @@
 """A script through the ingress and IAP, as a CI job runs one: examples/train.py with the client
 plugin (client/, MLFLOW_TRACKING_AUTH=iap) and a service account's Application Default
 Credentials. google-auth's real service-account code asks the stand-in token endpoint (the key
-file's token_uri) for ID tokens that live 8 s, so a run of ~15 s needs several: every request
-still arrives with a valid one (the stand-in answers 401 to an expired token, which would fail
-the run), and the run is the service account's."""
+file's token_uri) for ID tokens that live 4 s, so a run (7 to 15 s here, longer on a busy
+machine, never shorter) needs several: every request still arrives with a valid one (the
+stand-in answers 401 to an expired token, which would fail the run), and the run is the service
+account's. The lifetime is well under the shortest run seen (7.3 s on an idle machine), so
+that a fast machine cannot finish within one token, and long enough (at least 3 s, the claims
+being whole seconds) that a busy one cannot let a fresh token expire on its way to IAP."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 TRAIN = REPO_ROOT / "examples" / "train.py"
 CI_ACCOUNT = "ci-trainer@my-mlflow-project.iam.gserviceaccount.com"
-TOKEN_LIFETIME = 8
+TOKEN_LIFETIME = 4
 
 
 @pytest.fixture
