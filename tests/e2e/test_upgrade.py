@@ -4,7 +4,9 @@
 Four MLflow clients (MlflowClient, default retries) write params and metrics to runs before,
 during and after the upgrade; the Job's first attempt is SIGKILLed half-way through the schema
 change and run again. Afterwards every acknowledged write is in PostgreSQL, every run reads back
-through the new servers, and the write-unavailability window is measured.
+through the new servers, and the write-unavailability window is measured. On both logins: the
+password (`database.auth: password`) and the default, IAM, on an instance that `make apply`'s
+bootstrap prepared (the Job run once while the login holds cloudsqlsuperuser).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+from psycopg import sql
 
 from ops.upgrade import image_heads
-from settings import Settings
+from settings import REPO_ROOT, Settings, parse_settings
 from tests.support.gcs import GcsEmulator
 from tests.support.google_standin import GoogleStandIn
 from tests.support.manifests import Manifests
@@ -39,21 +43,78 @@ pytestmark = pytest.mark.e2e
 WRITERS = 4
 
 
-@pytest.fixture
-def fleet(e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn) -> Iterator[Fleet]:
-    names = e2e_settings.names
+def _iam_settings(settings: Settings) -> Settings:
+    """The e2e fixture on the default login, database.auth iam."""
+    raw = yaml.safe_load((REPO_ROOT / "tests" / "configs" / "e2e.yaml").read_text())
+    raw["database"]["auth"] = "iam"
+    return parse_settings(yaml.safe_dump(raw), env=settings.environment, source="e2e.yaml")
+
+
+def _iam_instance(pg: PostgresServer, settings: Settings) -> None:
+    """What Cloud SQL and Terraform make of a new instance in IAM mode, stood in as in
+    tests/e2e/test_iam_login.py: the proxy's IAM login is a pg_hba `trust` line for the IAM
+    user, cloudsqlsuperuser owns the database, no built-in user."""
+    names = settings.names
+    hba = pg.data / "pg_hba.conf"
+    hba.write_text(f'host all "{names.db_iam_user}" 127.0.0.1/32 trust\n' + hba.read_text())
+    pg.start()
+    with pg.connect() as conn:
+        conn.execute("CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB")
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(names.db_iam_user)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER cloudsqlsuperuser").format(
+                sql.Identifier(names.database)
+            )
+        )
+
+
+def _bootstrap(fleet: Fleet) -> None:
+    """make apply's bootstrap (ops/db_bootstrap.py): cloudsqlsuperuser lent (`assign-roles`
+    stands in as GRANT/REVOKE), the db-migrate Job once, the role taken back."""
+    user = sql.Identifier(fleet.settings.names.db_iam_user)
+    with fleet.pg.connect() as conn:
+        conn.execute(sql.SQL("GRANT cloudsqlsuperuser TO {}").format(user))
+    job = fleet.start_job(OLD_IMAGE_BIN)
+    out = job.communicate(timeout=600)[0]
+    with fleet.pg.connect() as conn:
+        conn.execute(sql.SQL("REVOKE cloudsqlsuperuser FROM {}").format(user))
+    assert job.returncode == 0, out[-4000:]
+    assert "bootstrap: creating the owner role" in out, out[-4000:]
+
+
+@pytest.fixture(params=["password", "iam"])
+def fleet(
+    request: pytest.FixtureRequest,
+    e2e_settings: Settings,
+    manifests_dir: Path,
+    google: GoogleStandIn,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Fleet]:
+    """The e2e fixture's pods on both logins: `auth: password`, and the default, iam."""
+    iam = request.param == "iam"
+    settings = _iam_settings(e2e_settings) if iam else e2e_settings
+    if iam:
+        from k8s.app import synth
+
+        manifests_dir = tmp_path_factory.mktemp("e2e-iam-dist")
+        synth(settings, outdir=manifests_dir)
+    names = settings.names
     pg = PostgresServer(port=free_port())
     gcs = GcsEmulator(project=names.project_id)
     fleet = None
     try:
         pg.init()
-        pg.start()
-        password = "upgrade-e2e-pw"  # pragma: allowlist secret
-        pg.create_database(name=names.database, user=names.db_user, password=password)
+        password: str | None = None
+        if iam:
+            _iam_instance(pg, settings)
+        else:
+            pg.start()
+            password = "upgrade-e2e-pw"  # pragma: allowlist secret
+            pg.create_database(name=names.database, user=names.db_user, password=password)
         gcs.start()
         gcs.create_bucket(names.bucket)
         fleet = Fleet(
-            settings=e2e_settings,
+            settings=settings,
             manifests=Manifests.load(manifests_dir),
             pg=pg,
             extra_env={
@@ -63,7 +124,10 @@ def fleet(e2e_settings: Settings, manifests_dir: Path, google: GoogleStandIn) ->
                 "IAP_COMPUTE_URL": google.compute_url,
             },
             manifests_dir=manifests_dir,
+            password=password,
         )
+        if iam:
+            _bootstrap(fleet)
         yield fleet
     finally:
         if fleet is not None:

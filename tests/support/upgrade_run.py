@@ -149,7 +149,8 @@ class Fleet:
     pg: PostgresServer
     extra_env: dict[str, str]
     manifests_dir: Path  # the synthesized manifests, upgrade-job/ included
-    password: str = "upgrade-e2e-pw"  # pragma: allowlist secret
+    # None: database.auth iam, no password file in the pods (the proxy's IAM login).
+    password: str | None = "upgrade-e2e-pw"  # pragma: allowlist secret
     passphrase: str = "0" * 64
     ports: list[int] = field(default_factory=list)
     servers: list[RunningContainer] = field(default_factory=list)
@@ -179,7 +180,7 @@ class Fleet:
             workload,
             secrets={},
             files={
-                "DB_PASSWORD_FILE": self.password + "\n",
+                **({"DB_PASSWORD_FILE": self.password + "\n"} if self.password else {}),
                 "KEK_PASSPHRASE_FILE": kek_document(self.passphrase),
             },
             extra_env=self.extra_env,
