@@ -205,11 +205,7 @@ def upgrade(cluster: Cluster, scratch: Path) -> Iterator[Upgraded]:
         migrate = pod.run_to_completion(MIGRATE)
         log["migrate"] = migrate.stdout + migrate.stderr
         assert migrate.returncode == 0, log["migrate"][-4000:]
-        server = pod.start(SERVER)
-        probe = server.container.probe("readinessProbe") or {}
-        path = probe.get("httpGet", {}).get("path", "/health")
-        wait_http_ok(f"http://127.0.0.1:{port}{path}", timeout=120, each=_alive(server))
-        assert server.listens_on(port), server.logs()[-3000:]
+        server, port = _start_server(pod, port)
         yield Upgraded(
             data=data,
             old=old,
@@ -237,6 +233,27 @@ def _url(user: str, password: str, pg: PostgresServer, db: str) -> str:
 
     credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
     return f"postgresql+psycopg2://{credentials}@{pg.host}:{pg.port}/{db}"
+
+
+def _start_server(pod: Pod, port: int, attempts: int = 3) -> tuple[RunningContainer, int]:
+    """The server on `port`; on another free port when a process took that one between
+    free_port() and the bind (the dump, restore and migration take seconds in between)."""
+    for attempt in range(attempts):
+        pod.overrides["MLFLOW_PORT"] = str(port)
+        server = pod.start(SERVER)
+        probe = server.container.probe("readinessProbe") or {}
+        path = probe.get("httpGet", {}).get("path", "/health")
+        try:
+            wait_http_ok(f"http://127.0.0.1:{port}{path}", timeout=120, each=_alive(server))
+        except Exception:
+            server.stop()
+            if "address already in use" not in server.logs() or attempt == attempts - 1:
+                raise
+            port = free_port()
+            continue
+        assert server.listens_on(port), server.logs()[-3000:]
+        return server, port
+    raise AssertionError("unreachable")
 
 
 def _alive(server: RunningContainer) -> Any:
