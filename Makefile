@@ -178,7 +178,7 @@ pytest_tier = scratch=$$(mktemp -d) && status=0 && \
 	  exit $$status
 
 ##@ Development
-.PHONY: snapshot-update lock lock-upgrade bench lint format review
+.PHONY: snapshot-update lock lock-upgrade bench upstream-tests lint format review
 
 # What a change does to the committed artifacts of every environment, against BASE (a git ref;
 # default: the merge base with main). Fails when data-bearing resources would be destroyed or
@@ -216,6 +216,15 @@ bench: install-test ## Benchmarks with ratios: fresh-clone synth cost, synth spe
 	$(PY) -m bench.large_artifacts
 	$(PY) -m bench.attack_peaks
 	$(PY) -m bench.upgrade
+
+# MLflow's own REST tracking tests (tests/tracking/test_rest_tracking.py of MLFLOW_SRC, an MLflow
+# checkout of the pinned tag) as MLflow runs them and through DEPLOY_ENV's deployment on this
+# machine (ops/upstream_tests.py, docs/upgrade.md); fails on the tests only the deployment fails.
+# Reports in test-artifacts/upstream-tests/. UPSTREAM_ARGS: more pytest arguments ("-k trace").
+MLFLOW_SRC ?=
+UPSTREAM_ARGS ?=
+upstream-tests: install-test ## MLflow's REST tracking tests, on MLflow's server and through the deployment (MLFLOW_SRC=<checkout>).
+	$(PY) -m ops.upstream_tests --mlflow-src "$(MLFLOW_SRC)" --env "$(DEPLOY_ENV)"$(if $(strip $(UPSTREAM_ARGS)), -- $(UPSTREAM_ARGS))
 
 lint: install-test ## Lint and type-check the project's code (also part of `make test`).
 	$(PY) -m pytest tests/repo/test_lint.py

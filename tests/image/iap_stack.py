@@ -41,7 +41,11 @@ def _flask() -> Flask:
     @flask.route("/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
     def echo(rest: str) -> Any:
         # identity._principal reads exactly this.
-        return {"principal": request.headers.get(PRINCIPAL_HEADER), "path": request.path}
+        return {
+            "principal": request.headers.get(PRINCIPAL_HEADER),
+            "path": request.path,
+            "args": request.args.to_dict(flat=False),
+        }
 
     return flask
 

@@ -5,6 +5,7 @@ MLflow's own reading of the same paths."""
 from __future__ import annotations
 
 import itertools
+import json
 from urllib.parse import unquote
 
 import pytest
@@ -76,7 +77,6 @@ def test_non_canonical_paths_are_refused(path: str) -> None:
 
 
 QUERY_TRICKS = [
-    b"run_id=r&path=./s.txt",
     b"run_id=r&path=..%2fs.txt",
     b"run_id=r&path=a/../../s.txt",
     b"run_id=r&path=a//s.txt",
@@ -87,8 +87,10 @@ QUERY_TRICKS = [
     b"run_id=r&path=%2e",
     b"run_id=r&path=a%00",
     b"run_id=r&path=ok.txt&path=../s.txt",
-    b"run_id=r&pa%74h=./s.txt",
-    b"run_id=r&path=.%2F1",
+    # A literal '.' segment is dropped (test_dot_segments_...); these are not.
+    b"run_id=r&path=a%2F%2e",
+    b"run_id=r&path=a%2F%252e",
+    b"run_id=r&path=..%2F.",
 ]
 
 
@@ -113,8 +115,8 @@ def test_non_canonical_artifact_path_parameters_are_refused(route: str, query: b
     "query",
     [
         b"artifact_file_path=../s.txt",
-        b"artifact_file_path=a/./s.txt",
-        b"artifact_directory_path=.",
+        b"artifact_file_path=a/%2e/s.txt",
+        b"artifact_directory_path=%2e",  # a literal "." is dropped, an encoded one refused
         b"artifact_directory_path=a%2f..%2fb",
     ],
 )
@@ -146,6 +148,36 @@ def test_canonical_requests_pass(path: str, query: bytes) -> None:
     assert admitted(*call(path, query=query)) == PORT_FORWARD_USER
 
 
+@pytest.mark.parametrize(
+    ("route", "query", "seen"),
+    [
+        # What MLflow's client sends for download_artifacts(run_id=..., artifact_path="."):
+        # the run's root as `<root>/.` ('/' encoded by requests), then `<root>/./<dir>`.
+        ("/api/2.0/mlflow-artifacts/artifacts", b"path=1%2Fr%2Fartifacts%2F.", "1/r/artifacts"),
+        (
+            "/api/2.0/mlflow-artifacts/artifacts",
+            b"path=1%2Fr%2Fartifacts%2F.%2Fd",
+            "1/r/artifacts/d",
+        ),
+        ("/ajax-api/2.0/mlflow-artifacts/artifacts", b"path=1/r/artifacts/.", "1/r/artifacts"),
+        ("/api/2.0/mlflow-artifacts/artifacts", b"path=.%2F1", "1"),
+        ("/api/2.0/mlflow/artifacts/list", b"run_id=r&path=.", ""),
+        ("/api/2.0/mlflow/artifacts/list", b"path=dir%2F.%2F.&run_id=r", "dir"),
+        ("/get-artifact", b"run_id=r&path=./s.txt", "s.txt"),
+        ("/get-artifact", b"run_id=r&pa%74h=a/./b", "a/b"),
+        ("/get-artifact", b"run_id=r&path=a+b/./c", "a b/c"),
+    ],
+)
+def test_dot_segments_of_artifact_path_parameters_are_dropped(
+    route: str, query: bytes, seen: str
+) -> None:
+    """Rewritten before anything reads the query: MLflow (and its GCS store, which would list
+    the prefix `<dir>/./` and find nothing) sees the one spelling."""
+    status, body = call(route, query=query)
+    assert admitted(status, body) == PORT_FORWARD_USER
+    assert json.loads(body)["args"]["path"] == [seen]
+
+
 # --- artifact proxy paths must name an experiment -------------------------------------------
 
 NO_EXPERIMENT = [
@@ -158,6 +190,7 @@ NO_EXPERIMENT = [
     ("/api/2.0/mlflow-artifacts/artifacts", b""),
     ("/api/2.0/mlflow-artifacts/artifacts", b"path="),
     ("/api/2.0/mlflow-artifacts/artifacts", b"path=models"),
+    ("/api/2.0/mlflow-artifacts/artifacts", b"path=."),  # the store's root, as `path=`
     ("/ajax-api/2.0/mlflow-artifacts/artifacts", b"path=x/1"),
     ("/api/2.0/mlflow-artifacts/mpu/create/x/s.txt", b""),
     ("/api/2.0/mlflow-artifacts/mpu/complete/x/s.txt", b""),
@@ -216,4 +249,25 @@ def test_no_admitted_spelling_names_another_experiment_than_mlflow_reads() -> No
         safe = validate_path_is_safe(store_path)
         assert safe == store_path, raw
         assert _experiment_id_from_canonical_proxy_path(safe) == first, raw
+    assert admitted_count > 100
+
+
+def test_no_admitted_query_path_names_another_experiment_than_mlflow_reads() -> None:
+    """The same for the proxy's list route, whose path is a query parameter that the guard
+    rewrites (its `.` segments dropped): what the app receives is what MLflow's permission
+    check and its store read alike. Exhaustive over 4 segments, '/' plain and encoded."""
+    admitted_count = 0
+    for parts in itertools.product(SEGMENTS, repeat=4):
+        for separator in ("/", "%2F"):
+            query = b"path=" + separator.join(parts).encode()
+            status, body = call("/api/2.0/mlflow-artifacts/artifacts", query=query)
+            if status != 200:
+                continue
+            (store_path,) = json.loads(body)["args"]["path"]
+            admitted_count += 1
+            assert validate_path_is_safe(store_path) == store_path, query
+            first = store_path.split("/")[0]
+            assert first.isdigit(), query
+            assert str(int(first)) == first, query
+            assert _experiment_id_from_canonical_proxy_path(store_path) == first, query
     assert admitted_count > 100

@@ -39,7 +39,7 @@ def test_names_are_derived_once_and_deterministic(gke_settings: Settings) -> Non
     assert n.workload_identity_member == (
         "serviceAccount:acme-ml-platform.svc.id.goog[mlf-gke/mlflow-server]"
     )
-    assert n.image == ("us-central1-docker.pkg.dev/acme-ml-platform/mlf-gke/mlflow-server:3.18.0-3")
+    assert n.image == ("us-central1-docker.pkg.dev/acme-ml-platform/mlf-gke/mlflow-server:3.18.0-4")
     assert n.artifact_destination == "gs://acme-ml-platform-mlf-gke-artifacts/artifacts"
     assert n.federation_audience == (
         "//iam.googleapis.com/projects/987654321098/locations/global/workloadIdentityPools/"

@@ -1,6 +1,8 @@
 """The request's shape, checked before anyone reads it: the outermost layer, and one inside.
 
-RequestGuard (outside IapMiddleware) refuses, before any identity is decided:
+RequestGuard (outside IapMiddleware) first drops the trailing `.` segments of artifact path
+query parameters (`<dir>/.` is `<dir>`: paths.canonical_query), then refuses, before any
+identity is decided:
 * header spellings that another layer would read differently (headers.py): 400;
 * paths with more than one spelling (paths.py): 400;
 * an `Origin` that is not exactly one of MLFLOW_SERVER_CORS_ALLOWED_ORIGINS: 403. MLflow's
@@ -58,6 +60,11 @@ class RequestGuard:
         self.origins = allowed_origins(os.environ) if origins is None else origins
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            query = scope.get("query_string") or b""
+            canonical = paths.canonical_query(query)
+            if canonical != query:
+                scope = {**scope, "query_string": canonical}
         if scope["type"] == "http" and (refused := refusal(scope, self.origins)):
             status, reason = refused
             client = scope.get("client")

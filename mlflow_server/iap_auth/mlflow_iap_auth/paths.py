@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, quote, unquote, unquote_plus
 
 # Query parameters that carry a path inside an artifact store (handlers.py: get_artifact_handler,
 # get_model_version_artifact_handler, _list_artifacts, _list_artifacts_mlflow_artifacts,
@@ -105,6 +105,37 @@ def query_params(scope: Mapping[str, object]) -> list[tuple[str, str]]:
     raw = scope.get("query_string") or b""
     text = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
     return parse_qsl(text, keep_blank_values=True)
+
+
+def _without_dot_segments(value: bytes) -> bytes:
+    """A raw query value without its literal `.` segments (`a%2F.%2Fb` -> `a%2Fb`, `.` -> ``),
+    re-encoded; unchanged when it has none, or a percent-encoded `.` (refused later)."""
+    if b"%2e" in value.lower():
+        return value
+    text = unquote_plus(value.decode("latin-1"))
+    segments = text.split("/")
+    if "." not in segments:
+        return value
+    return quote("/".join(s for s in segments if s != "."), safe="/").encode("ascii")
+
+
+def canonical_query(query: bytes) -> bytes:
+    """The query with each artifact path parameter's `.` segments dropped.
+
+    `<dir>/.` names `<dir>`, `./<name>` and `<dir>/./<name>` name `<name>` in it: MLflow's own
+    client sends them (for `mlflow.artifacts.download_artifacts(run_id=..., artifact_path=".")`
+    it lists `<run root>/.` through the proxy, then `<run root>/./<dir>`), and MLflow's GCS
+    store would list the prefix `<root>/./`, which matches no object. Rewritten here, before
+    anything reads the query, every reader sees the one spelling; `..`, empty and
+    percent-encoded segments are not rewritten, and path_refusal refuses them."""
+    if b"." not in query:
+        return query
+    parts = query.split(b"&")
+    for i, part in enumerate(parts):
+        name, eq, value = part.partition(b"=")
+        if eq and unquote_plus(name.decode("latin-1")) in ARTIFACT_PATH_PARAMS:
+            parts[i] = name + b"=" + _without_dot_segments(value)
+    return b"&".join(parts)
 
 
 def path_refusal(scope: Mapping[str, object]) -> str | None:
