@@ -138,8 +138,8 @@ def test_references_to_doc_sections_resolve() -> None:
     assert checked >= 25
 
 
-# Paths that synth, Terraform or `make secrets` create: they need not exist in a clone.
-GENERATED = ("cdktf.out/", "dist/local", "secrets/", "terraform.", "cdk8s.out")
+# Paths that synth, Terraform, `make secrets` or a test run create: they need not exist in a clone.
+GENERATED = ("cdktf.out/", "dist/local", "secrets/", "terraform.", "cdk8s.out", "test-artifacts/")
 
 
 def test_repository_paths_named_in_the_docs_exist() -> None:
