@@ -46,7 +46,10 @@ ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
 AJAX_ARTIFACTS = "/ajax-api/2.0/mlflow-artifacts/artifacts"
 
 LIST_SPELLINGS: list[tuple[str, str, Expect]] = [
-    ("list-dot", "./$exp/$run/artifacts", NON_CANONICAL),
+    # A plain `.` segment of a list's path names the folder it is in and is dropped (MLflow's
+    # client lists a run's root as `<root>/.`): what is left is Alice's run, which the
+    # permission check refuses Bob (403). Encoded and `..` spellings stay 400.
+    ("list-dot", "./$exp/$run/artifacts", refused(403)),
     ("list-encoded-dot", "%2e/$exp/$run/artifacts", NON_CANONICAL),
     ("list-double-slash", "$exp//$run/artifacts", NON_CANONICAL),
     ("list-dot-dot", "x/../$exp/$run/artifacts", NON_CANONICAL),
