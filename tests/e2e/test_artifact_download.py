@@ -19,7 +19,7 @@ from tests.e2e.conftest import Cluster, run_client
 pytestmark = pytest.mark.e2e
 
 DOWNLOAD = """\
-import pathlib, sys, tempfile
+import pathlib, sys
 
 import mlflow
 from mlflow import MlflowClient
@@ -28,12 +28,16 @@ from mlflow.artifacts import download_artifacts
 client = MlflowClient()
 experiment = client.create_experiment(sys.argv[1])
 run = client.create_run(experiment).info.run_id
-src = pathlib.Path(tempfile.mkdtemp())
+work = pathlib.Path(sys.argv[2])  # the test's own folder: nothing is left in the system's temp
+src = work / "src"
+src.mkdir()
 (src / "my.file").write_text("Hello, World!")
 client.log_artifact(run, str(src / "my.file"))
 client.log_artifacts(run, str(src), "dir")
-for spelling in (".", "", None, "dir", "dir/."):
-    out = pathlib.Path(download_artifacts(run_id=run, artifact_path=spelling))
+for number, spelling in enumerate((".", "", None, "dir", "dir/.")):
+    into = work / f"download-{number}"
+    into.mkdir()
+    out = pathlib.Path(download_artifacts(run_id=run, artifact_path=spelling, dst_path=str(into)))
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     print(f"{spelling!r}: {files}")
 """
@@ -42,7 +46,7 @@ for spelling in (".", "", None, "dir", "dir/."):
 def test_the_run_root_downloads_by_every_spelling(cluster: Cluster, tmp_path: Path) -> None:
     script = tmp_path / "download.py"
     script.write_text(DOWNLOAD)
-    out = run_client(cluster, script, "e2e-artifact-download")
+    out = run_client(cluster, script, "e2e-artifact-download", str(tmp_path))
     lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
     both = "['dir/my.file', 'my.file']"
     assert lines["'.'"] == both, out
